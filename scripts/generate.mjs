@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// Turns openapi/douyin-oauth.yaml into src/generated/ (committed) and docs/ (built).
+//
+//   npm run generate               lint the spec, write src/generated/, build docs/index.html
+//   npm run generate -- --check    lint, then fail naming every file in src/generated/ that
+//                                  differs from what the spec produces (nothing is written)
+//   npm run docs                   build docs/index.html alone and print where it is
+//   --spec FILE                    read another spec (tests use it to prove --check fails)
+import { execFile } from "node:child_process";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import openapiTS, { astToString } from "openapi-typescript";
+import * as prettier from "prettier";
+import { parse as parseYaml } from "yaml";
+
+const run = promisify(execFile);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const generatedDir = join(root, "src/generated");
+const docsFile = join(root, "docs/index.html");
+const redocly = join(root, "node_modules/.bin/redocly");
+
+const args = process.argv.slice(2);
+const check = args.includes("--check");
+const docsOnly = args.includes("--docs-only");
+const specArg = args.indexOf("--spec");
+const specPath = resolve(
+  specArg >= 0 ? args[specArg + 1] : join(root, "openapi/douyin-oauth.yaml"),
+);
+const specName = relative(root, specPath).startsWith("..") ? specPath : relative(root, specPath);
+
+const HEADER = `/*
+ * Generated from openapi/douyin-oauth.yaml by scripts/generate.mjs. Do not edit:
+ * change the spec and run \`npm run generate\` (see src/generated/README.md).
+ */
+`;
+
+const GENERATED_README = `# src/generated: output only, do not edit
+
+Every file in this folder is written by \`scripts/generate.mjs\` from the hand-maintained spec
+\`openapi/douyin-oauth.yaml\`, the single source of truth of this package.
+
+- \`douyin-oauth.ts\`: the \`paths\`, \`components\` and \`operations\` types (openapi-typescript).
+- \`constants.ts\`: the base URL of each platform (the spec's \`servers\`) and the path of each
+  operation (keyed by \`operationId\`).
+
+To change anything here, edit the spec and run \`npm run generate\`. \`npm test\` runs
+\`npm run generate -- --check\`, which fails naming every file here that the spec would change.
+Hand-written code imports these types only through \`src/spec.ts\`.
+`;
+
+/** Runs the Redocly CLI quietly: its output is shown only when it fails. */
+async function redoclyCli(argv) {
+  try {
+    await run(redocly, argv, { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
+    throw new Error(`redocly ${argv[0]} failed on ${specName}`);
+  }
+}
+
+async function format(source, filepath) {
+  const config = (await prettier.resolveConfig(filepath)) ?? {};
+  return prettier.format(source, { ...config, filepath });
+}
+
+/** The constants the hand-written layer needs from the spec, keyed as the spec keys them. */
+function constantsSource(spec) {
+  const servers = {};
+  for (const server of spec.servers ?? []) {
+    if (!server["x-platform"])
+      throw new Error(`${specName}: server ${server.url} has no x-platform`);
+    servers[server["x-platform"]] = server.url;
+  }
+  const operations = {};
+  const collect = (pathItems) => {
+    for (const [path, item] of Object.entries(pathItems ?? {})) {
+      for (const method of ["get", "post"]) {
+        const op = item[method];
+        if (op?.operationId && !path.startsWith("{")) operations[op.operationId] = { method, path };
+      }
+    }
+  };
+  collect(spec.paths);
+  const sorted = (o) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  const pathsById = Object.fromEntries(
+    Object.entries(sorted(operations)).map(([id, { path }]) => [id, path]),
+  );
+  return `${HEADER}
+/** Base URL of each platform, from the spec's \`servers\` (keyed by their \`x-platform\`). */
+export const PLATFORM_BASE_URLS = ${JSON.stringify(sorted(servers))} as const;
+
+/** The path of each operation, keyed by its \`operationId\`. */
+export const OPERATION_PATHS = ${JSON.stringify(pathsById)} as const;
+`;
+}
+
+/** Every file of src/generated/, as the spec produces it: name → content. */
+async function generatedFiles() {
+  const spec = parseYaml(await readFile(specPath, "utf8"));
+  const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false });
+  const types = `${HEADER}\n${astToString(ast)}`;
+  const files = new Map();
+  files.set("douyin-oauth.ts", await format(types, join(generatedDir, "douyin-oauth.ts")));
+  files.set(
+    "constants.ts",
+    await format(constantsSource(spec), join(generatedDir, "constants.ts")),
+  );
+  files.set("README.md", await format(GENERATED_README, join(generatedDir, "README.md")));
+  return files;
+}
+
+async function checkFresh(files) {
+  const stale = [];
+  for (const [name, want] of files) {
+    const have = await readFile(join(generatedDir, name), "utf8").catch(() => null);
+    if (have !== want) stale.push(`src/generated/${name}${have === null ? " (missing)" : ""}`);
+  }
+  const present = await readdir(generatedDir).catch(() => []);
+  for (const name of present) {
+    if (!files.has(name)) stale.push(`src/generated/${name} (not produced by the spec)`);
+  }
+  return stale;
+}
+
+async function buildDocs() {
+  await mkdir(dirname(docsFile), { recursive: true });
+  // --inlineBundle embeds Redoc's script instead of loading it from a CDN, so the page
+  // renders with no network at all; the check below keeps it that way.
+  await redoclyCli([
+    "build-docs",
+    specPath,
+    "--inlineBundle",
+    "--title",
+    "Douyin Open Platform OAuth",
+    "-o",
+    docsFile,
+  ]);
+  const html = await readFile(docsFile, "utf8");
+  const remote = html.match(/<(?:script|link)[^>]+(?:src|href)="https?:\/\/[^"]+"/);
+  if (remote) throw new Error(`docs/index.html loads a remote resource: ${remote[0]}`);
+  return docsFile;
+}
+
+async function main() {
+  if (docsOnly) {
+    const file = await buildDocs();
+    console.log(`docs: ${relative(process.cwd(), file) || file}`);
+    return;
+  }
+  await redoclyCli(["lint", specPath]);
+  const files = await generatedFiles();
+  if (check) {
+    const stale = await checkFresh(files);
+    if (stale.length > 0) {
+      console.error(`Generated code is stale against ${specName}; run \`npm run generate\`:`);
+      for (const file of stale) console.error(`  stale: ${file}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`src/generated/ is up to date with ${specName}`);
+    return;
+  }
+  await mkdir(generatedDir, { recursive: true });
+  for (const [name, content] of files) await writeFile(join(generatedDir, name), content);
+  console.log(`wrote src/generated/ (${[...files.keys()].join(", ")})`);
+  const docs = await buildDocs();
+  console.log(`docs: ${relative(process.cwd(), docs)}`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

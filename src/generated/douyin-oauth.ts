@@ -1,0 +1,641 @@
+/*
+ * Generated from openapi/douyin-oauth.yaml by scripts/generate.mjs. Do not edit:
+ * change the spec and run `npm run generate` (see src/generated/README.md).
+ */
+
+export interface paths {
+  "/oauth/access_token/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 获取access_token / Exchange an authorization code for the user's tokens
+     * @description 获取access_token。
+     *
+     *     Swaps the one-time `code` from the authorization callback for the user's `access_token`
+     *     (15 days), `refresh_token` (30 days) and `open_id`. A code works once and expires after
+     *     about 10 minutes; never retry this call blindly.
+     */
+    get: operations["accessToken"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/client_token/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 生成client_token / Get an application-level client token
+     * @description 生成client_token。
+     *
+     *     Issues a `client_token` (prefix `clt.`, 2 hours) that identifies the application itself,
+     *     not a user. Fetching a new one invalidates all but the latest two (after a 5-minute
+     *     grace), and more than 500 calls in 5 minutes are refused: share one token per app.
+     */
+    get: operations["clientToken"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/refresh_token/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 刷新access_token / Refresh the user's access token
+     * @description 刷新access_token。
+     *
+     *     Returns a fresh `access_token` (15 days). The refresh token's own expiry is unchanged;
+     *     if the access token had not expired yet the same token may come back with a new expiry.
+     *     Takes no `client_secret`.
+     */
+    get: operations["refreshToken"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/renew_refresh_token/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 刷新refresh_token / Renew the user's refresh token
+     * @description 刷新refresh_token。
+     *
+     *     Issues a new `refresh_token` (30 days). A refresh token can be renewed at most 5 times;
+     *     after that the platform answers 10020 and the user must authorize again. Needs the
+     *     renewal permission on the app (10004 otherwise). Takes no `client_secret`. It rotates
+     *     the refresh token, so never retry it blindly.
+     */
+    get: operations["renewRefreshToken"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/platform/oauth/connect/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 抖音获取授权码(code) / Douyin consent page (authorization code)
+     * @description 抖音获取授权码(code)。
+     *
+     *     The Douyin consent page: a QR code on PC, the native consent sheet in the app. Send the
+     *     user's browser here; after consent it is redirected (302) to `redirect_uri` with `code`,
+     *     `state` and `scopes` (see `AuthorizationCallback`). Invalid parameters produce the JSON
+     *     error envelope instead of the page.
+     *
+     *     The platform's current page insists on an `https` `redirect_uri` equal to the one
+     *     registered for the app (only the part before `#` is compared) and without custom query
+     *     parameters (10006 otherwise); `http` is accepted here for local development against an
+     *     emulator.
+     */
+    get: operations["connect"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/authorize/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 头条获取授权码(code) / Toutiao consent page (authorization code)
+     * @description 头条获取授权码(code)。
+     *
+     *     The Toutiao flavour of the consent page. Send the user's browser here; after consent it
+     *     is redirected (302) to `redirect_uri` with `code`, `state` and `scopes`. Invalid
+     *     parameters produce the JSON error envelope instead of the page.
+     */
+    get: operations["authorize"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/authorize/v2/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 抖音静默获取授权码(code) / Douyin silent authorization (scope login_id)
+     * @description 抖音静默获取授权码(code)。
+     *
+     *     Silent authorization with scope `login_id`: no consent page, the browser is redirected at
+     *     once to `redirect_uri` with `code` and `state` (returned unchanged; apps may omit it).
+     *     The platform's current silent-auth page lives on another host
+     *     (`https://aweme.snssdk.com/passport/open/silent_auth/`, same parameters, only inside
+     *     the Douyin app's web view), so clients let its base URL be configured.
+     */
+    get: operations["authorizeV2"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    /**
+     * @description An integer that the platform sends either as a JSON number or as a numeric string
+     *     (`86400` or `"86400"`). Clients should hand users numbers.
+     */
+    NumberOrNumericString: number | string;
+    /**
+     * @description Scopes joined by commas, e.g. `user_info,video.list`. Common Douyin scopes:
+     *     `user_info`, `mobile`, `video.list`, `video.data`, `login_id` (silent authorization).
+     * @example user_info,video.list
+     */
+    ScopeList: string;
+    /**
+     * Format: uri
+     * @description Absolute http(s) URL. The platform now requires https and an exact match of the
+     *     registered URL; http is allowed for local development.
+     */
+    RedirectUri: string;
+    /**
+     * @description `error_code` of a successful answer: 0, sent as a number or as `"0"`.
+     * @enum {unknown}
+     */
+    SuccessCode: 0 | "0";
+    /** @description Diagnostics that accompany errors (and sometimes successes). */
+    Extra: {
+      /** @description Request id; quote it to platform support. */
+      logid?: string;
+      /** @description Server time in milliseconds since the epoch. */
+      now?: components["schemas"]["NumberOrNumericString"];
+    };
+    /** @description `success` or `error`; the platform has been seen sending `<nil>`. */
+    Message: string;
+    /** @description The `data` object of a failed call. */
+    ErrorData: {
+      /**
+       * @description Non-zero error code (10002 parameter error, 10003 unknown client_key, 10004 permission
+       *     denied, 10005 missing parameter, 10006 illegal redirect_uri, 10007 code expired,
+       *     10008 access_token invalid, 10010 refresh_token expired, 10013 wrong client_key or
+       *     secret, 10020 renew or rate limit, 2100005, 2190002, 2190008; the list is open).
+       */
+      error_code: components["schemas"]["NumberOrNumericString"];
+      /** @description Why the call failed (often in Chinese). */
+      description?: string;
+      /** @description Request id, when the platform puts it in `data`. */
+      log_id?: string;
+    };
+    /** @description The one error envelope of every operation (HTTP 200, non-zero `error_code`). */
+    ErrorAnswer: {
+      data: components["schemas"]["ErrorData"];
+      extra?: components["schemas"]["Extra"];
+      message?: components["schemas"]["Message"];
+    };
+    /** @description The `data` object of a successful `accessToken` call. */
+    AccessTokenData: {
+      /** @description The user's access token (15 days; seen with prefix `act.`). */
+      access_token: string;
+      description?: string;
+      error_code: components["schemas"]["SuccessCode"];
+      /** @description Seconds until the access token expires (1296000 = 15 days). */
+      expires_in: components["schemas"]["NumberOrNumericString"];
+      /** @description The user's id within this app. */
+      open_id: string;
+      /** @description Refresh token (30 days; seen with prefix `rft.`). */
+      refresh_token: string;
+      /** @description Seconds until the refresh token expires (2592000 = 30 days). */
+      refresh_expires_in: components["schemas"]["NumberOrNumericString"];
+      /** @description The scopes the user granted, joined by commas. */
+      scope: string;
+      /** @description The user's id across the developer's apps (only with certain scopes). */
+      unionid?: string;
+      log_id?: string;
+      captcha?: string;
+      desc_url?: string;
+    };
+    AccessTokenSuccess: {
+      data: components["schemas"]["AccessTokenData"];
+      extra?: components["schemas"]["Extra"];
+      message?: components["schemas"]["Message"];
+    };
+    /** @description What `/oauth/access_token/` answers, success or error (both HTTP 200). */
+    AccessTokenAnswer:
+      components["schemas"]["AccessTokenSuccess"] | components["schemas"]["ErrorAnswer"];
+    /** @description The `data` object of a successful `clientToken` call. */
+    ClientTokenData: {
+      /** @description The client token (2 hours; seen with prefix `clt.`). */
+      access_token: string;
+      description?: string;
+      error_code: components["schemas"]["SuccessCode"];
+      /** @description Seconds until the client token expires (7200 = 2 hours). */
+      expires_in: components["schemas"]["NumberOrNumericString"];
+      log_id?: string;
+    };
+    ClientTokenSuccess: {
+      data: components["schemas"]["ClientTokenData"];
+      extra?: components["schemas"]["Extra"];
+      message?: components["schemas"]["Message"];
+    };
+    /** @description What `/oauth/client_token/` answers, success or error (both HTTP 200). */
+    ClientTokenAnswer:
+      components["schemas"]["ClientTokenSuccess"] | components["schemas"]["ErrorAnswer"];
+    /** @description The `data` object of a successful `refreshToken` call. */
+    RefreshTokenData: {
+      /** @description A fresh access token (15 days). */
+      access_token: string;
+      description?: string;
+      error_code: components["schemas"]["SuccessCode"];
+      /** @description Seconds until the access token expires. */
+      expires_in: components["schemas"]["NumberOrNumericString"];
+      open_id: string;
+      /** @description The refresh token, its expiry unchanged. */
+      refresh_token: string;
+      /** @description Seconds until the refresh token expires. */
+      refresh_expires_in: components["schemas"]["NumberOrNumericString"];
+      scope: string;
+      log_id?: string;
+    };
+    RefreshTokenSuccess: {
+      data: components["schemas"]["RefreshTokenData"];
+      extra?: components["schemas"]["Extra"];
+      message?: components["schemas"]["Message"];
+    };
+    /** @description What `/oauth/refresh_token/` answers, success or error (both HTTP 200). */
+    RefreshTokenAnswer:
+      components["schemas"]["RefreshTokenSuccess"] | components["schemas"]["ErrorAnswer"];
+    /** @description The `data` object of a successful `renewRefreshToken` call. */
+    RenewRefreshTokenData: {
+      description?: string;
+      error_code: components["schemas"]["SuccessCode"];
+      /** @description Seconds until the new refresh token expires (2592000 = 30 days). */
+      expires_in: components["schemas"]["NumberOrNumericString"];
+      /** @description The new refresh token; use it from now on. */
+      refresh_token: string;
+      log_id?: string;
+    };
+    RenewRefreshTokenSuccess: {
+      data: components["schemas"]["RenewRefreshTokenData"];
+      extra?: components["schemas"]["Extra"];
+      message?: components["schemas"]["Message"];
+    };
+    /** @description What `/oauth/renew_refresh_token/` answers, success or error (both HTTP 200). */
+    RenewRefreshTokenAnswer:
+      components["schemas"]["RenewRefreshTokenSuccess"] | components["schemas"]["ErrorAnswer"];
+    /**
+     * @description The query parameters the browser brings back to `redirect_uri` after an authorization
+     *     page. Unknown extra parameters (e.g. `recommend=1`) may ride along.
+     */
+    AuthorizationCallback: {
+      /** @description One-time authorization code (about 10 minutes) for `/oauth/access_token/`. */
+      code: string;
+      /** @description The `state` sent, unchanged (seen empty when none was sent). */
+      state?: string;
+      /** @description The scopes granted, joined by commas (may be absent). */
+      scopes?: string;
+    };
+  };
+  responses: {
+    /**
+     * @description The consent page (HTML) when the parameters are valid, or the platform's JSON error
+     *     envelope (still HTTP 200) when they are not.
+     */
+    AuthorizationPage: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /** @example <!doctype html><html><body>…consent page…</body></html> */
+        "text/html": string;
+        "application/json": components["schemas"]["ErrorAnswer"];
+      };
+    };
+    /**
+     * @description After the user's decision (at once for silent authorization) the browser is sent to
+     *     `redirect_uri` carrying `code`, `state` and `scopes` in the query string.
+     */
+    AuthorizationRedirect: {
+      headers: {
+        Location: components["headers"]["Location"];
+        [name: string]: unknown;
+      };
+      content?: never;
+    };
+  };
+  parameters: {
+    /** @description 应用唯一标识 / The application's unique key. */
+    ClientKey: string;
+    /**
+     * @description 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
+     *     proxy and server logs: keep such logs private.
+     */
+    ClientSecret: string;
+    /**
+     * @description 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
+     *     `/oauth/access_token/`.
+     */
+    RefreshToken: string;
+    /** @description 填写code / Always `code`. */
+    ResponseType: "code";
+    /**
+     * @description 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
+     *     (`user_info,video.list`).
+     */
+    Scope: components["schemas"]["ScopeList"];
+    /**
+     * @description 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
+     *     Where the browser goes after authorization; must start with http:// or https://, and its
+     *     domain must be the one registered for the app.
+     */
+    RedirectUri: components["schemas"]["RedirectUri"];
+    /**
+     * @description 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
+     *     unguessable one and compare it there (CSRF protection).
+     */
+    State: string;
+  };
+  requestBodies: never;
+  headers: {
+    /**
+     * @description `redirect_uri` with the query parameters of `AuthorizationCallback` added
+     *     (`code`, `state`, `scopes`; other parameters such as `recommend=1` may ride along).
+     * @example https://example.com/callback?code=ffab5ec26cd958eaYnBEbE8NBrXiKodBxkf6&state=d3f1a9&scopes=user_info,video.list
+     */
+    Location: string;
+  };
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  accessToken: {
+    parameters: {
+      query: {
+        /** @description 应用唯一标识 / The application's unique key. */
+        client_key: components["parameters"]["ClientKey"];
+        /**
+         * @description 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
+         *     proxy and server logs: keep such logs private.
+         */
+        client_secret: components["parameters"]["ClientSecret"];
+        /** @description 授权码 / The authorization code received on the redirect callback. */
+        code: string;
+        /** @description 写死"authorization_code"即可 / Always `authorization_code`. */
+        grant_type: "authorization_code";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AccessTokenAnswer"];
+        };
+      };
+    };
+  };
+  clientToken: {
+    parameters: {
+      query: {
+        /** @description 应用唯一标识 / The application's unique key. */
+        client_key: components["parameters"]["ClientKey"];
+        /**
+         * @description 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
+         *     proxy and server logs: keep such logs private.
+         */
+        client_secret: components["parameters"]["ClientSecret"];
+        /** @description 传client_credential / Always `client_credential`. */
+        grant_type: "client_credential";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ClientTokenAnswer"];
+        };
+      };
+    };
+  };
+  refreshToken: {
+    parameters: {
+      query: {
+        /** @description 应用唯一标识 / The application's unique key. */
+        client_key: components["parameters"]["ClientKey"];
+        /**
+         * @description 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
+         *     `/oauth/access_token/`.
+         */
+        refresh_token: components["parameters"]["RefreshToken"];
+        /** @description 填refresh_token / Always `refresh_token`. */
+        grant_type: "refresh_token";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RefreshTokenAnswer"];
+        };
+      };
+    };
+  };
+  renewRefreshToken: {
+    parameters: {
+      query: {
+        /** @description 应用唯一标识 / The application's unique key. */
+        client_key: components["parameters"]["ClientKey"];
+        /**
+         * @description 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
+         *     `/oauth/access_token/`.
+         */
+        refresh_token: components["parameters"]["RefreshToken"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RenewRefreshTokenAnswer"];
+        };
+      };
+    };
+  };
+  connect: {
+    parameters: {
+      query: {
+        /** @description 应用唯一标识 / The application's unique key. */
+        client_key: components["parameters"]["ClientKey"];
+        /** @description 填写code / Always `code`. */
+        response_type: components["parameters"]["ResponseType"];
+        /**
+         * @description 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
+         *     (`user_info,video.list`).
+         */
+        scope: components["parameters"]["Scope"];
+        /**
+         * @description 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
+         *     Where the browser goes after authorization; must start with http:// or https://, and its
+         *     domain must be the one registered for the app.
+         */
+        redirect_uri: components["parameters"]["RedirectUri"];
+        /**
+         * @description 应用授权可选作用域,多个授权作用域以英文逗号（,）分隔，每一个授权作用域后需要加上一个是否默认勾选的参数，1为默认勾选，0为默认不勾选 /
+         *     Optional scopes the user may untick: pairs `scope,flag` joined by commas, flag `1` =
+         *     pre-ticked, `0` = not ticked, e.g. `mobile,1,video.list,0`. Spelled in camelCase on
+         *     the wire.
+         */
+        optionalScope?: string;
+        /**
+         * @description 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
+         *     unguessable one and compare it there (CSRF protection).
+         */
+        state?: components["parameters"]["State"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components["responses"]["AuthorizationPage"];
+      302: components["responses"]["AuthorizationRedirect"];
+    };
+  };
+  authorize: {
+    parameters: {
+      query: {
+        /** @description 应用唯一标识 / The application's unique key. */
+        client_key: components["parameters"]["ClientKey"];
+        /** @description 填写code / Always `code`. */
+        response_type: components["parameters"]["ResponseType"];
+        /**
+         * @description 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
+         *     (`user_info,video.list`).
+         */
+        scope: components["parameters"]["Scope"];
+        /**
+         * @description 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
+         *     Where the browser goes after authorization; must start with http:// or https://, and its
+         *     domain must be the one registered for the app.
+         */
+        redirect_uri: components["parameters"]["RedirectUri"];
+        /**
+         * @description 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
+         *     unguessable one and compare it there (CSRF protection).
+         */
+        state?: components["parameters"]["State"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components["responses"]["AuthorizationPage"];
+      302: components["responses"]["AuthorizationRedirect"];
+    };
+  };
+  authorizeV2: {
+    parameters: {
+      query: {
+        /** @description 应用唯一标识 / The application's unique key. */
+        client_key: components["parameters"]["ClientKey"];
+        /** @description 填写code / Always `code`. */
+        response_type: components["parameters"]["ResponseType"];
+        /** @description 填login_id / Always `login_id`. */
+        scope: "login_id";
+        /**
+         * @description 授权成功后的回调地址，必须以http/https开头。域名要跟申请应用时填写的授权回调域一致。用于调用https://open.douyin.com/oauth/access_token/换token。 /
+         *     Where the browser goes after authorization; must start with http:// or https:// and
+         *     its domain must match the app's registered callback domain. The `code` it receives is
+         *     exchanged at `/oauth/access_token/`.
+         */
+        redirect_uri: components["schemas"]["RedirectUri"];
+        /**
+         * @description 用于保持请求和回调状态，授权请求后会原样返回给接入方,如果是App则不用传该参数 /
+         *     Returned unchanged on the callback to tie it to the request; apps may omit it.
+         */
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components["responses"]["AuthorizationPage"];
+      302: components["responses"]["AuthorizationRedirect"];
+    };
+  };
+}

@@ -1,0 +1,9 @@
+// The one place hand-written code takes its types and constants from the generated code:
+// a rename in the spec breaks exactly this file's imports.
+import { PLATFORM_BASE_URLS } from "./generated/constants.js";
+
+export type { components, operations, paths } from "./generated/douyin-oauth.js";
+export { OPERATION_PATHS, PLATFORM_BASE_URLS } from "./generated/constants.js";
+
+/** A platform the spec lists under `servers`: `"douyin"`, `"toutiao"` or `"xigua"`. */
+export type Platform = keyof typeof PLATFORM_BASE_URLS;

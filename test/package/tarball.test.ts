@@ -1,0 +1,126 @@
+// What ships: the packed tarball passes publint and attw, installs into an empty project, and
+// both `import` and `require` of douyin-oauth work there, with types.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bin, root, runCommand } from "../support/project.js";
+
+describe("packed tarball", () => {
+  const dir = mkdtempSync(join(tmpdir(), "douyin-pack-"));
+  const consumer = join(dir, "consumer");
+  let tarball = "";
+  let files: string[] = [];
+
+  beforeAll(() => {
+    const packed = runCommand("npm", ["pack", "--json", "--pack-destination", dir], {
+      timeoutMs: 180_000,
+    });
+    expect(packed.status, packed.stderr).toBe(0);
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
+    tarball = join(dir, info.filename);
+    files = info.files.map((f: { path: string }) => f.path).sort();
+
+    mkdirSync(consumer);
+    writeFileSync(
+      join(consumer, "package.json"),
+      JSON.stringify({ name: "consumer", private: true }),
+    );
+    const installed = runCommand(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
+      { cwd: consumer, timeoutMs: 180_000 },
+    );
+    expect(installed.status, installed.stderr).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("holds only dist/, package.json, README and LICENSE", () => {
+    expect(files).toContain("dist/esm/index.js");
+    expect(files).toContain("dist/esm/index.d.ts");
+    expect(files).toContain("dist/cjs/index.js");
+    expect(files).toContain("dist/cjs/index.d.ts");
+    expect(files).toContain("dist/cjs/package.json");
+    const outside = files.filter((f) => !f.startsWith("dist/"));
+    expect(outside.sort()).toEqual(["LICENSE", "README.md", "package.json"]);
+  });
+
+  it("passes publint", () => {
+    const ran = runCommand(bin("publint"), ["run", tarball, "--strict"]);
+    expect(ran.stdout + ran.stderr).toContain("All good!");
+    expect(ran.status).toBe(0);
+  });
+
+  it("passes @arethetypeswrong/cli for every resolution mode", () => {
+    const ran = runCommand(bin("attw"), [tarball, "--format", "ascii", "--no-color"]);
+    expect(ran.stdout).toContain("No problems found");
+    expect(ran.status).toBe(0);
+  });
+
+  it("imports as an ES module", () => {
+    const ran = runCommand(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import { PLATFORM_BASE_URLS, OPERATION_PATHS } from "douyin-oauth"; console.log(PLATFORM_BASE_URLS.douyin, OPERATION_PATHS.connect);',
+      ],
+      { cwd: consumer },
+    );
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim()).toBe("https://open.douyin.com /platform/oauth/connect/");
+  });
+
+  it("requires as CommonJS", () => {
+    const ran = runCommand(
+      process.execPath,
+      [
+        "-e",
+        'const { PLATFORM_BASE_URLS } = require("douyin-oauth"); console.log(PLATFORM_BASE_URLS.xigua);',
+      ],
+      { cwd: consumer },
+    );
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim()).toBe("https://open-api.ixigua.com");
+  });
+
+  it("type-checks a consumer in ESM and CJS, and refuses a wrong use", () => {
+    const use = (importLine: string) => `${importLine}
+type Query = paths["/oauth/access_token/"]["get"]["parameters"]["query"];
+const query: Query = { client_key: "k", client_secret: "s", code: "c", grant_type: "authorization_code" };
+const host: string = PLATFORM_BASE_URLS.toutiao;
+const platform: Platform = "douyin";
+// @ts-expect-error not a platform of the spec
+const wrong: Platform = "weibo";
+// @ts-expect-error the wire name is client_key
+const misspelled: Query = { clientKey: "k", client_secret: "s", code: "c", grant_type: "authorization_code" };
+export { query, host, platform, wrong, misspelled };
+`;
+    writeFileSync(
+      join(consumer, "esm.mts"),
+      use('import { PLATFORM_BASE_URLS, type paths, type Platform } from "douyin-oauth";'),
+    );
+    writeFileSync(
+      join(consumer, "cjs.cts"),
+      use(
+        'import { PLATFORM_BASE_URLS } from "douyin-oauth";\nimport type { paths, Platform } from "douyin-oauth";',
+      ),
+    );
+    const ran = runCommand(
+      bin("tsc"),
+      [
+        "--noEmit",
+        "--strict",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "esm.mts",
+        "cjs.cts",
+      ],
+      { cwd: consumer },
+    );
+    expect(ran.stdout + ran.stderr).toBe("");
+    expect(ran.status).toBe(0);
+  });
+});
