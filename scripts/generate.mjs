@@ -94,7 +94,53 @@ export const PLATFORM_BASE_URLS = ${JSON.stringify(sorted(servers))} as const;
 
 /** The path of each operation, keyed by its \`operationId\`. */
 export const OPERATION_PATHS = ${JSON.stringify(pathsById)} as const;
+
+/**
+ * Error codes seen in the platform's docs (\`ErrorData\`'s \`x-known-error-codes\`). The list is
+ * open: an unknown code is still an error.
+ */
+export const ERROR_CODE = ${JSON.stringify(spec.components.schemas.ErrorData["x-known-error-codes"] ?? {})} as const;
+
+/**
+ * For each token operation, the fields its success \`data\` must carry and those the platform may
+ * send as numeric strings (schema \`NumberOrNumericString\`), from the operation's answer schema.
+ */
+export const SUCCESS_DATA = ${JSON.stringify(successData(spec))} as const;
 `;
+}
+
+/** Follows a local $ref (`#/components/...`) in the spec. */
+function deref(spec, node) {
+  if (!node?.$ref) return node;
+  const target = node.$ref
+    .replace(/^#\//, "")
+    .split("/")
+    .reduce((at, key) => at?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
+  if (!target) throw new Error(`${specName}: unresolved ${node.$ref}`);
+  return deref(spec, target);
+}
+
+/** Token operations: the success `data` schema's required and number-or-string fields. */
+function successData(spec) {
+  const numeric = "#/components/schemas/NumberOrNumericString";
+  const result = {};
+  for (const item of Object.values(spec.paths)) {
+    for (const op of Object.values(item)) {
+      const answer = deref(spec, op.responses?.["200"]?.content?.["application/json"]?.schema);
+      const success = (answer?.anyOf ?? [])
+        .map((branch) => deref(spec, branch))
+        .find((branch) => branch.properties?.data?.$ref !== "#/components/schemas/ErrorData");
+      if (!success) continue;
+      const data = deref(spec, success.properties.data);
+      result[op.operationId] = {
+        required: [...(data.required ?? [])],
+        numeric: Object.entries(data.properties)
+          .filter(([, property]) => property.$ref === numeric)
+          .map(([name]) => name),
+      };
+    }
+  }
+  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Every file of src/generated/, as the spec produces it: name → content. */

@@ -3,9 +3,32 @@
  * `openapi/douyin-oauth.yaml`.
  *
  * @example
- * import { PLATFORM_BASE_URLS, type paths } from "douyin-oauth";
- * type AccessTokenQuery = paths["/oauth/access_token/"]["get"]["parameters"]["query"];
- * const host = PLATFORM_BASE_URLS.douyin; // "https://open.douyin.com"
+ * import { createDouyinOAuth, generateState } from "douyin-oauth";
+ * const douyin = createDouyinOAuth({ clientKey: "aw123", clientSecret: "..." });
+ * const state = generateState();
+ * const url = douyin.connectUrl({ scope: ["user_info"], redirectUri: "https://app.example/cb", state });
  */
+export { createDouyinOAuth, type DouyinOAuth, type DouyinOAuthOptions } from "./client.js";
+export type { TokenData } from "./answer.js";
+export type {
+  AuthorizeUrlOptions,
+  AuthorizeV2UrlOptions,
+  ConnectUrlOptions,
+  OptionalScopeInput,
+  ScopeInput,
+} from "./authorize-urls.js";
+export { generateState, parseCallback, type CallbackResult } from "./callback.js";
+export {
+  DouyinCallbackError,
+  DouyinError,
+  DouyinOAuthError,
+  DouyinTransportError,
+  ERROR_CODE,
+  type CallbackFailure,
+  type TokenOperation,
+  type TransportFailure,
+} from "./errors.js";
+export { redactUrl } from "./redact.js";
+export type { CallOptions } from "./transport.js";
 export type { components, operations, paths, Platform } from "./spec.js";
 export { OPERATION_PATHS, PLATFORM_BASE_URLS } from "./spec.js";

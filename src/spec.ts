@@ -3,7 +3,12 @@
 import { PLATFORM_BASE_URLS } from "./generated/constants.js";
 
 export type { components, operations, paths } from "./generated/douyin-oauth.js";
-export { OPERATION_PATHS, PLATFORM_BASE_URLS } from "./generated/constants.js";
+export {
+  ERROR_CODE,
+  OPERATION_PATHS,
+  PLATFORM_BASE_URLS,
+  SUCCESS_DATA,
+} from "./generated/constants.js";
 
 /** A platform the spec lists under `servers`: `"douyin"`, `"toutiao"` or `"xigua"`. */
 export type Platform = keyof typeof PLATFORM_BASE_URLS;

@@ -20,3 +20,59 @@ export const OPERATION_PATHS = {
   refreshToken: "/oauth/refresh_token/",
   renewRefreshToken: "/oauth/renew_refresh_token/",
 } as const;
+
+/**
+ * Error codes seen in the platform's docs (`ErrorData`'s `x-known-error-codes`). The list is
+ * open: an unknown code is still an error.
+ */
+export const ERROR_CODE = {
+  PARAMETER_ERROR: 10002,
+  CLIENT_KEY_NOT_FOUND: 10003,
+  PERMISSION_DENIED: 10004,
+  MISSING_PARAMETER: 10005,
+  ILLEGAL_REDIRECT_URI: 10006,
+  CODE_EXPIRED: 10007,
+  ACCESS_TOKEN_INVALID: 10008,
+  REFRESH_TOKEN_EXPIRED: 10010,
+  CLIENT_KEY_OR_SECRET_WRONG: 10013,
+  LIMIT_REACHED: 10020,
+  GATEWAY_PARAMETER_ERROR: 2100005,
+  GATEWAY_ACCESS_TOKEN_INVALID: 2190002,
+  GATEWAY_ACCESS_TOKEN_EXPIRED: 2190008,
+} as const;
+
+/**
+ * For each token operation, the fields its success `data` must carry and those the platform may
+ * send as numeric strings (schema `NumberOrNumericString`), from the operation's answer schema.
+ */
+export const SUCCESS_DATA = {
+  accessToken: {
+    required: [
+      "access_token",
+      "error_code",
+      "expires_in",
+      "open_id",
+      "refresh_token",
+      "refresh_expires_in",
+      "scope",
+    ],
+    numeric: ["expires_in", "refresh_expires_in"],
+  },
+  clientToken: { required: ["access_token", "error_code", "expires_in"], numeric: ["expires_in"] },
+  refreshToken: {
+    required: [
+      "access_token",
+      "error_code",
+      "expires_in",
+      "open_id",
+      "refresh_token",
+      "refresh_expires_in",
+      "scope",
+    ],
+    numeric: ["expires_in", "refresh_expires_in"],
+  },
+  renewRefreshToken: {
+    required: ["error_code", "expires_in", "refresh_token"],
+    numeric: ["expires_in"],
+  },
+} as const;

@@ -1,0 +1,98 @@
+// The one reader of the platform's answers. Platform quirks live here and only here
+// (DOUYIN-OAUTH-FACTS.md, "Token endpoints: answers"):
+// - every answer is HTTP 200, success or not; a non-zero data.error_code is the failure;
+// - numbers may arrive as numeric strings ("0", "86400");
+// - the request id is extra.logid on errors, sometimes data.log_id.
+import { DouyinOAuthError, DouyinTransportError, type TokenOperation } from "./errors.js";
+import { redactText } from "./redact.js";
+import { SUCCESS_DATA, type components, type operations } from "./spec.js";
+
+/** The success `data` of a token operation: the branch of its answer whose error_code is 0. */
+type SuccessData<Op extends TokenOperation> = Extract<
+  operations[Op]["responses"][200]["content"]["application/json"],
+  { data: { error_code: components["schemas"]["SuccessCode"] } }
+>["data"];
+
+/** Fields of an operation's data that the platform may send as numeric strings. */
+type NumericField<Op extends TokenOperation> =
+  (typeof SUCCESS_DATA)[Op]["numeric"][number] | "error_code";
+
+/**
+ * What a token method resolves to: the `data` object of the spec's success schema, with
+ * `error_code`, `expires_in` and `refresh_expires_in` as numbers whatever the platform sent.
+ */
+export type TokenData<Op extends TokenOperation> = {
+  [K in keyof SuccessData<Op>]: K extends NumericField<Op> ? number : SuccessData<Op>[K];
+};
+
+export interface RawAnswer {
+  status: number;
+  text: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+// The platform sends some integers as strings ("0", "86400"): DOUYIN-OAUTH-FACTS.md, answers.
+function asInteger(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === "string" && /^-?\d{1,15}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+const asText = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
+
+/**
+ * Turns an answer into the operation's typed data, or throws: `DouyinOAuthError` for a non-zero
+ * `error_code`, `DouyinTransportError` for anything that is not the expected JSON. `secrets` are
+ * the values this request sent, kept out of any text the error carries.
+ */
+export function readAnswer<Op extends TokenOperation>(
+  operation: Op,
+  answer: RawAnswer,
+  secrets: readonly string[] = [],
+): TokenData<Op> {
+  const { status, text } = answer;
+  const invalid = (detail: string) =>
+    new DouyinTransportError(operation, "invalid-answer", { status, detail });
+  if (status < 200 || status > 299) {
+    throw new DouyinTransportError(operation, "http-status", { status });
+  }
+  if (text.trim() === "") throw invalid("the body is empty");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalid("the body is not JSON");
+  }
+  if (!isRecord(body) || !isRecord(body.data)) throw invalid("the body has no data object");
+  const data = body.data;
+  const errorCode = asInteger(data.error_code);
+  if (errorCode === undefined) throw invalid("data.error_code is not an integer");
+  if (errorCode !== 0) {
+    const extra = isRecord(body.extra) ? body.extra : {};
+    throw new DouyinOAuthError(operation, status, {
+      errorCode,
+      description: redactText(
+        typeof data.description === "string" ? data.description : "",
+        secrets,
+      ),
+      logId: asText(extra.logid) ?? asText(data.log_id),
+    });
+  }
+  const shape = SUCCESS_DATA[operation];
+  const numeric: readonly string[] = shape.numeric;
+  const result: Record<string, unknown> = { ...data, error_code: 0 };
+  for (const field of shape.required) {
+    if (data[field] === undefined || data[field] === null)
+      throw invalid(`data.${field} is missing`);
+  }
+  for (const field of numeric) {
+    if (data[field] === undefined) continue;
+    const value = asInteger(data[field]);
+    if (value === undefined) throw invalid(`data.${field} is not an integer`);
+    result[field] = value;
+  }
+  return result as TokenData<Op>;
+}

@@ -1,0 +1,145 @@
+// Builders for the three authorization pages: pure, no network, no clock. Each returns a URL
+// for the user's browser; the platform redirects back to redirectUri with code, state, scopes.
+import { OPERATION_PATHS, type paths } from "./spec.js";
+import { optionalText, requireHttpUrl, requireObject, requireText } from "./validate.js";
+
+/** Scopes as the platform's comma-joined string, or as a list of scope names. */
+export type ScopeInput = string | readonly string[];
+
+/**
+ * Optional scopes the user may untick: the raw wire string (`"mobile,1,video.list,0"`) or an
+ * object of scope → pre-ticked flag (`{ mobile: true, "video.list": false }`).
+ */
+export type OptionalScopeInput = string | Readonly<Record<string, boolean>>;
+
+export interface ConnectUrlOptions {
+  scope: ScopeInput;
+  /** Absolute http(s) URL. The platform now insists on https and an exact match of the registered URL. */
+  redirectUri: string;
+  /** Returned unchanged on the callback; use {@link generateState} and check it there. */
+  state?: string;
+  optionalScope?: OptionalScopeInput;
+}
+
+export interface AuthorizeUrlOptions {
+  scope: ScopeInput;
+  redirectUri: string;
+  state?: string;
+}
+
+export interface AuthorizeV2UrlOptions {
+  redirectUri: string;
+  state?: string;
+  /**
+   * Host of the silent-auth page. The platform now serves it at
+   * `https://aweme.snssdk.com/passport/open/silent_auth/` inside the Douyin app's web view;
+   * by default the client's base URL and the spec's `/oauth/authorize/v2/` path are used.
+   */
+  baseUrl?: string;
+}
+
+type PageQuery<P extends keyof paths> = paths[P]["get"]["parameters"]["query"];
+
+/** Scopes joined by commas, as `scope` carries them. */
+export function joinScopes(scope: unknown, name = "scope"): string {
+  if (typeof scope === "string") {
+    requireText(scope.trim(), name);
+    return scope;
+  }
+  if (!Array.isArray(scope) || scope.length === 0) {
+    throw new TypeError(`"${name}" is missing or empty: a string or a non-empty list is expected`);
+  }
+  for (const item of scope) {
+    if (typeof item !== "string" || item.trim() === "" || item.includes(",")) {
+      throw new TypeError(`"${name}" entries must be non-empty scope names without commas`);
+    }
+  }
+  return scope.join(",");
+}
+
+/** `optionalScope` on the wire: pairs `scope,flag` joined by commas, 1 = pre-ticked. */
+export function serializeOptionalScope(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string") {
+    requireText(value.trim(), "optionalScope");
+    return value;
+  }
+  requireObject(value, "optionalScope");
+  const pairs: string[] = [];
+  for (const [scope, ticked] of Object.entries(value)) {
+    if (scope.trim() === "" || scope.includes(",") || typeof ticked !== "boolean") {
+      throw new TypeError(`"optionalScope" maps scope names (no commas) to true or false`);
+    }
+    pairs.push(`${scope},${ticked ? 1 : 0}`);
+  }
+  return pairs.length > 0 ? pairs.join(",") : undefined;
+}
+
+/** `base` + the operation's path + the query, every value percent-encoded (space as %20). */
+function pageUrl(base: string, path: string, query: Record<string, string | undefined>): URL {
+  const url = new URL(base.replace(/\/+$/, "") + path);
+  url.search = Object.entries(query)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join("&");
+  return url;
+}
+
+/** An absolute http(s) base URL without query or fragment. */
+export function checkBaseUrl(value: unknown, name: string): string {
+  const url = requireHttpUrl(value, name);
+  if (url.search !== "" || url.hash !== "") {
+    throw new TypeError(`"${name}" must not carry a query string or fragment`);
+  }
+  return url.href;
+}
+
+function commonQuery(options: unknown) {
+  requireObject(options, "options");
+  const { redirectUri, state } = options as { redirectUri?: unknown; state?: unknown };
+  requireHttpUrl(redirectUri, "redirectUri");
+  optionalText(state, "state");
+  return { redirectUri: redirectUri as string, state: state as string | undefined };
+}
+
+export function connectUrl(base: string, clientKey: string, options: ConnectUrlOptions): URL {
+  const { redirectUri, state } = commonQuery(options);
+  const query: PageQuery<"/platform/oauth/connect/"> = {
+    client_key: clientKey,
+    response_type: "code",
+    scope: joinScopes(options.scope),
+    redirect_uri: redirectUri,
+  };
+  const optionalScope = serializeOptionalScope(options.optionalScope);
+  return pageUrl(base, OPERATION_PATHS.connect, { ...query, optionalScope, state });
+}
+
+export function authorizeUrl(base: string, clientKey: string, options: AuthorizeUrlOptions): URL {
+  const { redirectUri, state } = commonQuery(options);
+  const query: PageQuery<"/oauth/authorize/"> = {
+    client_key: clientKey,
+    response_type: "code",
+    scope: joinScopes(options.scope),
+    redirect_uri: redirectUri,
+  };
+  return pageUrl(base, OPERATION_PATHS.authorize, { ...query, state });
+}
+
+export function authorizeV2Url(
+  base: string,
+  clientKey: string,
+  options: AuthorizeV2UrlOptions,
+): URL {
+  const { redirectUri, state } = commonQuery(options);
+  const query: PageQuery<"/oauth/authorize/v2/"> = {
+    client_key: clientKey,
+    response_type: "code",
+    scope: "login_id",
+    redirect_uri: redirectUri,
+  };
+  if (options.baseUrl !== undefined) {
+    // The silent-auth host takes the full page URL, path included.
+    return pageUrl(checkBaseUrl(options.baseUrl, "baseUrl"), "", { ...query, state });
+  }
+  return pageUrl(base, OPERATION_PATHS.authorizeV2, { ...query, state });
+}

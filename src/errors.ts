@@ -1,0 +1,105 @@
+// One error family. Callers branch with `instanceof` and on fields, never on message text.
+// Messages are fixed sentences plus non-secret facts (operation, code, status): never a value the
+// caller sent, a raw body or a URL.
+import { ERROR_CODE, SUCCESS_DATA } from "./spec.js";
+
+export { ERROR_CODE };
+
+/** A token operation of the spec, by `operationId`: `"accessToken"`, `"clientToken"`, ... */
+export type TokenOperation = keyof typeof SUCCESS_DATA;
+
+/** Base of every error this package throws (besides `TypeError` for bad input). */
+export class DouyinError extends Error {
+  override name = "DouyinError";
+}
+
+/**
+ * The platform answered with a non-zero `error_code` (it does so with HTTP 200).
+ * Unknown codes are still this error; compare `errorCode` with {@link ERROR_CODE}.
+ * @example
+ * try { await douyin.refreshToken({ refreshToken }); }
+ * catch (e) { if (e instanceof DouyinOAuthError && e.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED) reauthorize(); }
+ */
+export class DouyinOAuthError extends DouyinError {
+  override name = "DouyinOAuthError";
+  /** The platform's `error_code`, as a number. */
+  readonly errorCode: number;
+  /** The platform's `description` (often Chinese), with any secret we sent removed. */
+  readonly description: string;
+  /** `extra.logid` or `data.log_id`: quote it to platform support. */
+  readonly logId: string | undefined;
+  readonly operation: TokenOperation;
+  /** HTTP status of the answer (200: the platform reports errors with 200). */
+  readonly status: number;
+
+  constructor(
+    operation: TokenOperation,
+    status: number,
+    fields: { errorCode: number; description: string; logId: string | undefined },
+  ) {
+    super(`${operation}: the platform answered error_code ${fields.errorCode}`);
+    this.operation = operation;
+    this.status = status;
+    this.errorCode = fields.errorCode;
+    this.description = fields.description;
+    this.logId = fields.logId;
+  }
+}
+
+/** What went wrong on the way: see {@link DouyinTransportError}. */
+export type TransportFailure = "network" | "timeout" | "aborted" | "http-status" | "invalid-answer";
+
+const TRANSPORT_MESSAGES: Record<TransportFailure, string> = {
+  network: "the request failed before an answer arrived",
+  timeout: "no answer arrived in time",
+  aborted: "the request was aborted",
+  "http-status": "the platform answered with an HTTP error status",
+  "invalid-answer": "the answer is not the expected JSON",
+};
+
+/**
+ * The exchange failed: network failure, timeout or abort, a non-2xx status, or a body that is
+ * not the expected JSON (HTML error page, empty, truncated, fields missing). `kind` says which;
+ * `cause` holds the underlying error (for an abort, the signal's reason) with secrets removed.
+ */
+export class DouyinTransportError extends DouyinError {
+  override name = "DouyinTransportError";
+  readonly operation: TokenOperation;
+  readonly kind: TransportFailure;
+  /** HTTP status, when an answer arrived. */
+  readonly status: number | undefined;
+
+  constructor(
+    operation: TokenOperation,
+    kind: TransportFailure,
+    details: { status?: number; detail?: string; cause?: unknown } = {},
+  ) {
+    const status = details.status === undefined ? "" : ` (HTTP ${details.status})`;
+    const detail = details.detail === undefined ? "" : `: ${details.detail}`;
+    const message = `${operation}: ${TRANSPORT_MESSAGES[kind]}${status}${detail}`;
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.operation = operation;
+    this.kind = kind;
+    this.status = details.status;
+  }
+}
+
+/** Why {@link DouyinCallbackError} refused a callback. */
+export type CallbackFailure = "state_missing" | "state_mismatch" | "code_missing";
+
+const CALLBACK_MESSAGES: Record<CallbackFailure, string> = {
+  state_missing: "the callback carries no state",
+  state_mismatch: "the callback's state differs from the one sent",
+  code_missing: "the callback carries no code",
+};
+
+/** `parseCallback` refused the callback URL; `reason` says why. */
+export class DouyinCallbackError extends DouyinError {
+  override name = "DouyinCallbackError";
+  readonly reason: CallbackFailure;
+
+  constructor(reason: CallbackFailure) {
+    super(`parseCallback: ${CALLBACK_MESSAGES[reason]}`);
+    this.reason = reason;
+  }
+}

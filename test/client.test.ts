@@ -1,0 +1,320 @@
+// createDouyinOAuth against a real HTTP server on 127.0.0.1: every method's request, the
+// answers it returns, and bad input refused before any request.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDouyinOAuth, PLATFORM_BASE_URLS } from "../src/index.js";
+import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
+
+let platform: FakePlatform;
+beforeAll(async () => {
+  platform = await startFakePlatform();
+});
+afterAll(() => platform.close());
+beforeEach(() => {
+  platform.requests.length = 0;
+  platform.answer(defaultHandler);
+});
+
+const client = (extra: Record<string, unknown> = {}) =>
+  createDouyinOAuth({
+    clientKey: "key-1",
+    clientSecret: "sec+ret/=",
+    baseUrl: platform.url,
+    ...extra,
+  });
+
+describe("token methods › the request", () => {
+  const cases = [
+    {
+      name: "accessToken",
+      call: () => client().accessToken({ code: "c.o-de+1" }),
+      path: "/oauth/access_token/",
+      query: [
+        ["client_key", "key-1"],
+        ["client_secret", "sec+ret/="],
+        ["code", "c.o-de+1"],
+        ["grant_type", "authorization_code"],
+      ],
+    },
+    {
+      name: "clientToken",
+      call: () => client().clientToken(),
+      path: "/oauth/client_token/",
+      query: [
+        ["client_key", "key-1"],
+        ["client_secret", "sec+ret/="],
+        ["grant_type", "client_credential"],
+      ],
+    },
+    {
+      name: "refreshToken",
+      call: () => client().refreshToken({ refreshToken: "rft.a&b=c" }),
+      path: "/oauth/refresh_token/",
+      query: [
+        ["client_key", "key-1"],
+        ["refresh_token", "rft.a&b=c"],
+        ["grant_type", "refresh_token"],
+      ],
+    },
+    {
+      name: "renewRefreshToken",
+      call: () => client().renewRefreshToken({ refreshToken: "rft.渲染 x" }),
+      path: "/oauth/renew_refresh_token/",
+      query: [
+        ["client_key", "key-1"],
+        ["refresh_token", "rft.渲染 x"],
+      ],
+    },
+  ] as const;
+
+  for (const { name, call, path, query } of cases) {
+    it(`${name} › GET ${path} with exactly the spec's query, fixed values filled in`, async () => {
+      await call();
+      expect(platform.requests).toHaveLength(1);
+      const [request] = platform.requests;
+      expect(request!.method).toBe("GET");
+      expect(request!.path).toBe(path);
+      const byKey = (a: readonly string[], b: readonly string[]) => a[0]!.localeCompare(b[0]!);
+      expect([...request!.query].sort(byKey)).toEqual([...query].map((p) => [...p]).sort(byKey));
+    });
+  }
+
+  it("uses the platform's host by default and a baseUrl path prefix when given", async () => {
+    expect(createDouyinOAuth({ clientKey: "k" }).baseUrl).toBe(PLATFORM_BASE_URLS.douyin);
+    expect(createDouyinOAuth({ clientKey: "k", platform: "toutiao" }).baseUrl).toBe(
+      "https://open.snssdk.com",
+    );
+    expect(createDouyinOAuth({ clientKey: "k", platform: "xigua" }).baseUrl).toBe(
+      "https://open-api.ixigua.com",
+    );
+    const prefixed = client({ baseUrl: `${platform.url}/proxy/douyin/` });
+    platform.answer((request) =>
+      defaultHandler({ ...request, path: request.path.replace("/proxy/douyin", "") }),
+    );
+    await prefixed.clientToken();
+    expect(platform.requests[0]!.path).toBe("/proxy/douyin/oauth/client_token/");
+  });
+
+  it("sends every request through a custom fetch", async () => {
+    const seen: string[] = [];
+    const douyin = client({
+      fetch: (request: Request) => {
+        seen.push(new URL(request.url).pathname);
+        return fetch(request);
+      },
+    });
+    await douyin.clientToken();
+    await douyin.refreshToken({ refreshToken: "r" });
+    expect(seen).toEqual(["/oauth/client_token/", "/oauth/refresh_token/"]);
+  });
+
+  it("raw is the openapi-fetch client, middleware included in the wrapper's calls", async () => {
+    const douyin = client();
+    const paths: string[] = [];
+    douyin.raw.use({
+      onRequest({ request }) {
+        paths.push(new URL(request.url).pathname);
+      },
+    });
+    await douyin.clientToken();
+    const { data } = await douyin.raw.GET("/oauth/client_token/", {
+      params: { query: { client_key: "k", client_secret: "s", grant_type: "client_credential" } },
+    });
+    expect(paths).toEqual(["/oauth/client_token/", "/oauth/client_token/"]);
+    expect(data).toMatchObject({ data: { access_token: "clt.fake" } });
+  });
+});
+
+describe("token methods › the answer", () => {
+  const full = {
+    access_token: "act.1",
+    description: "",
+    open_id: "o-1",
+    refresh_token: "rft.1",
+    scope: "user_info,video.list",
+    unionid: "u-1",
+    log_id: "L1",
+  };
+
+  it("accessToken › numbers sent as numbers come back as numbers, all fields kept", async () => {
+    platform.answer(() => ({
+      json: {
+        data: { ...full, error_code: 0, expires_in: 1296000, refresh_expires_in: 2592000 },
+        message: "success",
+      },
+    }));
+    const data = await client().accessToken({ code: "c" });
+    expect(data).toEqual({
+      ...full,
+      error_code: 0,
+      expires_in: 1296000,
+      refresh_expires_in: 2592000,
+    });
+  });
+
+  it("accessToken › numbers sent as numeric strings come back as numbers", async () => {
+    platform.answer(() => ({
+      json: {
+        data: { ...full, error_code: "0", expires_in: "1296000", refresh_expires_in: "2592000" },
+        message: "<nil>",
+      },
+    }));
+    const data = await client().accessToken({ code: "c" });
+    expect(data.error_code).toBe(0);
+    expect(data.expires_in).toBe(1296000);
+    expect(data.refresh_expires_in).toBe(2592000);
+  });
+
+  it("clientToken, refreshToken, renewRefreshToken › string numbers normalised", async () => {
+    platform.answer((request) => {
+      const answer = defaultHandler(request) as { json: { data: Record<string, unknown> } };
+      const data = Object.fromEntries(
+        Object.entries(answer.json.data).map(([k, v]) => [
+          k,
+          typeof v === "number" ? String(v) : v,
+        ]),
+      );
+      return { json: { data } };
+    });
+    const douyin = client();
+    expect(await douyin.clientToken()).toEqual({
+      access_token: "clt.fake",
+      description: "",
+      error_code: 0,
+      expires_in: 7200,
+    });
+    expect((await douyin.refreshToken({ refreshToken: "r" })).refresh_expires_in).toBe(2592000);
+    expect((await douyin.renewRefreshToken({ refreshToken: "r" })).expires_in).toBe(2592000);
+  });
+});
+
+describe("bad input › TypeError naming the parameter, before any request", () => {
+  const factoryCases: Array<[string, Record<string, unknown>, string]> = [
+    [
+      "empty clientKey",
+      { clientKey: "" },
+      '"clientKey" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "non-string clientKey",
+      { clientKey: 42 },
+      '"clientKey" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "empty clientSecret",
+      { clientKey: "k", clientSecret: "" },
+      '"clientSecret" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "unknown platform",
+      { clientKey: "k", platform: "weibo" },
+      '"platform" must be one of douyin, toutiao, xigua',
+    ],
+    [
+      "zero timeoutMs",
+      { clientKey: "k", timeoutMs: 0 },
+      '"timeoutMs" must be a positive, finite number of milliseconds',
+    ],
+    [
+      "negative timeoutMs",
+      { clientKey: "k", timeoutMs: -5 },
+      '"timeoutMs" must be a positive, finite number of milliseconds',
+    ],
+    [
+      "NaN timeoutMs",
+      { clientKey: "k", timeoutMs: Number.NaN },
+      '"timeoutMs" must be a positive, finite number of milliseconds',
+    ],
+    [
+      "relative baseUrl",
+      { clientKey: "k", baseUrl: "/oauth" },
+      '"baseUrl" needs an absolute http:// or https:// URL',
+    ],
+    [
+      "ftp baseUrl",
+      { clientKey: "k", baseUrl: "ftp://host" },
+      '"baseUrl" needs an absolute http:// or https:// URL',
+    ],
+    [
+      "baseUrl with a query",
+      { clientKey: "k", baseUrl: "https://h/?a=1" },
+      '"baseUrl" must not carry a query string or fragment',
+    ],
+    ["non-function fetch", { clientKey: "k", fetch: "fetch" }, '"fetch" must be a function'],
+  ];
+  for (const [name, options, message] of factoryCases) {
+    it(`createDouyinOAuth › ${name}`, () => {
+      expect(() => createDouyinOAuth(options as never)).toThrow(new TypeError(message));
+    });
+  }
+
+  const noSecret = () => createDouyinOAuth({ clientKey: "k", baseUrl: platform.url });
+  const methodCases: Array<[string, () => Promise<unknown>, string]> = [
+    [
+      "accessToken without clientSecret",
+      () => noSecret().accessToken({ code: "c" }),
+      '"clientSecret" is required by accessToken: pass it to createDouyinOAuth',
+    ],
+    [
+      "clientToken without clientSecret",
+      () => noSecret().clientToken(),
+      '"clientSecret" is required by clientToken: pass it to createDouyinOAuth',
+    ],
+    [
+      "accessToken with empty code",
+      () => client().accessToken({ code: "" }),
+      '"code" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "accessToken with no input",
+      () => client().accessToken(undefined as never),
+      '"input" must be an object',
+    ],
+    [
+      "refreshToken with empty refreshToken",
+      () => client().refreshToken({ refreshToken: "" }),
+      '"refreshToken" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "renewRefreshToken with a number",
+      () => client().renewRefreshToken({ refreshToken: 7 as never }),
+      '"refreshToken" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "clientToken with timeoutMs 0",
+      () => client().clientToken({ timeoutMs: 0 }),
+      '"timeoutMs" must be a positive, finite number of milliseconds',
+    ],
+    [
+      "clientToken with a non-signal",
+      () => client().clientToken({ signal: {} as never }),
+      '"signal" must be an AbortSignal',
+    ],
+  ];
+  for (const [name, call, message] of methodCases) {
+    it(`${name} › rejects`, async () => {
+      const pending = call();
+      expect(pending).toBeInstanceOf(Promise);
+      await expect(pending).rejects.toThrow(new TypeError(message));
+      expect(platform.requests).toHaveLength(0);
+    });
+  }
+
+  it("refreshToken and renewRefreshToken work without clientSecret (the spec asks none)", async () => {
+    await noSecret().refreshToken({ refreshToken: "r" });
+    await noSecret().renewRefreshToken({ refreshToken: "r" });
+    expect(platform.requests.map((r) => r.query.some(([k]) => k === "client_secret"))).toEqual([
+      false,
+      false,
+    ]);
+  });
+});
+
+describe("the client object", () => {
+  it("holds no clientSecret: printing or serialising it shows none", async () => {
+    const { inspect } = await import("node:util");
+    const douyin = createDouyinOAuth({ clientKey: "k", clientSecret: "TOP-SECRET-1" });
+    expect(JSON.stringify(douyin)).not.toContain("TOP-SECRET-1");
+    expect(inspect(douyin, { depth: 10, showHidden: true })).not.toContain("TOP-SECRET-1");
+    expect(Object.values(douyin)).not.toContain("TOP-SECRET-1");
+  });
+});

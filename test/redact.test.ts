@@ -1,0 +1,144 @@
+// Secrets never leave in an error or a printed URL: not in message, stack, String(err),
+// JSON.stringify(err), util.inspect(err) or anywhere along the cause chain.
+import { inspect } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDouyinOAuth, DouyinError, redactUrl, type CallOptions } from "../src/index.js";
+import { startFakePlatform, type FakePlatform, type Reply } from "./support/fake-platform.js";
+
+const SECRET = "sec.ret-1+x%2By/=";
+const CODE = "co.de-2+z%2Bw&";
+const REFRESH = "rft.a-b+c%2Bd#e";
+const SECRETS = [SECRET, CODE, REFRESH];
+
+/** Every way a secret could be spelled in text: raw, percent-encoded, form-encoded, JSON-escaped. */
+const spellings = (secret: string) => [
+  secret,
+  encodeURIComponent(secret),
+  new URLSearchParams({ s: secret }).toString().slice(2),
+  JSON.stringify(secret).slice(1, -1),
+  // the part a `key=\w+` redaction would leave behind
+  secret.slice(secret.indexOf(".")),
+];
+
+function surfaces(error: unknown): string {
+  const texts: string[] = [];
+  let at: unknown = error;
+  for (let depth = 0; at !== undefined && depth < 8; depth++) {
+    if (at instanceof Error) {
+      texts.push(at.message, at.stack ?? "", String(at), JSON.stringify(at) ?? "");
+      at = at.cause;
+    } else {
+      texts.push(String(at));
+      at = undefined;
+    }
+  }
+  texts.push(inspect(error, { depth: Infinity, showHidden: true }));
+  return texts.join("\n");
+}
+
+function expectNoSecret(error: unknown) {
+  expect(error).toBeInstanceOf(DouyinError);
+  const text = surfaces(error);
+  for (const secret of SECRETS) {
+    for (const form of spellings(secret)) expect(text).not.toContain(form);
+  }
+}
+
+describe("redactUrl", () => {
+  const cases: Array<[string, string]> = [
+    [
+      "https://open.douyin.com/oauth/access_token/?client_key=k&client_secret=a.b-c%2Bd&code=x.y&grant_type=authorization_code",
+      "https://open.douyin.com/oauth/access_token/?client_key=k&client_secret=***&code=***&grant_type=authorization_code",
+    ],
+    [
+      "http://127.0.0.1:1/oauth/refresh_token/?refresh_token=rft.1+2&client_key=k",
+      "http://127.0.0.1:1/oauth/refresh_token/?refresh_token=***&client_key=k",
+    ],
+    ["https://h/cb?access_token=act.x1y2#frag", "https://h/cb?access_token=***#frag"],
+    ["https://h/cb?state=s&scopes=a,b", "https://h/cb?state=s&scopes=a,b"],
+    ["not a url client_secret=a.b-c", "not a url client_secret=***"],
+  ];
+  for (const [given, want] of cases) {
+    it(`${given.slice(0, 60)}…`, () => {
+      expect(redactUrl(given)).toBe(want);
+      if (URL.canParse(given)) expect(redactUrl(new URL(given))).toBe(want);
+    });
+  }
+});
+
+describe("no secret on any error path", () => {
+  let platform: FakePlatform;
+  beforeAll(async () => {
+    platform = await startFakePlatform();
+  });
+  afterAll(() => platform.close());
+
+  const douyin = (extra: Record<string, unknown> = {}) =>
+    createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: SECRET,
+      baseUrl: platform.url,
+      timeoutMs: 300,
+      ...extra,
+    });
+
+  type Client = ReturnType<typeof douyin>;
+  const calls: Record<string, (d: Client, call?: CallOptions) => Promise<unknown>> = {
+    accessToken: (d, call) => d.accessToken({ code: CODE }, call),
+    clientToken: (d, call) => d.clientToken(call),
+    refreshToken: (d, call) => d.refreshToken({ refreshToken: REFRESH }, call),
+    renewRefreshToken: (d, call) => d.renewRefreshToken({ refreshToken: REFRESH }, call),
+  };
+
+  const replies: Array<[string, (raw: string) => Reply]> = [
+    [
+      "a platform error whose description echoes what we sent",
+      (raw) => ({
+        json: {
+          data: { error_code: 10013, description: `bad: ${decodeURIComponent(raw)} ${raw}` },
+          extra: { logid: "L" },
+        },
+      }),
+    ],
+    ["HTTP 500 whose body echoes the query", (raw) => ({ status: 500, body: raw })],
+    ["an HTML page echoing the query", (raw) => ({ body: `<p>${raw}</p>` })],
+    ["truncated JSON", (raw) => ({ body: `{"data":{"q":"${raw}` })],
+    ["a connection reset", () => ({ reset: true })],
+    ["a stalled body (timeout)", (raw) => ({ stallAfter: `{"q":"${raw}` })],
+  ];
+
+  for (const [operation, call] of Object.entries(calls)) {
+    for (const [name, reply] of replies) {
+      it(`${operation} › ${name}`, async () => {
+        platform.answer((request) => reply(request.rawQuery));
+        expectNoSecret(await call(douyin()).catch((e: unknown) => e));
+      });
+    }
+
+    it(`${operation} › a custom fetch throwing an error that quotes the URL (node-fetch style)`, async () => {
+      const fetch = async (request: Request) => {
+        const url = new URL(request.url);
+        const low = new Error(`socket hang up; sent ${url.search.slice(1)}`);
+        Object.assign(low, { code: "ECONNRESET" });
+        const values = [...url.searchParams.values()].join(" ");
+        throw new TypeError(`request to ${request.url} failed, reason: ${values}`, { cause: low });
+      };
+      const error = await call(douyin({ fetch })).catch((e: unknown) => e);
+      expectNoSecret(error);
+      const cause = (error as Error).cause as Error & { cause: Error & { code: string } };
+      expect(cause.name).toBe("TypeError");
+      expect(cause.message).toMatch(
+        /^request to http:\/\/127\.0\.0\.1:\d+\/oauth\/[a-z_]+\/\?client_key=k&/,
+      );
+      expect(cause.cause.code).toBe("ECONNRESET");
+    });
+
+    it(`${operation} › aborted by the caller`, async () => {
+      platform.answer(() => ({ hang: true }));
+      const controller = new AbortController();
+      const pending = call(douyin(), { signal: controller.signal });
+      setTimeout(() => controller.abort(), 30);
+      expectNoSecret(await pending.catch((e: unknown) => e));
+    });
+  }
+});
