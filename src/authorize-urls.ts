@@ -75,9 +75,9 @@ export function serializeOptionalScope(value: unknown): string | undefined {
   return pairs.length > 0 ? pairs.join(",") : undefined;
 }
 
-/** `base` + the operation's path + the query, every value percent-encoded (space as %20). */
-function pageUrl(base: string, path: string, query: Record<string, string | undefined>): URL {
-  const url = new URL(base.replace(/\/+$/, "") + path);
+/** The page's address with the query, every value percent-encoded (space as %20). */
+function pageUrl(page: string, query: Record<string, string | undefined>): URL {
+  const url = new URL(page);
   url.search = Object.entries(query)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
@@ -111,7 +111,7 @@ export function connectUrl(base: string, clientKey: string, options: ConnectUrlO
     redirect_uri: redirectUri,
   };
   const optionalScope = serializeOptionalScope(options.optionalScope);
-  return pageUrl(base, OPERATION_PATHS.connect, { ...query, optionalScope, state });
+  return pageUrl(base + OPERATION_PATHS.connect, { ...query, optionalScope, state });
 }
 
 export function authorizeUrl(base: string, clientKey: string, options: AuthorizeUrlOptions): URL {
@@ -122,7 +122,7 @@ export function authorizeUrl(base: string, clientKey: string, options: Authorize
     scope: joinScopes(options.scope),
     redirect_uri: redirectUri,
   };
-  return pageUrl(base, OPERATION_PATHS.authorize, { ...query, state });
+  return pageUrl(base + OPERATION_PATHS.authorize, { ...query, state });
 }
 
 export function authorizeV2Url(
@@ -138,8 +138,8 @@ export function authorizeV2Url(
     redirect_uri: redirectUri,
   };
   if (options.baseUrl !== undefined) {
-    // The silent-auth host takes the full page URL, path included.
-    return pageUrl(checkBaseUrl(options.baseUrl, "baseUrl"), "", { ...query, state });
+    // The silent-auth page is given whole, path included.
+    return pageUrl(checkBaseUrl(options.baseUrl, "baseUrl"), { ...query, state });
   }
-  return pageUrl(base, OPERATION_PATHS.authorizeV2, { ...query, state });
+  return pageUrl(base + OPERATION_PATHS.authorizeV2, { ...query, state });
 }

@@ -6,8 +6,10 @@ import { requireObject, requireText } from "./validate.js";
 type CallbackQuery = components["schemas"]["AuthorizationCallback"];
 
 /** What {@link parseCallback} returns: `scopes` split into a list, undefined when absent. */
-export type CallbackResult = Required<Pick<CallbackQuery, "code" | "state">> & {
-  scopes: string[] | undefined;
+export type CallbackResult = {
+  [K in keyof CallbackQuery]-?: K extends "scopes"
+    ? string[] | undefined
+    : CallbackQuery[K] & string;
 };
 
 /**

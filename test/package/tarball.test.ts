@@ -63,12 +63,12 @@ describe("packed tarball", () => {
       [
         "--input-type=module",
         "-e",
-        'import { PLATFORM_BASE_URLS, OPERATION_PATHS } from "douyin-oauth"; console.log(PLATFORM_BASE_URLS.douyin, OPERATION_PATHS.connect);',
+        'import { createDouyinOAuth, DouyinError, DouyinOAuthError } from "douyin-oauth"; const d = createDouyinOAuth({ clientKey: "k" }); console.log(d.connectUrl({ scope: "user_info", redirectUri: "https://a.example/cb" }).pathname, new DouyinOAuthError("clientToken", 200, { errorCode: 1, description: "", logId: undefined }) instanceof DouyinError);',
       ],
       { cwd: consumer },
     );
     expect(ran.stderr).toBe("");
-    expect(ran.stdout.trim()).toBe("https://open.douyin.com /platform/oauth/connect/");
+    expect(ran.stdout.trim()).toBe("/platform/oauth/connect/ true");
   });
 
   it("requires as CommonJS", () => {
@@ -76,12 +76,12 @@ describe("packed tarball", () => {
       process.execPath,
       [
         "-e",
-        'const { PLATFORM_BASE_URLS } = require("douyin-oauth"); console.log(PLATFORM_BASE_URLS.xigua);',
+        'const { createDouyinOAuth, generateState } = require("douyin-oauth"); const d = createDouyinOAuth({ clientKey: "k", platform: "xigua" }); console.log(d.baseUrl, generateState().length, typeof d.raw.GET);',
       ],
       { cwd: consumer },
     );
     expect(ran.stderr).toBe("");
-    expect(ran.stdout.trim()).toBe("https://open-api.ixigua.com");
+    expect(ran.stdout.trim()).toBe("https://open-api.ixigua.com 43 function");
   });
 
   it("type-checks a consumer in ESM and CJS, and refuses a wrong use", () => {
@@ -90,6 +90,9 @@ type Query = paths["/oauth/access_token/"]["get"]["parameters"]["query"];
 const query: Query = { client_key: "k", client_secret: "s", code: "c", grant_type: "authorization_code" };
 const host: string = PLATFORM_BASE_URLS.toutiao;
 const platform: Platform = "douyin";
+const douyin = createDouyinOAuth({ clientKey: "k", platform });
+const expiry: Promise<number> = douyin.accessToken({ code: "c" }).then((data) => data.expires_in);
+void expiry;
 // @ts-expect-error not a platform of the spec
 const wrong: Platform = "weibo";
 // @ts-expect-error the wire name is client_key
@@ -98,12 +101,14 @@ export { query, host, platform, wrong, misspelled };
 `;
     writeFileSync(
       join(consumer, "esm.mts"),
-      use('import { PLATFORM_BASE_URLS, type paths, type Platform } from "douyin-oauth";'),
+      use(
+        'import { createDouyinOAuth, PLATFORM_BASE_URLS, type paths, type Platform } from "douyin-oauth";',
+      ),
     );
     writeFileSync(
       join(consumer, "cjs.cts"),
       use(
-        'import { PLATFORM_BASE_URLS } from "douyin-oauth";\nimport type { paths, Platform } from "douyin-oauth";',
+        'import { createDouyinOAuth, PLATFORM_BASE_URLS } from "douyin-oauth";\nimport type { paths, Platform } from "douyin-oauth";',
       ),
     );
     const ran = runCommand(

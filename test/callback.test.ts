@@ -1,0 +1,131 @@
+// parseCallback: state checked in constant time, code required, scopes split, extras tolerated.
+import { describe, expect, it } from "vitest";
+import { DouyinCallbackError, generateState, parseCallback } from "../src/index.js";
+import { constantTimeEqual } from "../src/callback.js";
+
+const state = "Zk3-_q9";
+
+describe("parseCallback", () => {
+  it("returns code, state and granted scopes from an absolute URL", () => {
+    expect(
+      parseCallback(
+        `https://app.example/cb?code=abc.1&state=${state}&scopes=user_info,video.list`,
+        { state },
+      ),
+    ).toEqual({ code: "abc.1", state, scopes: ["user_info", "video.list"] });
+  });
+
+  it("accepts a request path (Node's request.url) and a URL object", () => {
+    expect(parseCallback(`/cb?state=${state}&code=c`, { state })).toEqual({
+      code: "c",
+      state,
+      scopes: undefined,
+    });
+    expect(
+      parseCallback(new URL(`http://127.0.0.1/cb?state=${state}&code=c&scopes=`), { state }),
+    ).toEqual({
+      code: "c",
+      state,
+      scopes: [],
+    });
+  });
+
+  it("tolerates unknown extra parameters (recommend=1) and decodes awkward values", () => {
+    const weird = "状态 &+#";
+    const url = `/cb?recommend=1&code=${encodeURIComponent("c+d")}&state=${encodeURIComponent(weird)}&x=y`;
+    expect(parseCallback(url, { state: weird })).toEqual({
+      code: "c+d",
+      state: weird,
+      scopes: undefined,
+    });
+  });
+
+  const refused: Array<[string, string, string]> = [
+    ["no state", "/cb?code=c", "state_missing"],
+    [
+      "empty state (the platform sends it empty when none was sent)",
+      "/cb?code=c&state=",
+      "state_missing",
+    ],
+    ["a different state", "/cb?code=c&state=Zk3-_q8", "state_mismatch"],
+    ["a state that is a prefix", "/cb?code=c&state=Zk3", "state_mismatch"],
+    ["a state with more after it", `/cb?code=c&state=${state}x`, "state_mismatch"],
+    ["no code (the user denied)", `/cb?state=${state}`, "code_missing"],
+    ["an empty code", `/cb?state=${state}&code=`, "code_missing"],
+  ];
+  for (const [name, url, reason] of refused) {
+    it(`${name} › DouyinCallbackError ${reason}`, () => {
+      let error: unknown;
+      try {
+        parseCallback(url, { state });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DouyinCallbackError);
+      expect(error).toMatchObject({ name: "DouyinCallbackError", reason });
+      expect((error as Error).message).toMatch(/^parseCallback: the callback/);
+      expect((error as Error).message).not.toContain("Zk3");
+    });
+  }
+
+  it("checks state before code: a forged callback without state says state_missing", () => {
+    expect(() => parseCallback("/cb", { state })).toThrow(
+      expect.objectContaining({ reason: "state_missing" }),
+    );
+  });
+
+  const bad: Array<[string, () => unknown, string]> = [
+    [
+      "an empty url",
+      () => parseCallback("", { state }),
+      '"url" must be a URL or a request path with its query string',
+    ],
+    [
+      "a non-string url",
+      () => parseCallback(42 as never, { state }),
+      '"url" must be a URL or a request path with its query string',
+    ],
+    [
+      "no expected state",
+      () => parseCallback("/cb?code=c", {} as never),
+      '"state" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "no options",
+      () => parseCallback("/cb?code=c", undefined as never),
+      '"expected" must be an object',
+    ],
+  ];
+  for (const [name, call, message] of bad) {
+    it(`${name} › TypeError`, () => expect(call).toThrow(new TypeError(message)));
+  }
+});
+
+describe("constantTimeEqual", () => {
+  const table: Array<[string, string, boolean]> = [
+    ["abc", "abc", true],
+    ["abc", "abd", false],
+    ["abc", "ab", false],
+    ["ab", "abc", false],
+    ["", "", true],
+    ["状态", "状态", true],
+    ["状态", "状忞", false],
+  ];
+  for (const [expected, received, want] of table) {
+    it(`${JSON.stringify(expected)} vs ${JSON.stringify(received)} → ${want}`, () => {
+      expect(constantTimeEqual(expected, received)).toBe(want);
+    });
+  }
+});
+
+describe("generateState", () => {
+  it("is 32 random bytes in base64url: 43 URL-safe characters, never repeating", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const value = generateState();
+      expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      seen.add(value);
+    }
+    expect(seen.size).toBe(200);
+  });
+});

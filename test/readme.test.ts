@@ -1,0 +1,64 @@
+// The README's quick start, run as written against a local server standing in for the platform.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
+import { root } from "./support/project.js";
+
+/** The ```ts block right after the `quickstart` marker in README.md. */
+function quickStart(): string {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const marker = readme.indexOf("<!-- quickstart");
+  expect(marker).toBeGreaterThan(0);
+  const block = readme.slice(marker).match(/```ts\n([\s\S]*?)```/);
+  expect(block).not.toBeNull();
+  return block![1]!;
+}
+
+describe("README quick start", () => {
+  let platform: FakePlatform;
+  beforeAll(async () => {
+    platform = await startFakePlatform((request) => {
+      if (request.path !== "/platform/oauth/connect/") return defaultHandler(request);
+      const q = new Map(request.query);
+      const back = new URL(q.get("redirect_uri")!);
+      back.search = new URLSearchParams({
+        code: "code-from-consent",
+        state: q.get("state")!,
+        scopes: q.get("scope")!,
+      }).toString();
+      return { status: 302, headers: { location: back.href } };
+    });
+  });
+  afterAll(() => platform.close());
+
+  it("runs as written: consent URL, callback, token exchange", async () => {
+    process.env.DOUYIN_CLIENT_KEY = "readme-key";
+    process.env.DOUYIN_CLIENT_SECRET = "readme-secret";
+    process.env.DOUYIN_BASE_URL = platform.url;
+    const dir = join(root, "build/readme");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "quickstart.ts");
+    writeFileSync(file, `${quickStart()}\nexport { douyin, loginUrl, state, onCallback };\n`);
+    const mod = await import(pathToFileURL(file).href);
+
+    expect(mod.loginUrl).toBeInstanceOf(URL);
+    const consent = await fetch(mod.loginUrl, { redirect: "manual" });
+    expect(consent.status).toBe(302);
+    const callback = new URL(consent.headers.get("location")!);
+    expect(callback.origin + callback.pathname).toBe("https://app.example/callback");
+
+    const result = await mod.onCallback(callback.pathname + callback.search, mod.state);
+    expect(result).toEqual({ scopes: ["user_info"], openId: "open-1", expiresIn: 1296000 });
+    const exchange = platform.requests.find((r) => r.path === "/oauth/access_token/")!;
+    expect(new Map(exchange.query)).toEqual(
+      new Map([
+        ["client_key", "readme-key"],
+        ["client_secret", "readme-secret"],
+        ["code", "code-from-consent"],
+        ["grant_type", "authorization_code"],
+      ]),
+    );
+  });
+});
