@@ -4,10 +4,20 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // Code written as a consumer would (the README's quick start) imports the package by name.
-    alias: { "douyin-oauth": fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+    alias: [
+      {
+        find: /^douyin-oauth$/,
+        replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)),
+      },
+      {
+        find: /^douyin-oauth\/emulator$/,
+        replacement: fileURLToPath(new URL("./src/emulator/index.ts", import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["./test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 120_000,

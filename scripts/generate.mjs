@@ -6,6 +6,7 @@
 //                                  differs from what the spec produces (nothing is written)
 //   npm run docs                   build docs/index.html alone and print where it is
 //   --spec FILE                    read another spec (tests use it to prove --check fails)
+//   --out FILE                     where the docs go (default docs/index.html)
 import { execFile } from "node:child_process";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
@@ -18,7 +19,6 @@ import { parse as parseYaml } from "yaml";
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const generatedDir = join(root, "src/generated");
-const docsFile = join(root, "docs/index.html");
 const redocly = join(root, "node_modules/.bin/redocly");
 
 const args = process.argv.slice(2);
@@ -28,6 +28,8 @@ const specArg = args.indexOf("--spec");
 const specPath = resolve(
   specArg >= 0 ? args[specArg + 1] : join(root, "openapi/douyin-oauth.yaml"),
 );
+const outArg = args.indexOf("--out");
+const docsFile = resolve(outArg >= 0 ? args[outArg + 1] : join(root, "docs/index.html"));
 const specName = relative(root, specPath).startsWith("..") ? specPath : relative(root, specPath);
 
 const HEADER = `/*
@@ -193,7 +195,8 @@ async function buildDocs() {
 async function main() {
   if (docsOnly) {
     const file = await buildDocs();
-    console.log(`docs: ${relative(process.cwd(), file) || file}`);
+    const shown = relative(process.cwd(), file);
+    console.log(`docs: ${shown.startsWith("..") ? file : shown}`);
     return;
   }
   await redoclyCli(["lint", specPath]);

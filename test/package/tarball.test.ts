@@ -13,9 +13,14 @@ describe("packed tarball", () => {
   let files: string[] = [];
 
   beforeAll(() => {
-    const packed = runCommand("npm", ["pack", "--json", "--pack-destination", dir], {
-      timeoutMs: 180_000,
-    });
+    // dist/ was built by the global setup; --ignore-scripts keeps other tests' dist/ in place.
+    const packed = runCommand(
+      "npm",
+      ["pack", "--ignore-scripts", "--json", "--pack-destination", dir],
+      {
+        timeoutMs: 180_000,
+      },
+    );
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
     tarball = join(dir, info.filename);

@@ -1,11 +1,13 @@
 // Prints the one plain line CI reads, `N passed, N failed[, N skipped]`, from vitest's real
-// counts. A test file that failed to load, or an unhandled error, counts as a failure.
-import type { Reporter, SerializedError, TestModule } from "vitest/node";
+// counts. A test file that failed to load, an unhandled error, or a run that failed before any
+// test (global setup) counts as a failure.
+import type { Reporter, SerializedError, TestModule, TestRunEndReason } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(
     modules: ReadonlyArray<TestModule>,
     unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
   ) {
     let passed = 0;
     let failed = unhandledErrors.length;
@@ -21,6 +23,8 @@ export default class SummaryReporter implements Reporter {
       if (failedHere === 0 && module.state() === "failed") failedHere = 1;
       failed += failedHere;
     }
+    // A run that failed outside any test (global setup, configuration) still failed.
+    if (reason === "failed" && failed === 0) failed = 1;
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
     process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`);
   }

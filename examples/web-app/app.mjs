@@ -1,0 +1,238 @@
+// The example web app: "Log in with Douyin", the callback, and a signed-in page with buttons to
+// refresh the access token, renew the refresh token and fetch a client token. It uses only the
+// package's public API; tokens stay on the server and are never shown, logged or put in a URL.
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import {
+  DouyinCallbackError,
+  DouyinError,
+  DouyinOAuthError,
+  DouyinTransportError,
+  generateState,
+} from "douyin-oauth";
+
+const MAX_SESSIONS = 1_000;
+
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const page = (title, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#161823}
+.login,button{font:inherit;padding:.6rem 1rem;border-radius:8px;border:1px solid #ccc;background:#fff;cursor:pointer}
+.login{background:#161823;color:#fff;text-decoration:none;display:inline-block}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#666}dd{margin:0;word-break:break-all}
+form{display:inline}.actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:1rem 0}
+.box{padding:1rem;border-radius:8px;background:#f4f5f7}.error{background:#fde8ec}</style></head>
+<body>${body}</body></html>`;
+
+/** What a person may see of an error: its class and non-secret fields. */
+export function describeError(error) {
+  if (error instanceof DouyinOAuthError) {
+    return {
+      type: error.name,
+      fields: {
+        operation: error.operation,
+        errorCode: error.errorCode,
+        description: error.description,
+        logId: error.logId ?? "",
+      },
+    };
+  }
+  if (error instanceof DouyinTransportError) {
+    return {
+      type: error.name,
+      fields: { operation: error.operation, kind: error.kind, status: error.status ?? "" },
+    };
+  }
+  if (error instanceof DouyinCallbackError)
+    return { type: error.name, fields: { reason: error.reason } };
+  if (error instanceof DouyinError) return { type: error.name, fields: {} };
+  return { type: "Error", fields: { message: "unexpected error" } };
+}
+
+const errorBox = (error) => {
+  const { type, fields } = describeError(error);
+  const rows = Object.entries(fields)
+    .map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`)
+    .join("");
+  return `<div class="box error" id="error"><strong id="error-type">${escape(type)}</strong><dl>${rows}</dl><p>${escape(error.message)}</p></div>`;
+};
+
+const when = (ms) => new Date(ms).toISOString();
+
+/**
+ * Starts the example app.
+ * @param {{ douyin: import("douyin-oauth").DouyinOAuth, port?: number, host?: string,
+ *   redirectUri?: string, scope?: string[], optionalScope?: Record<string, boolean> }} options
+ */
+export async function startExampleApp(options) {
+  const {
+    douyin,
+    host = "127.0.0.1",
+    scope = ["user_info"],
+    optionalScope = { "video.list": true, mobile: false },
+  } = options;
+  const sessions = new Map();
+  let redirectUri = options.redirectUri;
+
+  function session(req, res) {
+    const sid = /(?:^|;\s*)sid=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? "")?.[1];
+    if (sid && sessions.has(sid)) return sessions.get(sid);
+    const id = randomBytes(18).toString("base64url");
+    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value);
+    const fresh = { id };
+    sessions.set(id, fresh);
+    res.setHeader("set-cookie", `sid=${id}; HttpOnly; SameSite=Lax; Path=/`);
+    return fresh;
+  }
+
+  const html = (res, status, title, body) => {
+    res.writeHead(status, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+    });
+    res.end(page(title, body));
+  };
+  const go = (res, location, status = 302) => {
+    res.writeHead(status, { location, "cache-control": "no-store" });
+    res.end();
+  };
+
+  function signedIn(s) {
+    const u = s.user;
+    const result =
+      s.last === undefined
+        ? ""
+        : s.last.error
+          ? errorBox(s.last.error)
+          : `<div class="box" id="result">${escape(s.last.text)}</div>`;
+    s.last = undefined;
+    return page(
+      "Signed in",
+      `<h1>Signed in with Douyin</h1>
+<dl><dt>open_id</dt><dd id="open-id">${escape(u.openId)}</dd>
+<dt>granted scopes</dt><dd id="scopes">${escape(u.scopes.join(", ") || "(none reported)")}</dd>
+<dt>access token expires</dt><dd id="access-expiry">${when(u.accessExpiresAt)}</dd>
+<dt>refresh token expires</dt><dd id="refresh-expiry">${when(u.refreshExpiresAt)}</dd>
+<dt>refresh token renewals</dt><dd id="renewals">${u.renewals}</dd></dl>
+<div class="actions"><form method="post" action="/refresh"><button id="refresh">Refresh access token</button></form>
+<form method="post" action="/renew"><button id="renew">Renew refresh token</button></form>
+<form method="post" action="/client-token"><button id="client-token">Fetch client token</button></form>
+<form method="post" action="/logout"><button id="logout">Log out</button></form></div>${result}`,
+    );
+  }
+
+  async function act(s, work) {
+    try {
+      s.last = { text: await work() };
+    } catch (error) {
+      s.last = { error };
+    }
+  }
+
+  async function route(req, res) {
+    const url = new URL(req.url ?? "/", "http://app.invalid");
+    const s = session(req, res);
+    const key = `${req.method} ${url.pathname}`;
+    if (key === "GET /") {
+      if (s.user) return go(res, "/me");
+      return html(
+        res,
+        200,
+        "Example app",
+        `<h1>Example app</h1><p>Sign in to see your Douyin open_id and tokens' lifetimes.</p><a class="login" id="login" href="/login">Log in with Douyin</a>`,
+      );
+    }
+    if (key === "GET /login") {
+      s.state = generateState();
+      return go(res, douyin.connectUrl({ scope, optionalScope, redirectUri, state: s.state }).href);
+    }
+    if (key === "GET /callback") {
+      try {
+        if (!s.state) throw new DouyinCallbackError("state_missing");
+        const { code, scopes } = douyin.parseCallback(req.url, { state: s.state });
+        s.state = undefined;
+        const tokens = await douyin.accessToken({ code });
+        const now = Date.now();
+        s.user = {
+          openId: tokens.open_id,
+          scopes: scopes ?? tokens.scope.split(","),
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token,
+          accessExpiresAt: now + tokens.expires_in * 1000,
+          refreshExpiresAt: now + tokens.refresh_expires_in * 1000,
+          renewals: 0,
+        };
+        return go(res, "/me");
+      } catch (error) {
+        const status = error instanceof DouyinCallbackError ? 400 : 502;
+        return html(
+          res,
+          status,
+          "Sign-in failed",
+          `<h1>Sign-in failed</h1>${errorBox(error)}<p><a href="/">Back</a></p>`,
+        );
+      }
+    }
+    if (key === "GET /me") {
+      if (!s.user) return go(res, "/");
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+      });
+      return res.end(signedIn(s));
+    }
+    if (req.method === "POST" && !s.user) return go(res, "/", 303);
+    if (key === "POST /refresh") {
+      await act(s, async () => {
+        const data = await douyin.refreshToken({ refreshToken: s.user.refreshToken });
+        s.user.accessToken = data.access_token;
+        s.user.accessExpiresAt = Date.now() + data.expires_in * 1000;
+        return `Access token refreshed: valid for ${data.expires_in} s more.`;
+      });
+      return go(res, "/me", 303);
+    }
+    if (key === "POST /renew") {
+      await act(s, async () => {
+        const data = await douyin.renewRefreshToken({ refreshToken: s.user.refreshToken });
+        s.user.refreshToken = data.refresh_token;
+        s.user.refreshExpiresAt = Date.now() + data.expires_in * 1000;
+        s.user.renewals += 1;
+        return `Refresh token renewed: valid for ${data.expires_in} s.`;
+      });
+      return go(res, "/me", 303);
+    }
+    if (key === "POST /client-token") {
+      await act(s, async () => {
+        const data = await douyin.clientToken();
+        return `Client token fetched: valid for ${data.expires_in} s.`;
+      });
+      return go(res, "/me", 303);
+    }
+    if (key === "POST /logout") {
+      sessions.delete(s.id);
+      return go(res, "/", 303);
+    }
+    return html(res, 404, "Not found", "<h1>Not found</h1>");
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch(() => {
+      if (!res.headersSent) html(res, 500, "Error", "<h1>Something went wrong</h1>");
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const url = `http://${host}:${server.address().port}`;
+  redirectUri ??= `${url}/callback`;
+  return {
+    url,
+    redirectUri,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a bare Debian machine, then its npm packages.
+#   Debian: chromium (browser tests, driven by playwright-core; no browser is downloaded
+#   from the web) and redis-server (token-store tests, when present in the list below).
+# As root it uses apt-get; otherwise it names what is missing and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian packages: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages: ${need[*]}" >&2
+    echo "setup: install them (sudo apt-get install ${need[*]}) or run this script as root" >&2
+    exit 1
+  fi
+fi
+
+npm ci --no-audit --no-fund

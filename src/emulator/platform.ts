@@ -1,0 +1,420 @@
+// The platform's OAuth rules, in memory, on an injected clock (DOUYIN-OAUTH-FACTS.md,
+// "Lifetimes and rules"). No HTTP here: server.ts routes requests to these functions, and
+// every answer is typed from the spec's components.
+import { createHash, randomBytes } from "node:crypto";
+import { ERROR_CODE, type components } from "../spec.js";
+
+type Schemas = components["schemas"];
+type Envelope =
+  | Schemas["AccessTokenSuccess"]
+  | Schemas["ClientTokenSuccess"]
+  | Schemas["RefreshTokenSuccess"]
+  | Schemas["RenewRefreshTokenSuccess"]
+  | Schemas["ErrorAnswer"];
+
+export const MINUTE = 60_000;
+export const DAY = 24 * 60 * MINUTE;
+export const LIFETIMES = {
+  code: 10 * MINUTE,
+  accessToken: 15 * DAY,
+  refreshToken: 30 * DAY,
+  clientToken: 2 * 60 * MINUTE,
+} as const;
+export const MAX_RENEWALS = 5;
+export const CLIENT_TOKEN_RATE = { max: 500, windowMs: 5 * MINUTE } as const;
+
+/** An app registered with the emulator. */
+export interface EmulatorApp {
+  clientKey: string;
+  clientSecret: string;
+  /** Hosts a redirect_uri may point at (e.g. `127.0.0.1`, `localhost`, `app.example`). */
+  redirectDomains: string[];
+  /** Shown on the consent page. */
+  name?: string;
+  /** Whether the app holds the renew_refresh_token permission (10004 otherwise); default true. */
+  canRenew?: boolean;
+}
+
+/** Calls per operation, errors included. */
+export interface EmulatorStats {
+  accessToken: number;
+  clientToken: number;
+  refreshToken: number;
+  renewRefreshToken: number;
+  connect: number;
+  authorize: number;
+  authorizeV2: number;
+}
+
+interface CodeRecord {
+  clientKey: string;
+  openId: string;
+  scope: string;
+  expiresAt: number;
+}
+interface UserToken {
+  clientKey: string;
+  openId: string;
+  scope: string;
+  expiresAt: number;
+}
+interface RefreshRecord extends UserToken {
+  renewals: number;
+  accessToken: string;
+}
+interface ClientTokenRecord {
+  token: string;
+  expiresAt: number;
+}
+
+type Query = Record<string, string | undefined>;
+
+const MESSAGES: Record<number, string> = {
+  [ERROR_CODE.PARAMETER_ERROR]: "参数错误 / parameter error",
+  [ERROR_CODE.CLIENT_KEY_NOT_FOUND]: "client_key不存在 / client_key does not exist",
+  [ERROR_CODE.PERMISSION_DENIED]: "权限不足 / permission denied",
+  [ERROR_CODE.MISSING_PARAMETER]: "缺少参数 / missing parameter",
+  [ERROR_CODE.ILLEGAL_REDIRECT_URI]: "redirect_uri不合法 / illegal redirect_uri",
+  [ERROR_CODE.CODE_EXPIRED]: "code过期 / code expired or already used",
+  [ERROR_CODE.REFRESH_TOKEN_EXPIRED]: "refresh_token过期 / refresh_token expired, authorize again",
+  [ERROR_CODE.CLIENT_KEY_OR_SECRET_WRONG]:
+    "client_key或client_secret错误 / wrong client_key or client_secret",
+  [ERROR_CODE.LIMIT_REACHED]: "超过次数限制 / limit reached",
+};
+
+const token = (prefix: string) => `${prefix}${randomBytes(24).toString("hex")}`;
+
+/** The platform's state and rules for a set of apps. */
+export class Platform {
+  readonly stats: EmulatorStats = {
+    accessToken: 0,
+    clientToken: 0,
+    refreshToken: 0,
+    renewRefreshToken: 0,
+    connect: 0,
+    authorize: 0,
+    authorizeV2: 0,
+  };
+  private readonly apps = new Map<string, EmulatorApp>();
+  private readonly codes = new Map<string, CodeRecord>();
+  private readonly accessTokens = new Map<string, UserToken>();
+  private readonly refreshTokens = new Map<string, RefreshRecord>();
+  /** Per app, newest last; only the latest two are kept (and valid). */
+  private readonly clientTokens = new Map<string, ClientTokenRecord[]>();
+  private readonly clientTokenCalls = new Map<string, number[]>();
+  private lastPurge = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    apps: readonly EmulatorApp[],
+    readonly now: () => number,
+    private readonly stringNumbers: boolean,
+  ) {
+    for (const app of apps) this.apps.set(app.clientKey, { canRenew: true, ...app });
+  }
+
+  app(clientKey: string | undefined): EmulatorApp | undefined {
+    return clientKey === undefined ? undefined : this.apps.get(clientKey);
+  }
+
+  listApps(): EmulatorApp[] {
+    return [...this.apps.values()].map((app) => ({
+      ...app,
+      redirectDomains: [...app.redirectDomains],
+    }));
+  }
+
+  /** Live records, for watching memory stay flat. */
+  stored() {
+    return {
+      codes: this.codes.size,
+      accessTokens: this.accessTokens.size,
+      refreshTokens: this.refreshTokens.size,
+      clientTokens: [...this.clientTokens.values()].reduce((n, list) => n + list.length, 0),
+    };
+  }
+
+  /** A stable open_id for a user of an app. */
+  openIdFor(clientKey: string, user: string): string {
+    const hex = createHash("sha256").update(`${clientKey}\u0000${user}`).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  }
+
+  /** A one-time code, as the consent page issues it. A new code for the user voids the previous. */
+  issueCode(clientKey: string, openId: string, scope: string): string {
+    for (const [code, record] of this.codes) {
+      if (record.clientKey === clientKey && record.openId === openId) this.codes.delete(code);
+    }
+    const code = randomBytes(16).toString("hex");
+    this.codes.set(code, { clientKey, openId, scope, expiresAt: this.now() + LIFETIMES.code });
+    return code;
+  }
+
+  isValid(value: string): boolean {
+    const now = this.now();
+    const user = this.accessTokens.get(value) ?? this.refreshTokens.get(value);
+    if (user) return user.expiresAt > now;
+    for (const list of this.clientTokens.values()) {
+      if (list.some((record) => record.token === value && record.expiresAt > now)) return true;
+    }
+    return false;
+  }
+
+  /** Drops expired codes and tokens; called on requests, at most once a second of clock time. */
+  purge(force = false): void {
+    const now = this.now();
+    if (!force && now - this.lastPurge < 1_000) return;
+    this.lastPurge = now;
+    for (const map of [this.codes, this.accessTokens, this.refreshTokens] as Map<
+      string,
+      { expiresAt: number }
+    >[]) {
+      for (const [key, record] of map) if (record.expiresAt <= now) map.delete(key);
+    }
+    for (const [key, list] of this.clientTokens) {
+      const live = list.filter((record) => record.expiresAt > now);
+      if (live.length === 0) this.clientTokens.delete(key);
+      else this.clientTokens.set(key, live);
+    }
+    for (const [key, calls] of this.clientTokenCalls) {
+      const recent = calls.filter((at) => at > now - CLIENT_TOKEN_RATE.windowMs);
+      if (recent.length === 0) this.clientTokenCalls.delete(key);
+      else this.clientTokenCalls.set(key, recent);
+    }
+  }
+
+  // ---- answers -------------------------------------------------------------------------
+
+  private num(value: number): number | string {
+    return this.stringNumbers ? String(value) : value;
+  }
+
+  private extra(): Schemas["Extra"] {
+    const now = this.now();
+    const stamp = new Date(now).toISOString().replace(/\D/g, "").slice(0, 14);
+    return {
+      logid: `${stamp}${randomBytes(10).toString("hex").toUpperCase()}`,
+      now: this.num(now),
+    };
+  }
+
+  error(code: number): Schemas["ErrorAnswer"] {
+    return {
+      data: { description: MESSAGES[code] ?? "error", error_code: this.num(code) },
+      extra: this.extra(),
+      message: "error",
+    };
+  }
+
+  private success<D extends object>(data: D) {
+    return {
+      data: {
+        ...data,
+        description: "",
+        error_code: this.stringNumbers ? ("0" as const) : (0 as const),
+      },
+      extra: this.extra(),
+      message: "success",
+    };
+  }
+
+  private seconds(ms: number): number | string {
+    return this.num(Math.max(0, Math.round(ms / 1000)));
+  }
+
+  /** The first parameter missing, or the app and checked secret. */
+  private checkClient(
+    query: Query,
+    required: readonly string[],
+    grantType: string | undefined,
+    withSecret: boolean,
+  ): EmulatorApp | Schemas["ErrorAnswer"] {
+    if (required.some((name) => !query[name])) return this.error(ERROR_CODE.MISSING_PARAMETER);
+    if (grantType !== undefined && query.grant_type !== grantType)
+      return this.error(ERROR_CODE.PARAMETER_ERROR);
+    const app = this.app(query.client_key);
+    if (!app) return this.error(ERROR_CODE.CLIENT_KEY_NOT_FOUND);
+    if (withSecret && query.client_secret !== app.clientSecret) {
+      return this.error(ERROR_CODE.CLIENT_KEY_OR_SECRET_WRONG);
+    }
+    return app;
+  }
+
+  accessToken(query: Query): Envelope {
+    this.stats.accessToken += 1;
+    const app = this.checkClient(
+      query,
+      ["client_key", "client_secret", "code", "grant_type"],
+      "authorization_code",
+      true,
+    );
+    if (!("clientKey" in app)) return app;
+    const record = this.codes.get(query.code!);
+    // Single use: the code is gone once exchanged, whatever the outcome below.
+    this.codes.delete(query.code!);
+    if (!record || record.clientKey !== app.clientKey || record.expiresAt <= this.now()) {
+      return this.error(ERROR_CODE.CODE_EXPIRED);
+    }
+    const now = this.now();
+    const access = token("act.");
+    const refresh = token("rft.");
+    const user = { clientKey: app.clientKey, openId: record.openId, scope: record.scope };
+    this.accessTokens.set(access, { ...user, expiresAt: now + LIFETIMES.accessToken });
+    this.refreshTokens.set(refresh, {
+      ...user,
+      expiresAt: now + LIFETIMES.refreshToken,
+      renewals: 0,
+      accessToken: access,
+    });
+    return this.success({
+      access_token: access,
+      expires_in: this.seconds(LIFETIMES.accessToken),
+      open_id: record.openId,
+      refresh_token: refresh,
+      refresh_expires_in: this.seconds(LIFETIMES.refreshToken),
+      scope: record.scope,
+    });
+  }
+
+  refreshToken(query: Query): Envelope {
+    this.stats.refreshToken += 1;
+    const app = this.checkClient(
+      query,
+      ["client_key", "refresh_token", "grant_type"],
+      "refresh_token",
+      false,
+    );
+    if (!("clientKey" in app)) return app;
+    const now = this.now();
+    const refresh = this.refreshTokens.get(query.refresh_token!);
+    if (!refresh || refresh.clientKey !== app.clientKey || refresh.expiresAt <= now) {
+      return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
+    }
+    // A still-valid access token comes back with a new expiry; otherwise a new one is issued.
+    const current = this.accessTokens.get(refresh.accessToken);
+    const access = current && current.expiresAt > now ? refresh.accessToken : token("act.");
+    this.accessTokens.set(access, {
+      clientKey: app.clientKey,
+      openId: refresh.openId,
+      scope: refresh.scope,
+      expiresAt: now + LIFETIMES.accessToken,
+    });
+    refresh.accessToken = access;
+    return this.success({
+      access_token: access,
+      expires_in: this.seconds(LIFETIMES.accessToken),
+      open_id: refresh.openId,
+      refresh_token: query.refresh_token!,
+      refresh_expires_in: this.seconds(refresh.expiresAt - now),
+      scope: refresh.scope,
+    });
+  }
+
+  renewRefreshToken(query: Query): Envelope {
+    this.stats.renewRefreshToken += 1;
+    const app = this.checkClient(query, ["client_key", "refresh_token"], undefined, false);
+    if (!("clientKey" in app)) return app;
+    if (app.canRenew === false) return this.error(ERROR_CODE.PERMISSION_DENIED);
+    const now = this.now();
+    const old = this.refreshTokens.get(query.refresh_token!);
+    if (!old || old.clientKey !== app.clientKey || old.expiresAt <= now) {
+      return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
+    }
+    if (old.renewals >= MAX_RENEWALS) return this.error(ERROR_CODE.LIMIT_REACHED);
+    const renewed = token("rft.");
+    this.refreshTokens.delete(query.refresh_token!);
+    this.refreshTokens.set(renewed, {
+      ...old,
+      renewals: old.renewals + 1,
+      expiresAt: now + LIFETIMES.refreshToken,
+    });
+    return this.success({
+      refresh_token: renewed,
+      expires_in: this.seconds(LIFETIMES.refreshToken),
+    });
+  }
+
+  clientToken(query: Query): Envelope {
+    this.stats.clientToken += 1;
+    const app = this.checkClient(
+      query,
+      ["client_key", "client_secret", "grant_type"],
+      "client_credential",
+      true,
+    );
+    if (!("clientKey" in app)) return app;
+    const now = this.now();
+    const calls = (this.clientTokenCalls.get(app.clientKey) ?? []).filter(
+      (at) => at > now - CLIENT_TOKEN_RATE.windowMs,
+    );
+    if (calls.length >= CLIENT_TOKEN_RATE.max) return this.error(ERROR_CODE.LIMIT_REACHED);
+    calls.push(now);
+    this.clientTokenCalls.set(app.clientKey, calls);
+    const issued = { token: token("clt."), expiresAt: now + LIFETIMES.clientToken };
+    // Only the latest two stay valid: a new fetch knocks out the one before the previous.
+    const list = [...(this.clientTokens.get(app.clientKey) ?? []), issued].slice(-2);
+    this.clientTokens.set(app.clientKey, list);
+    return this.success({
+      access_token: issued.token,
+      expires_in: this.seconds(LIFETIMES.clientToken),
+    });
+  }
+}
+
+/** The three authorization pages, by operationId. */
+export type PageOperation = "connect" | "authorize" | "authorizeV2";
+
+/** A valid authorization request, ready for the consent page or the redirect. */
+export interface PageRequest {
+  operation: PageOperation;
+  app: EmulatorApp;
+  scopes: string[];
+  optional: Array<{ scope: string; ticked: boolean }>;
+  redirectUri: URL;
+  /** As sent; empty when none was sent (the platform returns it empty then). */
+  state: string;
+  query: Query;
+}
+
+/** Checks an authorization page's parameters as the platform does; an error envelope if wrong. */
+export function checkPage(
+  platform: Platform,
+  operation: PageOperation,
+  query: Query,
+): PageRequest | Schemas["ErrorAnswer"] {
+  const required = ["client_key", "response_type", "scope", "redirect_uri"];
+  if (required.some((name) => !query[name])) return platform.error(ERROR_CODE.MISSING_PARAMETER);
+  if (query.response_type !== "code") return platform.error(ERROR_CODE.PARAMETER_ERROR);
+  const app = platform.app(query.client_key);
+  if (!app) return platform.error(ERROR_CODE.CLIENT_KEY_NOT_FOUND);
+  if (operation === "authorizeV2" && query.scope !== "login_id") {
+    return platform.error(ERROR_CODE.PARAMETER_ERROR);
+  }
+  const redirect = URL.canParse(query.redirect_uri!) ? new URL(query.redirect_uri!) : undefined;
+  if (
+    !redirect ||
+    (redirect.protocol !== "http:" && redirect.protocol !== "https:") ||
+    !app.redirectDomains.includes(redirect.hostname)
+  ) {
+    return platform.error(ERROR_CODE.ILLEGAL_REDIRECT_URI);
+  }
+  const optional: PageRequest["optional"] = [];
+  if (operation === "connect" && query.optionalScope) {
+    const parts = query.optionalScope.split(",");
+    if (parts.length % 2 !== 0) return platform.error(ERROR_CODE.PARAMETER_ERROR);
+    for (let i = 0; i < parts.length; i += 2) {
+      const [scope, flag] = [parts[i]!, parts[i + 1]!];
+      if (scope === "" || (flag !== "0" && flag !== "1"))
+        return platform.error(ERROR_CODE.PARAMETER_ERROR);
+      optional.push({ scope, ticked: flag === "1" });
+    }
+  }
+  return {
+    operation,
+    app,
+    scopes: query.scope!.split(",").filter((scope) => scope !== ""),
+    optional,
+    redirectUri: redirect,
+    state: query.state ?? "",
+    query,
+  };
+}

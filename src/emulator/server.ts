@@ -1,0 +1,151 @@
+// HTTP routing for the emulator: token endpoints answer JSON (HTTP 200, success or not, as the
+// platform does); authorization pages answer HTML or redirect; / and /docs help a person.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { OPERATION_PATHS } from "../spec.js";
+import { docsPage } from "./docs.js";
+import { consentPage, indexPage } from "./pages.js";
+import { checkPage, type PageOperation, type Platform } from "./platform.js";
+
+const MAX_FORM_BYTES = 64 * 1024;
+type Query = Record<string, string | undefined>;
+
+const TOKEN_ROUTES = {
+  [OPERATION_PATHS.accessToken]: "accessToken",
+  [OPERATION_PATHS.clientToken]: "clientToken",
+  [OPERATION_PATHS.refreshToken]: "refreshToken",
+  [OPERATION_PATHS.renewRefreshToken]: "renewRefreshToken",
+} as const;
+
+const PAGE_ROUTES: Record<string, PageOperation> = {
+  [OPERATION_PATHS.connect]: "connect",
+  [OPERATION_PATHS.authorize]: "authorize",
+  [OPERATION_PATHS.authorizeV2]: "authorizeV2",
+};
+
+/** First value of each parameter, as the platform reads them. */
+function firstValues(params: URLSearchParams): Query {
+  const query: Query = {};
+  for (const [name, value] of params) if (!(name in query)) query[name] = value;
+  return query;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers = {},
+) {
+  res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, body: unknown) =>
+  send(res, 200, "application/json; charset=utf-8", JSON.stringify(body));
+
+function redirect(res: ServerResponse, target: URL) {
+  res.writeHead(302, { location: target.href, "cache-control": "no-store" });
+  res.end();
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+/** The redirect back to the app: code (when approved), state as sent, granted scopes. */
+function callbackUrl(redirectUri: URL, fields: Record<string, string>): URL {
+  const target = new URL(redirectUri.href);
+  for (const [name, value] of Object.entries(fields)) target.searchParams.set(name, value);
+  return target;
+}
+
+async function handlePage(
+  platform: Platform,
+  operation: PageOperation,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) {
+  if (req.method === "GET") {
+    platform.stats[operation] += 1;
+    const page = checkPage(platform, operation, firstValues(url.searchParams));
+    if (!("app" in page)) return json(res, page);
+    if (operation === "authorizeV2") {
+      // Silent authorization: no consent page, straight back with a code for the signed-in user.
+      const code = platform.issueCode(
+        page.app.clientKey,
+        platform.openIdFor(page.app.clientKey, "demo_user"),
+        "login_id",
+      );
+      return redirect(res, callbackUrl(page.redirectUri, { code, state: page.state }));
+    }
+    return send(res, 200, "text/html; charset=utf-8", consentPage(page, url.pathname));
+  }
+  if (req.method !== "POST" || operation === "authorizeV2") {
+    return send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET" });
+  }
+  const form = await readForm(req);
+  if (!form) return send(res, 413, "text/plain; charset=utf-8", "form too large");
+  const page = checkPage(platform, operation, firstValues(form));
+  if (!("app" in page)) return json(res, page);
+  if (form.get("decision") !== "approve") {
+    // The platform's answer to a refusal is not documented: back to the app with no code.
+    return redirect(res, callbackUrl(page.redirectUri, { state: page.state }));
+  }
+  const offered = new Set(page.optional.map((o) => o.scope));
+  const ticked = form.getAll("optional_scope").filter((scope) => offered.has(scope));
+  const granted = [...page.scopes, ...ticked].join(",");
+  const user = form.get("user")?.trim() || "demo_user";
+  const code = platform.issueCode(
+    page.app.clientKey,
+    platform.openIdFor(page.app.clientKey, user),
+    granted,
+  );
+  return redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
+}
+
+async function handle(platform: Platform, req: IncomingMessage, res: ServerResponse) {
+  platform.purge();
+  const url = new URL(req.url ?? "/", "http://emulator.invalid");
+  const tokenOperation = TOKEN_ROUTES[url.pathname as keyof typeof TOKEN_ROUTES];
+  if (tokenOperation !== undefined) {
+    if (req.method !== "GET") {
+      return send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET" });
+    }
+    return json(res, platform[tokenOperation](firstValues(url.searchParams)));
+  }
+  const pageOperation = PAGE_ROUTES[url.pathname];
+  if (pageOperation !== undefined) return handlePage(platform, pageOperation, req, res, url);
+  if (req.method === "GET" && url.pathname === "/") {
+    return send(res, 200, "text/html; charset=utf-8", indexPage(platform.listApps()));
+  }
+  if (req.method === "GET" && (url.pathname === "/docs" || url.pathname === "/docs/")) {
+    const docs = await docsPage();
+    if (!docs)
+      return send(res, 503, "text/plain; charset=utf-8", "docs not built: run `npm run docs`");
+    const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+    return gzip
+      ? send(res, 200, "text/html; charset=utf-8", docs.gzipped, {
+          "content-encoding": "gzip",
+          vary: "accept-encoding",
+        })
+      : send(res, 200, "text/html; charset=utf-8", docs.plain(), { vary: "accept-encoding" });
+  }
+  return send(res, 404, "text/plain; charset=utf-8", "not found");
+}
+
+export function createEmulatorServer(platform: Platform): Server {
+  return createServer((req, res) => {
+    handle(platform, req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "emulator error");
+      else res.destroy();
+    });
+  });
+}

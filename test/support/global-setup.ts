@@ -1,0 +1,16 @@
+// Builds dist/ and the docs once before any test: the example app, the emulator's bin and the
+// packed tarball run the built package, and the emulator serves the built docs.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { root } from "./project.js";
+
+export default function setup() {
+  const built = spawnSync(process.execPath, [join(root, "scripts/build.mjs")], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 180_000,
+  });
+  if (built.status !== 0) {
+    throw new Error(`npm run build failed before the tests:\n${built.stdout}\n${built.stderr}`);
+  }
+}
