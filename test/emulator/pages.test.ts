@@ -194,19 +194,21 @@ describe("index and docs", () => {
     const html = await zipped.text();
     expect(html).toContain("Douyin Open Platform OAuth");
     const { request } = await import("node:http");
-    const plain = await new Promise<{ status?: number; encoding?: string; size: number }>(
-      (resolve, reject) => {
-        request(`${emu.url}/docs`, (res) => {
-          let size = 0;
-          res.on("data", (chunk: Buffer) => (size += chunk.length));
-          res.on("end", () =>
-            resolve({ status: res.statusCode, encoding: res.headers["content-encoding"], size }),
-          );
-        })
-          .on("error", reject)
-          .end();
-      },
-    );
+    const plain = await new Promise<{
+      status: number | undefined;
+      encoding: string | undefined;
+      size: number;
+    }>((resolve, reject) => {
+      request(`${emu.url}/docs`, (res) => {
+        let size = 0;
+        res.on("data", (chunk: Buffer) => (size += chunk.length));
+        res.on("end", () =>
+          resolve({ status: res.statusCode, encoding: res.headers["content-encoding"], size }),
+        );
+      })
+        .on("error", reject)
+        .end();
+    });
     expect(plain).toMatchObject({ status: 200, encoding: undefined });
     expect(plain.size).toBe(Buffer.byteLength(html));
   });
