@@ -173,6 +173,15 @@ async function checkFresh(files) {
   return stale;
 }
 
+const REDOC_LOGOS = [
+  ["https://cdn.redoc.ly/redoc/logo-mini-full.svg", "Redocly"],
+  ["https://cdn.redoc.ly/redoc/logo-mini.svg", "R"],
+];
+const logoDataUrl = (label) =>
+  `data:image/svg+xml,${encodeURIComponent(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${label.length * 9 + 8}" height="18"><text x="4" y="13" font-family="sans-serif" font-size="13" fill="#0044D4">${label}</text></svg>`,
+  )}`;
+
 async function buildDocs() {
   await mkdir(dirname(docsFile), { recursive: true });
   // --inlineBundle embeds Redoc's script instead of loading it from a CDN, so the page
@@ -186,9 +195,15 @@ async function buildDocs() {
     "-o",
     docsFile,
   ]);
-  const html = await readFile(docsFile, "utf8");
-  const remote = html.match(/<(?:script|link)[^>]+(?:src|href)="https?:\/\/[^"]+"/);
-  if (remote) throw new Error(`docs/index.html loads a remote resource: ${remote[0]}`);
+  // Redoc 3's sidebar shows its attribution logo from cdn.redoc.ly, which fails offline (a
+  // console error and a request off the machine). Keep the attribution, inline the picture.
+  let html = await readFile(docsFile, "utf8");
+  for (const [url, label] of REDOC_LOGOS) html = html.replaceAll(url, logoDataUrl(label));
+  const remote =
+    html.match(/<(?:script|link|img)[^>]+(?:src|href)="https?:\/\/[^"]+"/) ??
+    html.match(/https:\/\/cdn\.redoc\.ly\/[^`"']*/);
+  if (remote) throw new Error(`${docsFile} loads a remote resource: ${remote[0]}`);
+  await writeFile(docsFile, html);
   return docsFile;
 }
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a bare Debian machine, then its npm packages.
 #   Debian: chromium (browser tests, driven by playwright-core; no browser is downloaded
-#   from the web) and redis-server (token-store tests, when present in the list below).
+#   from the web) and a CJK font.
 # As root it uses apt-get; otherwise it names what is missing and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# A CJK font, so the Chinese in the docs and screenshots renders as text rather than boxes.
+dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -16,7 +16,7 @@ code{background:#f0f0f0;padding:.1rem .3rem;border-radius:4px;word-break:break-a
 .note{color:#666;font-size:.85rem}`;
 
 function layout(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${escape(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 /** The consent page of connect / authorize: requested scopes, optional ones as checkboxes. */

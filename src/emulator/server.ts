@@ -138,6 +138,10 @@ async function handle(platform: Platform, req: IncomingMessage, res: ServerRespo
         })
       : send(res, 200, "text/html; charset=utf-8", docs.plain(), { vary: "accept-encoding" });
   }
+  if (url.pathname === "/favicon.ico") {
+    res.writeHead(204, { "cache-control": "max-age=86400" });
+    return res.end();
+  }
   return send(res, 404, "text/plain; charset=utf-8", "not found");
 }
 

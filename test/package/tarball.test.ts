@@ -46,6 +46,9 @@ describe("packed tarball", () => {
     expect(files).toContain("dist/cjs/index.js");
     expect(files).toContain("dist/cjs/index.d.ts");
     expect(files).toContain("dist/cjs/package.json");
+    expect(files).toContain("dist/esm/emulator/index.js");
+    expect(files).toContain("dist/docs/douyin-oauth.html.gz");
+    expect(files.filter((f) => f.startsWith("dist/cjs/emulator"))).toEqual([]);
     const outside = files.filter((f) => !f.startsWith("dist/"));
     expect(outside.sort()).toEqual(["LICENSE", "README.md", "package.json"]);
   });
@@ -56,10 +59,47 @@ describe("packed tarball", () => {
     expect(ran.status).toBe(0);
   });
 
-  it("passes @arethetypeswrong/cli for every resolution mode", () => {
-    const ran = runCommand(bin("attw"), [tarball, "--format", "ascii", "--no-color"]);
+  it("passes @arethetypeswrong/cli: the client in every resolution mode", () => {
+    const ran = runCommand(bin("attw"), [
+      tarball,
+      "--format",
+      "ascii",
+      "--no-color",
+      "--exclude-entrypoints",
+      "./emulator",
+    ]);
     expect(ran.stdout).toContain("No problems found");
     expect(ran.status).toBe(0);
+  });
+
+  it("passes @arethetypeswrong/cli: the emulator as the ES module it ships as", () => {
+    const ran = runCommand(bin("attw"), [
+      tarball,
+      "--format",
+      "ascii",
+      "--no-color",
+      "--entrypoints",
+      "./emulator",
+      "--profile",
+      "esm-only",
+    ]);
+    expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
+    expect(ran.stdout).toMatch(/bundler: 🟢/);
+    expect(ran.status).toBe(0);
+  });
+
+  it("douyin-oauth/emulator starts from the tarball and serves the shipped docs", () => {
+    const script = `import { startEmulator } from "douyin-oauth/emulator";
+const emu = await startEmulator();
+const docs = await fetch(emu.url + "/docs");
+const html = await docs.text();
+console.log(docs.status, html.includes("Douyin Open Platform OAuth"), emu.apps.length);
+await emu.close();`;
+    const ran = runCommand(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: consumer,
+    });
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim()).toBe("200 true 1");
   });
 
   it("imports as an ES module", () => {
