@@ -80,7 +80,10 @@ function constantsSource(spec) {
     for (const [path, item] of Object.entries(pathItems ?? {})) {
       for (const method of ["get", "post"]) {
         const op = item[method];
-        if (op?.operationId && !path.startsWith("{")) operations[op.operationId] = { method, path };
+        // POST forms of a seed operation (x-form-of) share its path and answers.
+        if (op?.operationId && !op["x-form-of"] && !path.startsWith("{")) {
+          operations[op.operationId] = { method, path };
+        }
       }
     }
   };
@@ -128,6 +131,7 @@ function successData(spec) {
   const result = {};
   for (const item of Object.values(spec.paths)) {
     for (const op of Object.values(item)) {
+      if (op["x-form-of"]) continue;
       const answer = deref(spec, op.responses?.["200"]?.content?.["application/json"]?.schema);
       const success = (answer?.anyOf ?? [])
         .map((branch) => deref(spec, branch))

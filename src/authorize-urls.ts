@@ -38,7 +38,8 @@ export interface AuthorizeV2UrlOptions {
   baseUrl?: string;
 }
 
-type PageQuery<P extends keyof paths> = paths[P]["get"]["parameters"]["query"];
+type PagePath = (typeof OPERATION_PATHS)["connect" | "authorize" | "authorizeV2"];
+type PageQuery<P extends PagePath> = paths[P]["get"]["parameters"]["query"];
 
 /** Scopes joined by commas, as `scope` carries them. */
 export function joinScopes(scope: unknown, name = "scope"): string {

@@ -14,14 +14,15 @@ import {
 } from "./authorize-urls.js";
 import { parseCallback, type CallbackResult } from "./callback.js";
 import type { TokenOperation } from "./errors.js";
+import { checkRetry, withRetries, type DouyinLogEvent, type RetryOptions } from "./retry.js";
 import { PLATFORM_BASE_URLS, type paths, type Platform } from "./spec.js";
-import { checkCallOptions, send, type CallOptions } from "./transport.js";
+import { checkCallOptions, send, type CallOptions, type SendRequest } from "./transport.js";
 import { optionalText, requireObject, requirePositiveMs, requireText } from "./validate.js";
 
 export interface DouyinOAuthOptions {
   /** The app's client_key. */
   clientKey: string;
-  /** The app's client_secret; needed by `accessToken` and `clientToken` only. */
+  /** The app's client_secret; needed by `accessToken`, `clientToken` and `stableClientToken`. */
   clientSecret?: string;
   /** Which platform's host to use; default `"douyin"`. */
   platform?: Platform;
@@ -31,6 +32,20 @@ export interface DouyinOAuthOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Per-request timeout in milliseconds; default 10 000. */
   timeoutMs?: number;
+  /**
+   * `"GET"` (default, as the seed describes) puts the parameters in the query string; `"POST"`
+   * sends them in the body as the platform's current docs do, keeping client_secret, codes and
+   * refresh tokens out of URLs and so out of proxy and server logs.
+   */
+  tokenRequestMethod?: "GET" | "POST";
+  /**
+   * Retries for clientToken, stableClientToken and refreshToken on network failures, timeouts,
+   * 5xx and garbled answers; default `{ retries: 2, minDelayMs: 200, maxDelayMs: 2000 }`,
+   * `false` for none. accessToken and renewRefreshToken are never retried.
+   */
+  retry?: Partial<RetryOptions> | false;
+  /** Hears one event per attempt (operation, outcome, status, timing); never a secret. */
+  logger?: (event: DouyinLogEvent) => void;
 }
 
 export interface DouyinOAuth {
@@ -54,6 +69,8 @@ export interface DouyinOAuth {
   accessToken(input: { code: string }, call?: CallOptions): Promise<TokenData<"accessToken">>;
   /** An app-level client token (2 hours; fetching one invalidates all but the latest two). */
   clientToken(call?: CallOptions): Promise<TokenData<"clientToken">>;
+  /** The app's stable client token: the same token while it is valid (POST, JSON body). */
+  stableClientToken(call?: CallOptions): Promise<TokenData<"stableClientToken">>;
   /** A fresh access token (15 days); the refresh token's expiry stays as it was. */
   refreshToken(
     input: { refreshToken: string },
@@ -67,6 +84,7 @@ export interface DouyinOAuth {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const FORM = { "Content-Type": "application/x-www-form-urlencoded" } as const;
 
 /**
  * Makes a client for one app.
@@ -86,6 +104,24 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new TypeError(`"fetch" must be a function`);
   }
+  const method = options.tokenRequestMethod ?? "GET";
+  if (method !== "GET" && method !== "POST") {
+    throw new TypeError(`"tokenRequestMethod" must be "GET" or "POST"`);
+  }
+  const retry = checkRetry(options.retry);
+  const { logger } = options;
+  if (logger !== undefined && typeof logger !== "function") {
+    throw new TypeError(`"logger" must be a function`);
+  }
+  const log =
+    logger &&
+    ((event: DouyinLogEvent) => {
+      try {
+        logger(event);
+      } catch {
+        // A failing logger must not fail the call.
+      }
+    });
   const baseUrl = (
     options.baseUrl === undefined
       ? PLATFORM_BASE_URLS[platform]
@@ -104,6 +140,19 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
     return clientSecret;
   }
 
+  /** Sends (with retries where safe) and reads the answer. */
+  async function exchange<Op extends TokenOperation>(
+    operation: Op,
+    call: CallOptions | undefined,
+    secrets: readonly string[],
+    request: SendRequest,
+  ): Promise<TokenData<Op>> {
+    const { signal, timeoutMs: callTimeout } = checkCallOptions(call);
+    return withRetries(operation, retry, callTimeout ?? timeoutMs, signal, log, async (budget) =>
+      readAnswer(operation, await send(operation, signal, budget, secrets, request), secrets),
+    );
+  }
+
   return {
     clientKey,
     baseUrl,
@@ -117,61 +166,73 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
       const client_secret = secretFor("accessToken");
       requireObject(input, "input");
       requireText(input.code, "code");
-      const checked = checkCallOptions(call);
-      const query = {
+      const params = {
         client_key: clientKey,
         client_secret,
         code: input.code,
         grant_type: "authorization_code",
       } as const;
-      const secrets = [client_secret, input.code];
-      const answer = await send("accessToken", checked, timeoutMs, secrets, (signal) =>
-        raw.GET("/oauth/access_token/", { params: { query }, signal, parseAs: "text" }),
+      const path = "/oauth/access_token/";
+      return exchange("accessToken", call, [client_secret, input.code], (signal) =>
+        method === "POST"
+          ? raw.POST(path, { body: params, headers: FORM, signal, parseAs: "text" })
+          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
       );
-      return readAnswer("accessToken", answer, secrets);
     },
 
     async clientToken(call) {
       const client_secret = secretFor("clientToken");
-      const checked = checkCallOptions(call);
-      const query = {
+      const params = {
         client_key: clientKey,
         client_secret,
         grant_type: "client_credential",
       } as const;
-      const secrets = [client_secret];
-      const answer = await send("clientToken", checked, timeoutMs, secrets, (signal) =>
-        raw.GET("/oauth/client_token/", { params: { query }, signal, parseAs: "text" }),
+      const path = "/oauth/client_token/";
+      return exchange("clientToken", call, [client_secret], (signal) =>
+        method === "POST"
+          ? raw.POST(path, { body: params, signal, parseAs: "text" })
+          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
       );
-      return readAnswer("clientToken", answer, secrets);
+    },
+
+    async stableClientToken(call) {
+      const client_secret = secretFor("stableClientToken");
+      const body = {
+        client_key: clientKey,
+        client_secret,
+        grant_type: "client_credential",
+      } as const;
+      return exchange("stableClientToken", call, [client_secret], (signal) =>
+        raw.POST("/oauth/stable_client_token/", { body, signal, parseAs: "text" }),
+      );
     },
 
     async refreshToken(input, call) {
       requireObject(input, "input");
       requireText(input.refreshToken, "refreshToken");
-      const checked = checkCallOptions(call);
-      const query = {
+      const params = {
         client_key: clientKey,
         refresh_token: input.refreshToken,
         grant_type: "refresh_token",
       } as const;
-      const secrets = [input.refreshToken];
-      const answer = await send("refreshToken", checked, timeoutMs, secrets, (signal) =>
-        raw.GET("/oauth/refresh_token/", { params: { query }, signal, parseAs: "text" }),
+      const path = "/oauth/refresh_token/";
+      return exchange("refreshToken", call, [input.refreshToken], (signal) =>
+        method === "POST"
+          ? raw.POST(path, { body: params, headers: FORM, signal, parseAs: "text" })
+          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
       );
-      return readAnswer("refreshToken", answer, secrets);
     },
 
     async renewRefreshToken(input, call) {
       requireObject(input, "input");
       requireText(input.refreshToken, "refreshToken");
-      const checked = checkCallOptions(call);
-      const query = { client_key: clientKey, refresh_token: input.refreshToken };
-      const secrets = [input.refreshToken];
-      const answer = await send("renewRefreshToken", checked, timeoutMs, secrets, (signal) =>
-        raw.GET("/oauth/renew_refresh_token/", { params: { query }, signal, parseAs: "text" }),
+      const params = { client_key: clientKey, refresh_token: input.refreshToken };
+      const path = "/oauth/renew_refresh_token/";
+      return exchange("renewRefreshToken", call, [input.refreshToken], (signal) =>
+        method === "POST"
+          ? raw.POST(path, { body: params, headers: FORM, signal, parseAs: "text" })
+          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
       );
-      return readAnswer("renewRefreshToken", answer, secrets);
     },
   };
 }

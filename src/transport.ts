@@ -8,18 +8,20 @@ import { requirePositiveMs } from "./validate.js";
 
 /** Per-call options, the optional last argument of every token method. */
 export interface CallOptions {
-  /** Aborts the request; the error's `cause` is the signal's reason. */
+  /** Aborts the request (and any retry); the error's `cause` is the signal's reason. */
   signal?: AbortSignal;
-  /** Overrides the client's `timeoutMs` for this call. */
+  /** Overrides the client's `timeoutMs` (per request) for this call. */
   timeoutMs?: number;
 }
 
 /** What openapi-fetch resolves to when asked to `parseAs: "text"`. */
-interface FetchResult {
+export interface FetchResult {
   data?: string | undefined;
   error?: unknown;
   response: Response;
 }
+
+export type SendRequest = (signal: AbortSignal) => Promise<FetchResult>;
 
 export function checkCallOptions(call: CallOptions | undefined): CallOptions {
   if (call === undefined) return {};
@@ -31,28 +33,27 @@ export function checkCallOptions(call: CallOptions | undefined): CallOptions {
   return call;
 }
 
+export const abortedError = (operation: TokenOperation, signal: AbortSignal) =>
+  new DouyinTransportError(operation, "aborted", { cause: signal.reason });
+
+/** One request, bounded by `timeoutMs` and the caller's signal; never rejects with anything else. */
 export async function send(
   operation: TokenOperation,
-  call: CallOptions,
-  defaultTimeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+  timeoutMs: number,
   secrets: readonly string[],
-  request: (signal: AbortSignal) => Promise<FetchResult>,
+  request: SendRequest,
 ): Promise<RawAnswer> {
-  if (call.signal?.aborted) {
-    throw new DouyinTransportError(operation, "aborted", { cause: call.signal.reason });
-  }
-  const timeoutMs = call.timeoutMs ?? defaultTimeoutMs;
+  if (callerSignal?.aborted) throw abortedError(operation, callerSignal);
   const timer = AbortSignal.timeout(timeoutMs);
-  const signal = call.signal ? AbortSignal.any([call.signal, timer]) : timer;
+  const signal = callerSignal ? AbortSignal.any([callerSignal, timer]) : timer;
   try {
     const { data, error, response } = await request(signal);
     // openapi-fetch reads the body of a non-2xx answer into `error`; the reader only needs the status.
     const text = response.ok ? (data ?? "") : typeof error === "string" ? error : "";
     return { status: response.status, text };
   } catch (error) {
-    if (call.signal?.aborted) {
-      throw new DouyinTransportError(operation, "aborted", { cause: call.signal.reason });
-    }
+    if (callerSignal?.aborted) throw abortedError(operation, callerSignal);
     if (timer.aborted) {
       throw new DouyinTransportError(operation, "timeout", {
         detail: `${timeoutMs} ms passed`,

@@ -8,10 +8,12 @@
  */
 import type { AddressInfo } from "node:net";
 import { DEMO_APP } from "./demo-app.js";
+import { Faults, type Fault } from "./faults.js";
 import { Platform, type EmulatorApp, type EmulatorStats } from "./platform.js";
 import { createEmulatorServer } from "./server.js";
 
 export { DEMO_APP } from "./demo-app.js";
+export type { Fault, FaultKind } from "./faults.js";
 export { LIFETIMES, MAX_RENEWALS, type EmulatorApp, type EmulatorStats } from "./platform.js";
 
 export interface EmulatorOptions {
@@ -49,6 +51,12 @@ export interface Emulator {
   now(): number;
   /** Whether an access, refresh or client token is still valid. */
   isValid(token: string): boolean;
+  /**
+   * Makes token calls misbehave: latency, a 5xx, an HTML page, an empty or truncated body, a
+   * reset connection, a body that stalls. Per operation or for all; `times` limits it.
+   */
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -60,7 +68,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let offset = 0;
   const now = () => clock() + offset;
   const platform = new Platform(apps, now, options.stringNumbers === true);
-  const server = createEmulatorServer(platform);
+  const faults = new Faults();
+  const server = createEmulatorServer(platform, faults);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -100,6 +109,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     now,
     isValid: (token) => platform.isValid(token),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     async close() {
       clearInterval(purgeTimer);
       server.closeAllConnections();

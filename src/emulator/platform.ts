@@ -39,6 +39,7 @@ export interface EmulatorApp {
 export interface EmulatorStats {
   accessToken: number;
   clientToken: number;
+  stableClientToken: number;
   refreshToken: number;
   renewRefreshToken: number;
   connect: number;
@@ -89,6 +90,7 @@ export class Platform {
   readonly stats: EmulatorStats = {
     accessToken: 0,
     clientToken: 0,
+    stableClientToken: 0,
     refreshToken: 0,
     renewRefreshToken: 0,
     connect: 0,
@@ -102,6 +104,8 @@ export class Platform {
   /** Per app, newest last; only the latest two are kept (and valid). */
   private readonly clientTokens = new Map<string, ClientTokenRecord[]>();
   private readonly clientTokenCalls = new Map<string, number[]>();
+  /** Per app, the stable client token while it lives. */
+  private readonly stableTokens = new Map<string, ClientTokenRecord>();
   private lastPurge = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -129,7 +133,9 @@ export class Platform {
       codes: this.codes.size,
       accessTokens: this.accessTokens.size,
       refreshTokens: this.refreshTokens.size,
-      clientTokens: [...this.clientTokens.values()].reduce((n, list) => n + list.length, 0),
+      clientTokens:
+        [...this.clientTokens.values()].reduce((n, list) => n + list.length, 0) +
+        this.stableTokens.size,
     };
   }
 
@@ -156,6 +162,9 @@ export class Platform {
     for (const list of this.clientTokens.values()) {
       if (list.some((record) => record.token === value && record.expiresAt > now)) return true;
     }
+    for (const record of this.stableTokens.values()) {
+      if (record.token === value && record.expiresAt > now) return true;
+    }
     return false;
   }
 
@@ -174,6 +183,9 @@ export class Platform {
       const live = list.filter((record) => record.expiresAt > now);
       if (live.length === 0) this.clientTokens.delete(key);
       else this.clientTokens.set(key, live);
+    }
+    for (const [key, record] of this.stableTokens) {
+      if (record.expiresAt <= now) this.stableTokens.delete(key);
     }
     for (const [key, calls] of this.clientTokenCalls) {
       const recent = calls.filter((at) => at > now - CLIENT_TOKEN_RATE.windowMs);
@@ -240,7 +252,6 @@ export class Platform {
   }
 
   accessToken(query: Query): Envelope {
-    this.stats.accessToken += 1;
     const app = this.checkClient(
       query,
       ["client_key", "client_secret", "code", "grant_type"],
@@ -276,7 +287,6 @@ export class Platform {
   }
 
   refreshToken(query: Query): Envelope {
-    this.stats.refreshToken += 1;
     const app = this.checkClient(
       query,
       ["client_key", "refresh_token", "grant_type"],
@@ -310,7 +320,6 @@ export class Platform {
   }
 
   renewRefreshToken(query: Query): Envelope {
-    this.stats.renewRefreshToken += 1;
     const app = this.checkClient(query, ["client_key", "refresh_token"], undefined, false);
     if (!("clientKey" in app)) return app;
     if (app.canRenew === false) return this.error(ERROR_CODE.PERMISSION_DENIED);
@@ -333,8 +342,39 @@ export class Platform {
     });
   }
 
+  /** Counts a client-token fetch; false once the app made 500 in the last 5 minutes. */
+  private withinRate(clientKey: string): boolean {
+    const now = this.now();
+    const calls = (this.clientTokenCalls.get(clientKey) ?? []).filter(
+      (at) => at > now - CLIENT_TOKEN_RATE.windowMs,
+    );
+    if (calls.length >= CLIENT_TOKEN_RATE.max) return false;
+    calls.push(now);
+    this.clientTokenCalls.set(clientKey, calls);
+    return true;
+  }
+
   clientToken(query: Query): Envelope {
-    this.stats.clientToken += 1;
+    const app = this.checkClient(
+      query,
+      ["client_key", "client_secret", "grant_type"],
+      "client_credential",
+      true,
+    );
+    if (!("clientKey" in app)) return app;
+    if (!this.withinRate(app.clientKey)) return this.error(ERROR_CODE.LIMIT_REACHED);
+    const issued = { token: token("clt."), expiresAt: this.now() + LIFETIMES.clientToken };
+    // Only the latest two stay valid: a new fetch knocks out the one before the previous.
+    const list = [...(this.clientTokens.get(app.clientKey) ?? []), issued].slice(-2);
+    this.clientTokens.set(app.clientKey, list);
+    return this.success({
+      access_token: issued.token,
+      expires_in: this.seconds(LIFETIMES.clientToken),
+    });
+  }
+
+  /** The same token while it is valid, with the seconds it has left; a new one after. */
+  stableClientToken(query: Query): Envelope {
     const app = this.checkClient(
       query,
       ["client_key", "client_secret", "grant_type"],
@@ -343,19 +383,15 @@ export class Platform {
     );
     if (!("clientKey" in app)) return app;
     const now = this.now();
-    const calls = (this.clientTokenCalls.get(app.clientKey) ?? []).filter(
-      (at) => at > now - CLIENT_TOKEN_RATE.windowMs,
-    );
-    if (calls.length >= CLIENT_TOKEN_RATE.max) return this.error(ERROR_CODE.LIMIT_REACHED);
-    calls.push(now);
-    this.clientTokenCalls.set(app.clientKey, calls);
-    const issued = { token: token("clt."), expiresAt: now + LIFETIMES.clientToken };
-    // Only the latest two stay valid: a new fetch knocks out the one before the previous.
-    const list = [...(this.clientTokens.get(app.clientKey) ?? []), issued].slice(-2);
-    this.clientTokens.set(app.clientKey, list);
+    let record = this.stableTokens.get(app.clientKey);
+    if (!record || record.expiresAt <= now) {
+      if (!this.withinRate(app.clientKey)) return this.error(ERROR_CODE.LIMIT_REACHED);
+      record = { token: token("clt."), expiresAt: now + LIFETIMES.clientToken };
+      this.stableTokens.set(app.clientKey, record);
+    }
     return this.success({
-      access_token: issued.token,
-      expires_in: this.seconds(LIFETIMES.clientToken),
+      access_token: record.token,
+      expires_in: this.seconds(record.expiresAt - now),
     });
   }
 }

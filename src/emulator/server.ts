@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { OPERATION_PATHS } from "../spec.js";
 import { docsPage } from "./docs.js";
 import { consentPage, indexPage } from "./pages.js";
+import type { Faults } from "./faults.js";
 import { checkPage, type PageOperation, type Platform } from "./platform.js";
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -12,9 +13,13 @@ type Query = Record<string, string | undefined>;
 const TOKEN_ROUTES = {
   [OPERATION_PATHS.accessToken]: "accessToken",
   [OPERATION_PATHS.clientToken]: "clientToken",
+  [OPERATION_PATHS.stableClientToken]: "stableClientToken",
   [OPERATION_PATHS.refreshToken]: "refreshToken",
   [OPERATION_PATHS.renewRefreshToken]: "renewRefreshToken",
 } as const;
+type TokenOperation = (typeof TOKEN_ROUTES)[keyof typeof TOKEN_ROUTES];
+/** Operations the platform documents only as POST. */
+const POST_ONLY: ReadonlySet<TokenOperation> = new Set(["stableClientToken"]);
 
 const PAGE_ROUTES: Record<string, PageOperation> = {
   [OPERATION_PATHS.connect]: "connect",
@@ -48,7 +53,7 @@ function redirect(res: ServerResponse, target: URL) {
   res.end();
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -56,7 +61,94 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
     if (size > MAX_FORM_BYTES) return undefined;
     chunks.push(chunk);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+  const body = await readBody(req);
+  return body === undefined ? undefined : new URLSearchParams(body);
+}
+
+/**
+ * A token call's parameters: the query of a GET, or the body of a POST, form-encoded or JSON
+ * (the platform's current forms). Anything else reads as no parameters, hence 10005.
+ */
+async function tokenParams(req: IncomingMessage, url: URL): Promise<Query | undefined> {
+  if (req.method === "GET") return firstValues(url.searchParams);
+  const body = await readBody(req);
+  if (body === undefined) return undefined;
+  const type = String(req.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
+  if (type === "application/x-www-form-urlencoded") return firstValues(new URLSearchParams(body));
+  if (type === "application/json") {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+      return Object.fromEntries(
+        Object.entries(parsed).filter(
+          (entry): entry is [string, string] => typeof entry[1] === "string",
+        ),
+      );
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Answers a token call through whatever fault is planned for it. */
+async function answerToken(
+  res: ServerResponse,
+  faults: Faults,
+  operation: string,
+  answer: () => unknown,
+) {
+  const fault = faults.take(operation);
+  switch (fault?.kind) {
+    case undefined:
+      return json(res, answer());
+    case "latency":
+      await sleep(fault.latencyMs ?? 1_000);
+      return json(res, answer());
+    case "status":
+      return send(
+        res,
+        fault.status ?? 503,
+        "text/html; charset=utf-8",
+        "<html><body><h1>503 Service Unavailable</h1></body></html>",
+      );
+    case "html":
+      return send(
+        res,
+        200,
+        "text/html; charset=utf-8",
+        "<!doctype html><title>系统维护</title><p>Service under maintenance</p>",
+      );
+    case "empty":
+      return send(res, 200, "application/json; charset=utf-8", "");
+    case "reset":
+      res.socket?.destroy();
+      return;
+    case "truncated":
+    case "stall": {
+      const body = JSON.stringify(answer());
+      const half = body.slice(0, Math.floor(body.length / 2));
+      if (fault.kind === "truncated")
+        return send(res, 200, "application/json; charset=utf-8", half, {
+          "content-length": String(Buffer.byteLength(half)),
+        });
+      res.writeHead(200, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": String(Buffer.byteLength(body)),
+      });
+      res.write(half);
+      return; // never ends; the client's timeout (or close()) ends it
+    }
+  }
 }
 
 /** The redirect back to the app: code (when approved), state as sent, granted scopes. */
@@ -111,15 +203,26 @@ async function handlePage(
   return redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
 }
 
-async function handle(platform: Platform, req: IncomingMessage, res: ServerResponse) {
+async function handle(
+  platform: Platform,
+  faults: Faults,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   platform.purge();
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
   const tokenOperation = TOKEN_ROUTES[url.pathname as keyof typeof TOKEN_ROUTES];
   if (tokenOperation !== undefined) {
-    if (req.method !== "GET") {
-      return send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET" });
+    const allowed = POST_ONLY.has(tokenOperation) ? ["POST"] : ["GET", "POST"];
+    if (!allowed.includes(req.method ?? "")) {
+      return send(res, 405, "text/plain; charset=utf-8", "method not allowed", {
+        allow: allowed.join(", "),
+      });
     }
-    return json(res, platform[tokenOperation](firstValues(url.searchParams)));
+    const params = await tokenParams(req, url);
+    if (!params) return send(res, 413, "text/plain; charset=utf-8", "body too large");
+    platform.stats[tokenOperation] += 1;
+    return answerToken(res, faults, tokenOperation, () => platform[tokenOperation](params));
   }
   const pageOperation = PAGE_ROUTES[url.pathname];
   if (pageOperation !== undefined) return handlePage(platform, pageOperation, req, res, url);
@@ -145,9 +248,9 @@ async function handle(platform: Platform, req: IncomingMessage, res: ServerRespo
   return send(res, 404, "text/plain; charset=utf-8", "not found");
 }
 
-export function createEmulatorServer(platform: Platform): Server {
+export function createEmulatorServer(platform: Platform, faults: Faults): Server {
   return createServer((req, res) => {
-    handle(platform, req, res).catch(() => {
+    handle(platform, faults, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "emulator error");
       else res.destroy();
     });

@@ -19,6 +19,7 @@ export const OPERATION_PATHS = {
   connect: "/platform/oauth/connect/",
   refreshToken: "/oauth/refresh_token/",
   renewRefreshToken: "/oauth/renew_refresh_token/",
+  stableClientToken: "/oauth/stable_client_token/",
 } as const;
 
 /**
@@ -73,6 +74,10 @@ export const SUCCESS_DATA = {
   },
   renewRefreshToken: {
     required: ["error_code", "expires_in", "refresh_token"],
+    numeric: ["expires_in"],
+  },
+  stableClientToken: {
+    required: ["access_token", "error_code", "expires_in"],
     numeric: ["expires_in"],
   },
 } as const;

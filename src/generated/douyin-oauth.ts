@@ -21,7 +21,13 @@ export interface paths {
      */
     get: operations["accessToken"];
     put?: never;
-    post?: never;
+    /**
+     * 获取access_token (POST) / Exchange a code, parameters in a form body
+     * @description The platform's current form of `accessToken` (beyond the seed): the same parameters in an
+     *     `application/x-www-form-urlencoded` body, so the secrets stay out of URLs, and so out of
+     *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
+     */
+    post: operations["accessTokenByForm"];
     delete?: never;
     options?: never;
     head?: never;
@@ -45,7 +51,12 @@ export interface paths {
      */
     get: operations["clientToken"];
     put?: never;
-    post?: never;
+    /**
+     * 生成client_token (POST) / Get a client token, parameters in a JSON body
+     * @description The platform's current form of `clientToken` (beyond the seed): the same parameters in a
+     *     JSON body, so the secret stays out of URLs and logs. Same answers as the GET form.
+     */
+    post: operations["clientTokenByJson"];
     delete?: never;
     options?: never;
     head?: never;
@@ -69,7 +80,13 @@ export interface paths {
      */
     get: operations["refreshToken"];
     put?: never;
-    post?: never;
+    /**
+     * 刷新access_token (POST) / Refresh, parameters in a form body
+     * @description The platform's current form of `refreshToken` (beyond the seed): the same parameters in an
+     *     `application/x-www-form-urlencoded` body, so the secrets stay out of URLs, and so out of
+     *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
+     */
+    post: operations["refreshTokenByForm"];
     delete?: never;
     options?: never;
     head?: never;
@@ -94,7 +111,38 @@ export interface paths {
      */
     get: operations["renewRefreshToken"];
     put?: never;
-    post?: never;
+    /**
+     * 刷新refresh_token (POST) / Renew, parameters in a form body
+     * @description The platform's current form of `renewRefreshToken` (beyond the seed): the same parameters in an
+     *     `application/x-www-form-urlencoded` body, so the secrets stay out of URLs, and so out of
+     *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
+     */
+    post: operations["renewRefreshTokenByForm"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/stable_client_token/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * 生成稳定的client_token / Get the app's stable client token
+     * @description 生成稳定的client_token (beyond the seed; docs page
+     *     dop/develop/openapi/account-permission/generate-stable-client-token).
+     *
+     *     Like `clientToken`, a 2-hour app token, but repeated calls while it is valid return the
+     *     same token, so several servers do not knock each other's tokens out. Parameters in a
+     *     JSON body. The answer is taken to have `clientToken`'s shape.
+     */
+    post: operations["stableClientToken"];
     delete?: never;
     options?: never;
     head?: never;
@@ -326,6 +374,36 @@ export interface components {
     /** @description What `/oauth/renew_refresh_token/` answers, success or error (both HTTP 200). */
     RenewRefreshTokenAnswer:
       components["schemas"]["RenewRefreshTokenSuccess"] | components["schemas"]["ErrorAnswer"];
+    /** @description The body of `accessTokenByForm`. */
+    AccessTokenRequest: {
+      client_key: string;
+      client_secret: string;
+      code: string;
+      /** @enum {string} */
+      grant_type: "authorization_code";
+    };
+    /** @description The body of `clientTokenByJson` and `stableClientToken`. */
+    ClientTokenRequest: {
+      client_key: string;
+      client_secret: string;
+      /** @enum {string} */
+      grant_type: "client_credential";
+    };
+    /** @description The body of `refreshTokenByForm`. */
+    RefreshTokenRequest: {
+      client_key: string;
+      refresh_token: string;
+      /** @enum {string} */
+      grant_type: "refresh_token";
+    };
+    /** @description The body of `renewRefreshTokenByForm`. */
+    RenewRefreshTokenRequest: {
+      client_key: string;
+      refresh_token: string;
+    };
+    /** @description What `/oauth/stable_client_token/` answers, success or error (both HTTP 200). */
+    StableClientTokenAnswer:
+      components["schemas"]["ClientTokenSuccess"] | components["schemas"]["ErrorAnswer"];
     /**
      * @description The query parameters the browser brings back to `redirect_uri` after an authorization
      *     page. Unknown extra parameters (e.g. `recommend=1`) may ride along.
@@ -443,6 +521,30 @@ export interface operations {
       };
     };
   };
+  accessTokenByForm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["AccessTokenRequest"];
+      };
+    };
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AccessTokenAnswer"];
+        };
+      };
+    };
+  };
   clientToken: {
     parameters: {
       query: {
@@ -461,6 +563,30 @@ export interface operations {
       cookie?: never;
     };
     requestBody?: never;
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ClientTokenAnswer"];
+        };
+      };
+    };
+  };
+  clientTokenByJson: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ClientTokenRequest"];
+      };
+    };
     responses: {
       /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
@@ -503,6 +629,30 @@ export interface operations {
       };
     };
   };
+  refreshTokenByForm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["RefreshTokenRequest"];
+      };
+    };
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RefreshTokenAnswer"];
+        };
+      };
+    };
+  };
   renewRefreshToken: {
     parameters: {
       query: {
@@ -527,6 +677,54 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["RenewRefreshTokenAnswer"];
+        };
+      };
+    };
+  };
+  renewRefreshTokenByForm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["RenewRefreshTokenRequest"];
+      };
+    };
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RenewRefreshTokenAnswer"];
+        };
+      };
+    };
+  };
+  stableClientToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ClientTokenRequest"];
+      };
+    };
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["StableClientTokenAnswer"];
         };
       };
     };

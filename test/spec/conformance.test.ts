@@ -79,12 +79,10 @@ function deref(node: any): any {
   return node;
 }
 
-function operationsById(): Map<string, { path: string; method: string; op: any }> {
+function operationsById(method = "get"): Map<string, { path: string; method: string; op: any }> {
   const found = new Map<string, { path: string; method: string; op: any }>();
   for (const [path, item] of Object.entries<any>(spec.paths)) {
-    for (const [method, op] of Object.entries<any>(item)) {
-      found.set(op.operationId, { path, method, op });
-    }
+    if (item[method]) found.set(item[method].operationId, { path, method, op: item[method] });
   }
   return found;
 }
@@ -104,10 +102,9 @@ function paramsOf(op: any): Param[] {
 describe("spec conformance with the seed", () => {
   const ops = operationsById();
 
-  it("has exactly the seven operations, all GET, at the platform's trailing-slash paths", () => {
+  it("has exactly the seed's seven GET operations, at the platform's trailing-slash paths", () => {
     expect([...ops.keys()].sort()).toEqual(Object.keys(CONTRACT).sort());
     for (const [id, { path }] of Object.entries(CONTRACT)) {
-      expect(ops.get(id)?.method, id).toBe("get");
       expect(ops.get(id)?.path, id).toBe(path);
     }
   });
@@ -240,6 +237,56 @@ describe("spec conformance with the seed", () => {
     ]);
     expect(spec.tags.map((t: any) => t.name)).toEqual(["Tokens", "Authorization pages"]);
     expect(spec.info.license.identifier).toBe("MIT");
+  });
+});
+
+describe("the platform's POST forms (beyond the seed)", () => {
+  const gets = operationsById("get");
+  const posts = operationsById("post");
+  const bodyParams = (op: any, media: string): Param[] => {
+    const schema = deref(op.requestBody.content[media].schema);
+    return Object.entries<any>(schema.properties).map(([name, property]) => {
+      const required = schema.required.includes(name);
+      return property.enum?.length === 1
+        ? { name, required, fixed: property.enum[0] }
+        : { name, required };
+    });
+  };
+  const forms: Array<[string, string, string]> = [
+    ["accessTokenByForm", "accessToken", "application/x-www-form-urlencoded"],
+    ["refreshTokenByForm", "refreshToken", "application/x-www-form-urlencoded"],
+    ["renewRefreshTokenByForm", "renewRefreshToken", "application/x-www-form-urlencoded"],
+    ["clientTokenByJson", "clientToken", "application/json"],
+  ];
+
+  it("exist for the four token operations and stable_client_token, nothing else", () => {
+    expect([...posts.keys()].sort()).toEqual(
+      [...forms.map(([id]) => id), "stableClientToken"].sort(),
+    );
+  });
+
+  for (const [id, of, media] of forms) {
+    it(`${id} › POST to ${of}'s path, the same parameters in a ${media} body, the same answers`, () => {
+      const post = posts.get(id)!;
+      expect(post.op["x-form-of"]).toBe(of);
+      expect(post.path).toBe(gets.get(of)!.path);
+      expect(Object.keys(post.op.requestBody.content)).toEqual([media]);
+      const byName = (a: Param, b: Param) => a.name.localeCompare(b.name);
+      expect(bodyParams(post.op, media).sort(byName)).toEqual(
+        paramsOf(gets.get(of)!.op).sort(byName),
+      );
+      expect(post.op.responses["200"].content["application/json"].schema).toEqual(
+        gets.get(of)!.op.responses["200"].content["application/json"].schema,
+      );
+    });
+  }
+
+  it("stableClientToken › POST /oauth/stable_client_token/ with clientToken's JSON body", () => {
+    const stable = posts.get("stableClientToken")!;
+    expect(stable.path).toBe("/oauth/stable_client_token/");
+    expect(bodyParams(stable.op, "application/json")).toEqual(
+      bodyParams(posts.get("clientTokenByJson")!.op, "application/json"),
+    );
   });
 });
 

@@ -9,6 +9,8 @@ export interface Recorded {
   /** Every query value, in order, decoded. */
   query: Array<[string, string]>;
   rawQuery: string;
+  contentType: string | undefined;
+  body: string;
 }
 
 export type Reply =
@@ -44,6 +46,7 @@ export const defaultHandler: Handler = (request) => {
         scope: "user_info",
       });
     case "/oauth/client_token/":
+    case "/oauth/stable_client_token/":
       return ok({ access_token: "clt.fake", expires_in: 7200 });
     case "/oauth/renew_refresh_token/":
       return ok({ refresh_token: "rft.renewed", expires_in: 2592000 });
@@ -55,13 +58,17 @@ export const defaultHandler: Handler = (request) => {
 export async function startFakePlatform(handler: Handler = defaultHandler): Promise<FakePlatform> {
   let current = handler;
   const requests: Recorded[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     const recorded: Recorded = {
       method: req.method ?? "",
       path: url.pathname,
       query: [...url.searchParams.entries()],
       rawQuery: url.search.slice(1),
+      contentType: req.headers["content-type"],
+      body: Buffer.concat(chunks).toString("utf8"),
     };
     requests.push(recorded);
     const reply = current(recorded);

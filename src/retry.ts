@@ -1,0 +1,138 @@
+// Retries with exponential backoff and jitter, only where a retry cannot do harm: clientToken,
+// stableClientToken and refreshToken. Never accessToken (a code works once) and never
+// renewRefreshToken (it rotates the refresh token: a lost answer plus a retry would burn a
+// renewal and leave the caller holding a dead token).
+import { DouyinTransportError, type TokenOperation } from "./errors.js";
+import { abortedError } from "./transport.js";
+import { requirePositiveMs } from "./validate.js";
+
+export interface RetryOptions {
+  /** Retries after the first attempt; 0 turns retrying off. */
+  retries: number;
+  /** Delay before the first retry; each later one doubles, up to maxDelayMs, with jitter. */
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** The whole call, retries and delays included, ends by then (default: unbounded but by retries). */
+  totalTimeoutMs?: number;
+}
+
+/** Default: two retries, 200 ms then 400 ms (each ±50 % jitter), at most 2 s apart. */
+export const DEFAULT_RETRY: RetryOptions = { retries: 2, minDelayMs: 200, maxDelayMs: 2_000 };
+
+export const RETRYABLE: ReadonlySet<TokenOperation> = new Set<TokenOperation>([
+  "clientToken",
+  "stableClientToken",
+  "refreshToken",
+]);
+
+/** What the optional logger hears after each attempt: facts, never a value that was sent. */
+export interface DouyinLogEvent {
+  operation: TokenOperation;
+  attempt: number;
+  outcome: "ok" | "retry" | "error";
+  durationMs: number;
+  status?: number;
+  kind?: string;
+  errorCode?: number;
+  /** Before a retry: how long the client waits. */
+  delayMs?: number;
+}
+
+export function checkRetry(value: unknown): RetryOptions {
+  if (value === undefined) return DEFAULT_RETRY;
+  if (value === false) return { ...DEFAULT_RETRY, retries: 0 };
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(`"retry" must be false or { retries, minDelayMs, maxDelayMs }`);
+  }
+  const retry = { ...DEFAULT_RETRY, ...(value as Partial<RetryOptions>) };
+  if (!Number.isInteger(retry.retries) || retry.retries < 0 || retry.retries > 10) {
+    throw new TypeError(`"retry.retries" must be an integer from 0 to 10`);
+  }
+  requirePositiveMs(retry.minDelayMs, "retry.minDelayMs");
+  requirePositiveMs(retry.maxDelayMs, "retry.maxDelayMs");
+  if (retry.maxDelayMs < retry.minDelayMs) {
+    throw new TypeError(`"retry.maxDelayMs" must not be below "retry.minDelayMs"`);
+  }
+  if (retry.totalTimeoutMs !== undefined)
+    requirePositiveMs(retry.totalTimeoutMs, "retry.totalTimeoutMs");
+  return retry;
+}
+
+/** Transport failures worth another try: the network, a timeout, a 5xx, a garbled body. */
+function worthRetrying(error: unknown): error is DouyinTransportError {
+  if (!(error instanceof DouyinTransportError)) return false;
+  if (error.kind === "http-status") return (error.status ?? 0) >= 500;
+  return error.kind !== "aborted";
+}
+
+function backoff(policy: RetryOptions, retry: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (retry - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+function sleep(
+  ms: number,
+  operation: TokenOperation,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(operation, signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortedError(operation, signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs `attempt` once, or (for a retryable operation) until it succeeds, fails in a way a retry
+ * cannot mend, or the retries or the total time run out. Each attempt gets `timeoutMs`, cut
+ * to what remains of the total.
+ */
+export async function withRetries<T>(
+  operation: TokenOperation,
+  policy: RetryOptions,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  log: ((event: DouyinLogEvent) => void) | undefined,
+  attempt: (timeoutMs: number) => Promise<T>,
+): Promise<T> {
+  const retries = RETRYABLE.has(operation) ? policy.retries : 0;
+  const deadline =
+    policy.totalTimeoutMs === undefined ? Infinity : Date.now() + policy.totalTimeoutMs;
+  for (let n = 1; ; n++) {
+    const started = Date.now();
+    const budget = Math.min(timeoutMs, deadline - started);
+    try {
+      const result = await attempt(Math.max(1, budget));
+      log?.({ operation, attempt: n, outcome: "ok", durationMs: Date.now() - started });
+      return result;
+    } catch (error) {
+      const facts = {
+        operation,
+        attempt: n,
+        durationMs: Date.now() - started,
+        ...(error instanceof DouyinTransportError ? { kind: error.kind } : {}),
+        ...(typeof (error as { status?: unknown }).status === "number"
+          ? { status: (error as { status: number }).status }
+          : {}),
+        ...(typeof (error as { errorCode?: unknown }).errorCode === "number"
+          ? { errorCode: (error as { errorCode: number }).errorCode }
+          : {}),
+      };
+      const delayMs = backoff(policy, n);
+      if (n > retries || !worthRetrying(error) || Date.now() + delayMs >= deadline) {
+        log?.({ ...facts, outcome: "error" });
+        if (error instanceof DouyinTransportError) Object.assign(error, { attempts: n });
+        throw error;
+      }
+      log?.({ ...facts, outcome: "retry", delayMs });
+      await sleep(delayMs, operation, signal);
+    }
+  }
+}
