@@ -1,0 +1,104 @@
+// Every fault the emulator can inject, through the client (retries off to see each one alone):
+// the right error class and fields, the timeout firing, no secret anywhere, nothing left hanging.
+import { inspect } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDouyinOAuth, DouyinTransportError, type DouyinOAuth } from "../../src/index.js";
+import { startEmulator, type Emulator, type Fault } from "../../src/emulator/index.js";
+
+const SECRET = "sec.ret-9+z%2Bq";
+let emu: Emulator;
+let douyin: DouyinOAuth;
+let refreshToken: string;
+beforeAll(async () => {
+  emu = await startEmulator({
+    apps: [{ clientKey: "k", clientSecret: SECRET, redirectDomains: ["127.0.0.1"] }],
+  });
+  douyin = createDouyinOAuth({
+    clientKey: "k",
+    clientSecret: SECRET,
+    baseUrl: emu.url,
+    timeoutMs: 300,
+    retry: false,
+  });
+  refreshToken = (await douyin.accessToken({ code: emu.issueCode({ scope: "user_info" }) }))
+    .refresh_token;
+});
+afterAll(() => emu.close());
+beforeEach(() => emu.clearFaults());
+
+const cases: Array<[Fault["kind"], Partial<Fault>, Record<string, unknown>]> = [
+  ["status", { status: 503 }, { kind: "http-status", status: 503 }],
+  [
+    "html",
+    {},
+    {
+      kind: "invalid-answer",
+      status: 200,
+      message: "refreshToken: the answer is not the expected JSON (HTTP 200): the body is not JSON",
+    },
+  ],
+  [
+    "empty",
+    {},
+    {
+      kind: "invalid-answer",
+      status: 200,
+      message: "refreshToken: the answer is not the expected JSON (HTTP 200): the body is empty",
+    },
+  ],
+  ["truncated", {}, { kind: "invalid-answer", status: 200 }],
+  ["reset", {}, { kind: "network", status: undefined }],
+  [
+    "stall",
+    {},
+    { kind: "timeout", message: "refreshToken: no answer arrived in time: 300 ms passed" },
+  ],
+  ["latency", { latencyMs: 1_000 }, { kind: "timeout" }],
+];
+
+describe("injected faults", () => {
+  for (const [kind, extra, want] of cases) {
+    it(`${kind} › DouyinTransportError ${String(want.kind)}, no secret in any surface`, async () => {
+      emu.injectFault({ operation: "refreshToken", kind, ...extra });
+      const started = Date.now();
+      const error = await douyin.refreshToken({ refreshToken }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DouyinTransportError);
+      expect(error).toMatchObject({ operation: "refreshToken", attempts: 1, ...want });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const surfaces = [
+        String(error),
+        JSON.stringify(error),
+        inspect(error, { depth: Infinity, showHidden: true }),
+      ].join("\n");
+      for (const secret of [
+        SECRET,
+        refreshToken,
+        encodeURIComponent(SECRET),
+        refreshToken.slice(4),
+      ]) {
+        expect(surfaces).not.toContain(secret);
+      }
+    });
+  }
+
+  it("latency shorter than the timeout only slows the answer down", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "latency", latencyMs: 100 });
+    const started = Date.now();
+    await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it("a global fault hits every operation; `times` clears it", async () => {
+    emu.injectFault({ kind: "status", times: 2 });
+    await expect(douyin.clientToken()).rejects.toMatchObject({ status: 503 });
+    await expect(douyin.stableClientToken()).rejects.toMatchObject({ status: 503 });
+    await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
+  });
+
+  it("refuses an unknown fault kind", () => {
+    expect(() => emu.injectFault({ kind: "meteor" as never })).toThrow(TypeError);
+  });
+});
