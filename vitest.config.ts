@@ -10,6 +10,10 @@ export default defineConfig({
         replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)),
       },
       {
+        find: /^douyin-oauth\/node$/,
+        replacement: fileURLToPath(new URL("./src/node/index.ts", import.meta.url)),
+      },
+      {
         find: /^douyin-oauth\/emulator$/,
         replacement: fileURLToPath(new URL("./src/emulator/index.ts", import.meta.url)),
       },

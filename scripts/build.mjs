@@ -1,23 +1,64 @@
 #!/usr/bin/env node
-// Builds dist/esm (ES modules, emulator included), dist/cjs (CommonJS, the client), each with
-// type declarations, and dist/docs/douyin-oauth.html.gz (the Redoc page the emulator serves).
+// Builds what the package ships:
+//   dist/esm  ES modules: the client, douyin-oauth/node, the emulator and its bin
+//   dist/cjs  CommonJS: the client and douyin-oauth/node (the emulator is ESM-only)
+//   dist/docs/douyin-oauth.html.br  the Redoc page the emulator serves
+// Each entry is one bundled file (esbuild), so importing the package loads one module, not a
+// dozen (BENCHMARKS.md, cold start); declarations come from tsc, one per source file.
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants } from "node:zlib";
+import { build } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const run = (file, args) => execFileSync(file, args, { stdio: "inherit", cwd: root });
-const tsc = (config, outDir) =>
-  run(join(root, "node_modules/.bin/tsc"), ["-p", join(root, config), "--outDir", outDir]);
+const declarations = (config, outDir) =>
+  run(join(root, "node_modules/.bin/tsc"), [
+    "-p",
+    join(root, config),
+    "--emitDeclarationOnly",
+    "--outDir",
+    outDir,
+  ]);
+
+/** cli.ts imports the emulator; keep that import pointing at the emulator's own bundle. */
+const emulatorExternal = {
+  name: "emulator-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+async function bundle(entry, outfile, format, plugins = []) {
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile: join(dist, outfile),
+    bundle: true,
+    format,
+    platform: "node",
+    target: "node20",
+    external: ["openapi-fetch"],
+    plugins,
+    logLevel: "warning",
+  });
+}
 
 rmSync(dist, { recursive: true, force: true });
-tsc("tsconfig.build.json", join(dist, "esm"));
+declarations("tsconfig.build.json", join(dist, "esm"));
 // The emulator is Node-only and ships as ES modules (it finds its docs through import.meta.url);
 // tsconfig.build-cjs.json leaves it out, and Node 20.19+ can still require() it.
-tsc("tsconfig.build-cjs.json", join(dist, "cjs"));
+declarations("tsconfig.build-cjs.json", join(dist, "cjs"));
+await Promise.all([
+  bundle("src/index.ts", "esm/index.js", "esm"),
+  bundle("src/index.ts", "cjs/index.js", "cjs"),
+  bundle("src/node/index.ts", "esm/node/index.js", "esm"),
+  bundle("src/node/index.ts", "cjs/node/index.js", "cjs"),
+  bundle("src/emulator/index.ts", "esm/emulator/index.js", "esm"),
+  bundle("src/emulator/cli.ts", "esm/emulator/cli.js", "esm", [emulatorExternal]),
+]);
 // package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.
 writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 chmodSync(join(dist, "esm/emulator/cli.js"), 0o755);
@@ -25,5 +66,8 @@ chmodSync(join(dist, "esm/emulator/cli.js"), 0o755);
 run(process.execPath, [join(root, "scripts/generate.mjs"), "--docs-only"]);
 mkdirSync(join(dist, "docs"), { recursive: true });
 const html = readFileSync(join(root, "docs/index.html"));
-writeFileSync(join(dist, "docs/douyin-oauth.html.gz"), gzipSync(html, { level: 9 }));
+const brotli = brotliCompressSync(html, {
+  params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
+});
+writeFileSync(join(dist, "docs/douyin-oauth.html.br"), brotli);
 console.log("built dist/esm, dist/cjs and dist/docs");

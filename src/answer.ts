@@ -85,7 +85,9 @@ export function readAnswer<Op extends TokenOperation>(
   const numeric: readonly string[] = shape.numeric;
   const result: Record<string, unknown> = { ...data, error_code: 0 };
   for (const field of shape.required) {
-    if (data[field] === undefined || data[field] === null)
+    const value = data[field];
+    // An empty token or open_id is no token: the answer is broken, not a success.
+    if (value === undefined || value === null || value === "")
       throw invalid(`data.${field} is missing`);
   }
   for (const field of numeric) {

@@ -76,13 +76,20 @@ export function serializeOptionalScope(value: unknown): string | undefined {
   return pairs.length > 0 ? pairs.join(",") : undefined;
 }
 
-/** The page's address with the query, every value percent-encoded (space as %20). */
+/** A query string (or form body) of the defined values, each percent-encoded (space as %20). */
+export function encodeQuery(query: Readonly<Record<string, string | undefined>>): string {
+  let out = "";
+  for (const key in query) {
+    const value = query[key];
+    if (value !== undefined) out += `${out ? "&" : ""}${key}=${encodeURIComponent(value)}`;
+  }
+  return out;
+}
+
+/** The page's address with the query. */
 function pageUrl(page: string, query: Record<string, string | undefined>): URL {
   const url = new URL(page);
-  url.search = Object.entries(query)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
-    .join("&");
+  url.search = encodeQuery(query);
   return url;
 }
 

@@ -1,13 +1,14 @@
 // createDouyinOAuth: the thin wrapper. Each method checks its input, fills the fixed values the
 // spec requires (grant_type, response_type), sends through openapi-fetch, and hands the answer
 // to the one reader. clientSecret lives in this closure only, never on an object.
-import createClient, { type Client } from "openapi-fetch";
+import { createClient, type Client } from "./openapi-fetch.js";
 import { readAnswer, type TokenData } from "./answer.js";
 import {
   authorizeUrl,
   authorizeV2Url,
   checkBaseUrl,
   connectUrl,
+  encodeQuery,
   type AuthorizeUrlOptions,
   type AuthorizeV2UrlOptions,
   type ConnectUrlOptions,
@@ -15,8 +16,22 @@ import {
 import { parseCallback, type CallbackResult } from "./callback.js";
 import type { TokenOperation } from "./errors.js";
 import { checkRetry, withRetries, type DouyinLogEvent, type RetryOptions } from "./retry.js";
-import { PLATFORM_BASE_URLS, type paths, type Platform } from "./spec.js";
-import { checkCallOptions, send, type CallOptions, type SendRequest } from "./transport.js";
+import {
+  OPERATION_PATHS,
+  PLATFORM_BASE_URLS,
+  type BodyOf,
+  type paths,
+  type Platform,
+  type QueryOf,
+} from "./spec.js";
+import {
+  checkCallOptions,
+  fetchTransport,
+  send,
+  type CallOptions,
+  type SendRequest,
+  type Transport,
+} from "./transport.js";
 import { optionalText, requireObject, requirePositiveMs, requireText } from "./validate.js";
 
 export interface DouyinOAuthOptions {
@@ -29,7 +44,12 @@ export interface DouyinOAuthOptions {
   /** Overrides the platform host: an emulator, a proxy, a sandbox. */
   baseUrl?: string;
   /** Used for every request (undici agents, proxies, tests); default `globalThis.fetch`. */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Sends the token requests instead of `fetch`: `nodeTransport()` from `douyin-oauth/node` is
+   * the fast path on Node (keep-alive node:http). Not with `fetch`.
+   */
+  transport?: Transport;
   /** Per-request timeout in milliseconds; default 10 000. */
   timeoutMs?: number;
   /**
@@ -52,7 +72,10 @@ export interface DouyinOAuth {
   readonly clientKey: string;
   /** The base URL requests and page URLs use. */
   readonly baseUrl: string;
-  /** The openapi-fetch client for the spec's paths, base URL set; `raw.use()` adds middleware. */
+  /**
+   * An openapi-fetch client for the spec's paths, base URL and `fetch` set, for calls of your own
+   * (`raw.use()` adds middleware to those). The token methods do not go through it.
+   */
   readonly raw: Client<paths>;
   /** The Douyin consent page (`/platform/oauth/connect/`). */
   connectUrl(options: ConnectUrlOptions): URL;
@@ -84,7 +107,11 @@ export interface DouyinOAuth {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const FORM = { "Content-Type": "application/x-www-form-urlencoded" } as const;
+const HEADERS = {
+  query: {},
+  form: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+  json: { accept: "application/json", "content-type": "application/json" },
+} as const;
 
 /**
  * Makes a client for one app.
@@ -103,6 +130,12 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
   requirePositiveMs(timeoutMs, "timeoutMs");
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new TypeError(`"fetch" must be a function`);
+  }
+  if (options.transport !== undefined && typeof options.transport !== "function") {
+    throw new TypeError(`"transport" must be a function`);
+  }
+  if (options.transport !== undefined && options.fetch !== undefined) {
+    throw new TypeError(`"transport" and "fetch" exclude each other: pass one`);
   }
   const method = options.tokenRequestMethod ?? "GET";
   if (method !== "GET" && method !== "POST") {
@@ -127,9 +160,28 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
       ? PLATFORM_BASE_URLS[platform]
       : checkBaseUrl(options.baseUrl, "baseUrl")
   ).replace(/\/+$/, "");
-  const raw = createClient<paths>(
-    options.fetch === undefined ? { baseUrl } : { baseUrl, fetch: options.fetch },
-  );
+  const userFetch = options.fetch;
+  const transport = options.transport ?? fetchTransport(userFetch);
+  let raw: Client<paths> | undefined;
+
+  /** A token request: the spec's parameters in the query (GET) or in a form or JSON body. */
+  function request(
+    path: string,
+    params: Record<string, string>,
+    encoding: keyof typeof HEADERS,
+  ): SendRequest {
+    const url = encoding === "query" ? `${baseUrl}${path}?${encodeQuery(params)}` : baseUrl + path;
+    const body =
+      encoding === "form"
+        ? encodeQuery(params)
+        : encoding === "json"
+          ? JSON.stringify(params)
+          : undefined;
+    const method = encoding === "query" ? "GET" : "POST";
+    const headers = HEADERS[encoding];
+    return (signal) => transport({ method, url, headers, body, signal });
+  }
+  const formOrQuery = method === "POST" ? "form" : "query";
 
   function secretFor(operation: TokenOperation): string {
     if (typeof clientSecret !== "string") {
@@ -145,18 +197,23 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
     operation: Op,
     call: CallOptions | undefined,
     secrets: readonly string[],
-    request: SendRequest,
+    sendOnce: SendRequest,
   ): Promise<TokenData<Op>> {
     const { signal, timeoutMs: callTimeout } = checkCallOptions(call);
     return withRetries(operation, retry, callTimeout ?? timeoutMs, signal, log, async (budget) =>
-      readAnswer(operation, await send(operation, signal, budget, secrets, request), secrets),
+      readAnswer(operation, await send(operation, signal, budget, secrets, sendOnce), secrets),
     );
   }
 
   return {
     clientKey,
     baseUrl,
-    raw,
+    get raw() {
+      raw ??= createClient<paths>(
+        userFetch === undefined ? { baseUrl } : { baseUrl, fetch: userFetch },
+      );
+      return raw;
+    },
     connectUrl: (page) => connectUrl(baseUrl, clientKey, page),
     authorizeUrl: (page) => authorizeUrl(baseUrl, clientKey, page),
     authorizeV2Url: (page) => authorizeV2Url(baseUrl, clientKey, page),
@@ -171,13 +228,9 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_secret,
         code: input.code,
         grant_type: "authorization_code",
-      } as const;
-      const path = "/oauth/access_token/";
-      return exchange("accessToken", call, [client_secret, input.code], (signal) =>
-        method === "POST"
-          ? raw.POST(path, { body: params, headers: FORM, signal, parseAs: "text" })
-          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
-      );
+      } satisfies QueryOf<"/oauth/access_token/"> & BodyOf<"/oauth/access_token/">;
+      const sendOnce = request(OPERATION_PATHS.accessToken, params, formOrQuery);
+      return exchange("accessToken", call, [client_secret, input.code], sendOnce);
     },
 
     async clientToken(call) {
@@ -186,13 +239,13 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_key: clientKey,
         client_secret,
         grant_type: "client_credential",
-      } as const;
-      const path = "/oauth/client_token/";
-      return exchange("clientToken", call, [client_secret], (signal) =>
-        method === "POST"
-          ? raw.POST(path, { body: params, signal, parseAs: "text" })
-          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
+      } satisfies QueryOf<"/oauth/client_token/"> & BodyOf<"/oauth/client_token/">;
+      const sendOnce = request(
+        OPERATION_PATHS.clientToken,
+        params,
+        method === "POST" ? "json" : "query",
       );
+      return exchange("clientToken", call, [client_secret], sendOnce);
     },
 
     async stableClientToken(call) {
@@ -201,10 +254,9 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_key: clientKey,
         client_secret,
         grant_type: "client_credential",
-      } as const;
-      return exchange("stableClientToken", call, [client_secret], (signal) =>
-        raw.POST("/oauth/stable_client_token/", { body, signal, parseAs: "text" }),
-      );
+      } satisfies BodyOf<"/oauth/stable_client_token/">;
+      const sendOnce = request(OPERATION_PATHS.stableClientToken, body, "json");
+      return exchange("stableClientToken", call, [client_secret], sendOnce);
     },
 
     async refreshToken(input, call) {
@@ -214,25 +266,20 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_key: clientKey,
         refresh_token: input.refreshToken,
         grant_type: "refresh_token",
-      } as const;
-      const path = "/oauth/refresh_token/";
-      return exchange("refreshToken", call, [input.refreshToken], (signal) =>
-        method === "POST"
-          ? raw.POST(path, { body: params, headers: FORM, signal, parseAs: "text" })
-          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
-      );
+      } satisfies QueryOf<"/oauth/refresh_token/"> & BodyOf<"/oauth/refresh_token/">;
+      const sendOnce = request(OPERATION_PATHS.refreshToken, params, formOrQuery);
+      return exchange("refreshToken", call, [input.refreshToken], sendOnce);
     },
 
     async renewRefreshToken(input, call) {
       requireObject(input, "input");
       requireText(input.refreshToken, "refreshToken");
-      const params = { client_key: clientKey, refresh_token: input.refreshToken };
-      const path = "/oauth/renew_refresh_token/";
-      return exchange("renewRefreshToken", call, [input.refreshToken], (signal) =>
-        method === "POST"
-          ? raw.POST(path, { body: params, headers: FORM, signal, parseAs: "text" })
-          : raw.GET(path, { params: { query: params }, signal, parseAs: "text" }),
-      );
+      const params = {
+        client_key: clientKey,
+        refresh_token: input.refreshToken,
+      } satisfies QueryOf<"/oauth/renew_refresh_token/"> & BodyOf<"/oauth/renew_refresh_token/">;
+      const sendOnce = request(OPERATION_PATHS.renewRefreshToken, params, formOrQuery);
+      return exchange("renewRefreshToken", call, [input.refreshToken], sendOnce);
     },
   };
 }

@@ -29,7 +29,13 @@ export {
   type TransportFailure,
 } from "./errors.js";
 export { redactUrl } from "./redact.js";
-export type { CallOptions } from "./transport.js";
+export {
+  fetchTransport,
+  type CallOptions,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "./transport.js";
 export { DEFAULT_RETRY, type DouyinLogEvent, type RetryOptions } from "./retry.js";
 export type { components, operations, paths, Platform } from "./spec.js";
 export { OPERATION_PATHS, PLATFORM_BASE_URLS } from "./spec.js";

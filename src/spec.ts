@@ -12,3 +12,19 @@ export {
 
 /** A platform the spec lists under `servers`: `"douyin"`, `"toutiao"` or `"xigua"`. */
 export type Platform = keyof typeof PLATFORM_BASE_URLS;
+
+import type { paths } from "./generated/douyin-oauth.js";
+
+/** The query of a GET operation at path P, as the spec defines it. */
+export type QueryOf<P extends keyof paths> = paths[P] extends {
+  get: { parameters: { query: infer Q } };
+}
+  ? Q
+  : never;
+
+/** The request body of a POST operation at path P, as the spec defines it. */
+export type BodyOf<P extends keyof paths> = paths[P] extends {
+  post: { requestBody: { content: infer C } };
+}
+  ? C[keyof C]
+  : never;

@@ -157,6 +157,27 @@ describe("not the expected answer › DouyinTransportError", () => {
       },
     ],
     [
+      "a success with an empty access_token",
+      {
+        json: {
+          data: {
+            error_code: 0,
+            access_token: "",
+            expires_in: 1,
+            open_id: "o",
+            refresh_token: "r",
+            refresh_expires_in: 1,
+            scope: "s",
+          },
+        },
+      },
+      {
+        kind: "invalid-answer",
+        message:
+          "accessToken: the answer is not the expected JSON (HTTP 200): data.access_token is missing",
+      },
+    ],
+    [
       "expires_in that is not a number",
       {
         json: {

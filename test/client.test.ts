@@ -94,33 +94,62 @@ describe("token methods › the request", () => {
     expect(platform.requests[0]!.path).toBe("/proxy/douyin/oauth/client_token/");
   });
 
-  it("sends every request through a custom fetch", async () => {
+  it("sends every request through a custom fetch, called as fetch(url, init)", async () => {
     const seen: string[] = [];
     const douyin = client({
-      fetch: (request: Request) => {
-        seen.push(new URL(request.url).pathname);
-        return fetch(request);
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
+        seen.push(`${init?.method} ${new URL(String(input)).pathname}`);
+        return fetch(input, init);
       },
     });
     await douyin.clientToken();
     await douyin.refreshToken({ refreshToken: "r" });
-    expect(seen).toEqual(["/oauth/client_token/", "/oauth/refresh_token/"]);
+    expect(seen).toEqual(["GET /oauth/client_token/", "GET /oauth/refresh_token/"]);
   });
 
-  it("raw is the openapi-fetch client, middleware included in the wrapper's calls", async () => {
-    const douyin = client();
-    const paths: string[] = [];
-    douyin.raw.use({
-      onRequest({ request }) {
-        paths.push(new URL(request.url).pathname);
+  it("sends every request through a custom transport instead, when given one", async () => {
+    const seen: string[] = [];
+    const douyin = client({
+      transport: async (request: { method: string; url: string; body: string | undefined }) => {
+        seen.push(`${request.method} ${new URL(request.url).pathname} ${request.body ?? ""}`);
+        return {
+          status: 200,
+          text: JSON.stringify({ data: { error_code: 0, access_token: "clt.t", expires_in: 1 } }),
+        };
       },
     });
-    await douyin.clientToken();
+    await expect(douyin.clientToken()).resolves.toMatchObject({
+      access_token: "clt.t",
+      expires_in: 1,
+    });
+    expect(seen).toEqual(["GET /oauth/client_token/ "]);
+    expect(() => client({ transport: async () => ({ status: 200, text: "" }), fetch })).toThrow(
+      new TypeError('"transport" and "fetch" exclude each other: pass one'),
+    );
+  });
+
+  it("raw is an openapi-fetch client for your own calls: same base URL and fetch, own middleware", async () => {
+    const seen: string[] = [];
+    const douyin = client({
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
+        seen.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+        return fetch(input, init);
+      },
+    });
+    const middleware: string[] = [];
+    douyin.raw.use({
+      onRequest({ request }) {
+        middleware.push(new URL(request.url).pathname);
+      },
+    });
+    expect(douyin.raw).toBe(douyin.raw);
     const { data } = await douyin.raw.GET("/oauth/client_token/", {
       params: { query: { client_key: "k", client_secret: "s", grant_type: "client_credential" } },
     });
-    expect(paths).toEqual(["/oauth/client_token/", "/oauth/client_token/"]);
     expect(data).toMatchObject({ data: { access_token: "clt.fake" } });
+    await douyin.clientToken();
+    expect(middleware).toEqual(["/oauth/client_token/"]);
+    expect(seen).toEqual(["/oauth/client_token/", "/oauth/client_token/"]);
   });
 });
 

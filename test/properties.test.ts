@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readAnswer } from "../src/answer.js";
+import { SUCCESS_DATA } from "../src/spec.js";
 import { redactText } from "../src/redact.js";
 import {
   createDouyinOAuth,
@@ -145,8 +146,14 @@ describe("the answer reader on arbitrary JSON", () => {
               text: JSON.stringify(value) ?? "",
             }) as Record<string, unknown>;
             expect(data.error_code).toBe(0);
-            for (const field of ["expires_in", "refresh_expires_in"]) {
+            // the operation's number-or-string fields come back as integers; others pass through
+            for (const field of SUCCESS_DATA[operation].numeric) {
               if (field in data) expect(Number.isSafeInteger(data[field])).toBe(true);
+            }
+            for (const field of SUCCESS_DATA[operation].required) {
+              expect(data[field] === undefined || data[field] === "", `${operation}.${field}`).toBe(
+                false,
+              );
             }
           } catch (error) {
             expect(error).toBeInstanceOf(DouyinError);

@@ -116,12 +116,12 @@ describe("no secret on any error path", () => {
     }
 
     it(`${operation} › a custom fetch throwing an error that quotes the URL (node-fetch style)`, async () => {
-      const fetch = async (request: Request) => {
-        const url = new URL(request.url);
+      const fetch = async (input: string | URL | Request) => {
+        const url = new URL(String(input));
         const low = new Error(`socket hang up; sent ${url.search.slice(1)}`);
         Object.assign(low, { code: "ECONNRESET" });
         const values = [...url.searchParams.values()].join(" ");
-        throw new TypeError(`request to ${request.url} failed, reason: ${values}`, { cause: low });
+        throw new TypeError(`request to ${url.href} failed, reason: ${values}`, { cause: low });
       };
       const error = await call(douyin({ fetch })).catch((e: unknown) => e);
       expectNoSecret(error);

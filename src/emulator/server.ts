@@ -233,13 +233,12 @@ async function handle(
     const docs = await docsPage();
     if (!docs)
       return send(res, 503, "text/plain; charset=utf-8", "docs not built: run `npm run docs`");
-    const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-    return gzip
-      ? send(res, 200, "text/html; charset=utf-8", docs.gzipped, {
-          "content-encoding": "gzip",
-          vary: "accept-encoding",
-        })
-      : send(res, 200, "text/html; charset=utf-8", docs.plain(), { vary: "accept-encoding" });
+    const { body, encoding } = docs.encoded(String(req.headers["accept-encoding"] ?? ""));
+    const headers =
+      encoding === undefined
+        ? { vary: "accept-encoding" }
+        : { vary: "accept-encoding", "content-encoding": encoding };
+    return send(res, 200, "text/html; charset=utf-8", body, headers);
   }
   if (url.pathname === "/favicon.ico") {
     res.writeHead(204, { "cache-control": "max-age=86400" });

@@ -47,7 +47,9 @@ describe("packed tarball", () => {
     expect(files).toContain("dist/cjs/index.d.ts");
     expect(files).toContain("dist/cjs/package.json");
     expect(files).toContain("dist/esm/emulator/index.js");
-    expect(files).toContain("dist/docs/douyin-oauth.html.gz");
+    expect(files).toContain("dist/docs/douyin-oauth.html.br");
+    expect(files).toContain("dist/esm/node/index.js");
+    expect(files).toContain("dist/cjs/node/index.js");
     expect(files.filter((f) => f.startsWith("dist/cjs/emulator"))).toEqual([]);
     const outside = files.filter((f) => !f.startsWith("dist/"));
     expect(outside.sort()).toEqual(["LICENSE", "README.md", "package.json"]);
@@ -65,10 +67,27 @@ describe("packed tarball", () => {
       "--format",
       "ascii",
       "--no-color",
-      "--exclude-entrypoints",
-      "./emulator",
+      "--entrypoints",
+      ".",
     ]);
     expect(ran.stdout).toContain("No problems found");
+    expect(ran.status).toBe(0);
+  });
+
+  it("passes @arethetypeswrong/cli: douyin-oauth/node for Node's resolution (ESM and CJS)", () => {
+    // node10 resolution ignores the exports map, so no subpath resolves there; Node itself is node16+.
+    const ran = runCommand(bin("attw"), [
+      tarball,
+      "--format",
+      "ascii",
+      "--no-color",
+      "--entrypoints",
+      "./node",
+      "--profile",
+      "node16",
+    ]);
+    expect(ran.stdout).toContain("node16 (from CJS): 🟢 (CJS)");
+    expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
     expect(ran.status).toBe(0);
   });
 
@@ -121,7 +140,7 @@ await emu.close();`;
       process.execPath,
       [
         "-e",
-        'const { createDouyinOAuth, generateState } = require("douyin-oauth"); const d = createDouyinOAuth({ clientKey: "k", platform: "xigua" }); console.log(d.baseUrl, generateState().length, typeof d.raw.GET);',
+        'const { createDouyinOAuth, generateState } = require("douyin-oauth"); const { nodeTransport } = require("douyin-oauth/node"); const d = createDouyinOAuth({ clientKey: "k", platform: "xigua", transport: nodeTransport() }); console.log(d.baseUrl, generateState().length, typeof d.raw.GET);',
       ],
       { cwd: consumer },
     );

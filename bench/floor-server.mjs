@@ -1,0 +1,36 @@
+// The floor for per-call timings: a minimal keep-alive node:http server, in its own process,
+// answering every token path with a canned platform answer. No work beyond writing bytes.
+import { createServer } from "node:http";
+
+const ok = (data) =>
+  JSON.stringify({ data: { ...data, description: "", error_code: 0 }, message: "success" });
+const ANSWERS = {
+  "/oauth/client_token/": ok({
+    access_token: "clt.0123456789abcdef0123456789abcdef",
+    expires_in: 7200,
+  }),
+  "/oauth/access_token/": ok({
+    access_token: "act.0123456789abcdef0123456789abcdef",
+    expires_in: 1296000,
+    open_id: "0ff3b1a8-1c9e-4c1e-9b7e-1f2e3d4c5b6a",
+    refresh_token: "rft.0123456789abcdef0123456789abcdef",
+    refresh_expires_in: 2592000,
+    scope: "user_info",
+  }),
+};
+
+const server = createServer((req, res) => {
+  const path = req.url.slice(0, req.url.indexOf("?") >>> 0);
+  const body = ANSWERS[path] ?? ANSWERS["/oauth/client_token/"];
+  req.resume();
+  req.on("end", () => {
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+    });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => process.send?.({ port: server.address().port }));
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// npm run bench: per-call overhead, cold start, sizes, codegen time. Prints a table and writes
+// build/bench.json. `--quick` runs fewer rounds (a smoke run, not numbers to quote).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { perCallBench, startFloorServer } from "./per-call.mjs";
+import { fmt, median, rotate } from "./stats.mjs";
+
+const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const quick = process.argv.includes("--quick");
+
+/** Minified + gzipped size of what a bundler keeps of `entry`'s exports. */
+async function bundleSize(contents) {
+  const out = await build({
+    stdin: { contents, resolveDir: root },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+  });
+  const bytes = out.outputFiles[0].contents;
+  return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
+}
+
+/** Median ms for a fresh node to start (and import `specifier`), alternated with bare node. */
+function coldStart(runs) {
+  const variants = {
+    "bare node": ["-e", ""],
+    "bare node (ESM)": ["--input-type=module", "-e", ""],
+    "import openapi-fetch": ["--input-type=module", "-e", 'await import("openapi-fetch")'],
+    "import douyin-oauth": ["--input-type=module", "-e", 'await import("douyin-oauth")'],
+  };
+  const names = Object.keys(variants);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const name of rotate(names, round)) {
+      const t = performance.now();
+      const ran = spawnSync(process.execPath, variants[name], { cwd: root });
+      if (ran.status !== 0) throw new Error(`${name} failed: ${ran.stderr}`);
+      times[name].push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(times[n])]));
+}
+
+function dirSize(dir) {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    bytes += entry.isDirectory() ? dirSize(path) : statSync(path).size;
+  }
+  return bytes;
+}
+
+/** The packed tarball, and what installing it (with its runtime dependencies) puts on disk. */
+function installFootprint() {
+  const dir = mkdtempSync(join(tmpdir(), "douyin-bench-"));
+  try {
+    const packed = JSON.parse(
+      execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }),
+    )[0];
+    const project = join(dir, "consumer");
+    mkdirSync(project);
+    writeFileSync(join(project, "package.json"), '{"name":"consumer","private":true}');
+    execFileSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", join(dir, packed.filename)],
+      { cwd: project, stdio: "ignore" },
+    );
+    const modules = join(project, "node_modules");
+    const packages = readdirSync(modules)
+      .filter((name) => !name.startsWith("."))
+      .flatMap((name) =>
+        name.startsWith("@") ? readdirSync(join(modules, name)).map((n) => `${name}/${n}`) : [name],
+      );
+    return {
+      tarball: packed.size,
+      unpacked: packed.unpackedSize,
+      installedPackages: packages.sort(),
+      installedBytes: packages.reduce((sum, name) => sum + dirSize(join(modules, name)), 0),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function generateTime(runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    execFileSync(process.execPath, [join(root, "scripts/generate.mjs")], {
+      cwd: root,
+      stdio: "ignore",
+    });
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+const machine = {
+  cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString(),
+  quick,
+};
+
+const floor = await startFloorServer();
+let perCall;
+try {
+  perCall = await perCallBench(floor.url, { quick });
+} finally {
+  floor.close();
+}
+const cold = coldStart(quick ? 5 : 25);
+const sizes = {
+  core: await bundleSize('export * from "douyin-oauth";'),
+  openapiFetchAlone: await bundleSize('export { default } from "openapi-fetch";'),
+  ...installFootprint(),
+};
+const generateMs = generateTime(quick ? 1 : 3);
+
+const results = { machine, perCall, coldStart: cold, sizes, generateMs };
+mkdirSync(join(root, "build"), { recursive: true });
+writeFileSync(join(root, "build/bench.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+// ---- table --------------------------------------------------------------------------------
+const rows = [["", "", "median", "vs fetch()", "vs node:http"]];
+for (const [operation, modes] of Object.entries(perCall)) {
+  for (const [mode, byName] of Object.entries(modes)) {
+    for (const [name, us] of Object.entries(byName)) {
+      rows.push([
+        `${operation} ${mode}`,
+        name,
+        `${fmt(us)} µs`,
+        `${fmt(us / byName["fetch()"], 2)}×`,
+        `${fmt(us / byName["node:http keep-alive"], 2)}×`,
+      ]);
+    }
+  }
+}
+const width = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(
+  `\nmachine: ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}${quick ? " (quick run)" : ""}`,
+);
+console.log("\nper call: median µs per call; ratios = this row / the named contender");
+for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(width[i])).join("  "));
+const bare = cold["bare node"];
+const esm = cold["bare node (ESM)"];
+console.log(
+  `\ncold start (median of spawns): bare node ${fmt(bare)} ms (${fmt(esm)} ms with the ESM loader); ` +
+    `import douyin-oauth +${fmt(cold["import douyin-oauth"] - bare)} ms over bare ` +
+    `(+${fmt(cold["import douyin-oauth"] - esm)} ms over the ESM loader); ` +
+    `openapi-fetch alone +${fmt(cold["import openapi-fetch"] - bare)} ms; ratio ${fmt(cold["import douyin-oauth"] / bare, 2)}`,
+);
+console.log(
+  `core bundle: ${sizes.core.minified} B minified, ${sizes.core.gzipped} B gzipped (openapi-fetch alone: ${sizes.openapiFetchAlone.gzipped} B gzipped)`,
+);
+console.log(
+  `tarball: ${sizes.tarball} B packed, ${sizes.unpacked} B unpacked; installed: ${sizes.installedPackages.length} packages (${sizes.installedPackages.join(", ")}), ${sizes.installedBytes} B`,
+);
+console.log(`npm run generate: ${fmt(generateMs, 0)} ms`);
+console.log("\nwrote build/bench.json");
