@@ -84,19 +84,19 @@ function contenders(base, operation) {
   };
 }
 
-/** Median microseconds per call, each call timed alone, contenders alternated by round. */
+/**
+ * Median microseconds per call, each call timed alone. Contenders alternate call by call (in a
+ * rotating order), so drift on a shared machine lands on all of them alike.
+ */
 async function sequential(calls, { rounds, perRound, warmup }) {
   const names = Object.keys(calls);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (const name of names) for (let i = 0; i < warmup; i++) await calls[name]();
-  for (let round = 0; round < rounds; round++) {
-    for (const name of rotate(names, round)) {
-      for (let i = 0; i < 10; i++) await calls[name]();
-      for (let i = 0; i < perRound; i++) {
-        const t = performance.now();
-        await calls[name]();
-        samples[name].push((performance.now() - t) * 1000);
-      }
+  for (let i = 0; i < rounds * perRound; i++) {
+    for (const name of rotate(names, i)) {
+      const t = performance.now();
+      await calls[name]();
+      samples[name].push((performance.now() - t) * 1000);
     }
   }
   return Object.fromEntries(names.map((n) => [n, median(samples[n])]));

@@ -55,7 +55,13 @@ Hand-written code imports these types only through \`src/spec.ts\`.
 /** Runs the Redocly CLI quietly: its output is shown only when it fails. */
 async function redoclyCli(argv) {
   try {
-    await run(redocly, argv, { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    // Telemetry off for the CLI and for the Redoc page it builds (which would otherwise report
+    // to Redocly's collector from every browser that opens it); redocly.yaml says so too.
+    await run(redocly, argv, {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, REDOCLY_TELEMETRY: "off" },
+    });
   } catch (error) {
     process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
     throw new Error(`redocly ${argv[0]} failed on ${specName}`);
@@ -207,6 +213,8 @@ async function buildDocs() {
     html.match(/<(?:script|link|img)[^>]+(?:src|href)="https?:\/\/[^"]+"/) ??
     html.match(/https:\/\/cdn\.redoc\.ly\/[^`"']*/);
   if (remote) throw new Error(`${docsFile} loads a remote resource: ${remote[0]}`);
+  if (!/"disableTelemetry":\s*true/.test(html))
+    throw new Error(`${docsFile}: Redoc telemetry is not disabled`);
   await writeFile(docsFile, html);
   return docsFile;
 }

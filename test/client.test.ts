@@ -98,7 +98,7 @@ describe("token methods › the request", () => {
     const seen: string[] = [];
     const douyin = client({
       fetch: (input: string | URL | Request, init?: RequestInit) => {
-        seen.push(`${init?.method} ${new URL(String(input)).pathname}`);
+        seen.push(`${init?.method ?? "GET"} ${new URL(String(input)).pathname}`);
         return fetch(input, init);
       },
     });
