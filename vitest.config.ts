@@ -10,6 +10,14 @@ export default defineConfig({
         replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)),
       },
       {
+        find: /^douyin-oauth\/tokens$/,
+        replacement: fileURLToPath(new URL("./src/tokens/index.ts", import.meta.url)),
+      },
+      {
+        find: /^douyin-oauth\/redis$/,
+        replacement: fileURLToPath(new URL("./src/redis/index.ts", import.meta.url)),
+      },
+      {
         find: /^douyin-oauth\/node$/,
         replacement: fileURLToPath(new URL("./src/node/index.ts", import.meta.url)),
       },

@@ -32,6 +32,17 @@ const emulatorExternal = {
   },
 };
 
+/**
+ * douyin-oauth/tokens uses the core's error classes: they must be the same classes at run time
+ * (instanceof), so the bundle imports them from the core bundle beside it (../index.js).
+ */
+const sharedErrors = {
+  name: "shared-errors",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/errors\.js$/ }, () => ({ path: "../index.js", external: true }));
+  },
+};
+
 async function bundle(entry, outfile, format, plugins = []) {
   await build({
     entryPoints: [join(root, entry)],
@@ -56,6 +67,10 @@ await Promise.all([
   bundle("src/index.ts", "cjs/index.js", "cjs"),
   bundle("src/node/index.ts", "esm/node/index.js", "esm"),
   bundle("src/node/index.ts", "cjs/node/index.js", "cjs"),
+  bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [sharedErrors]),
+  bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [sharedErrors]),
+  bundle("src/redis/index.ts", "esm/redis/index.js", "esm"),
+  bundle("src/redis/index.ts", "cjs/redis/index.js", "cjs"),
   bundle("src/emulator/index.ts", "esm/emulator/index.js", "esm"),
   bundle("src/emulator/cli.ts", "esm/emulator/cli.js", "esm", [emulatorExternal]),
 ]);

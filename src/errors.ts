@@ -105,3 +105,34 @@ export class DouyinCallbackError extends DouyinError {
     this.reason = reason;
   }
 }
+
+/** Why {@link DouyinReauthorizeError} says the user must authorize again. */
+export type ReauthorizeReason =
+  | "no_tokens" // nothing stored for this open_id
+  | "refresh_token_expired" // it ran out, or the platform said 10010
+  | "renewal_limit"; // the platform refused a renewal (10020) and the refresh token ran out
+
+const REAUTHORIZE_MESSAGES: Record<ReauthorizeReason, string> = {
+  no_tokens: "no tokens are stored for this user",
+  refresh_token_expired: "the user's refresh token has expired",
+  renewal_limit: "the user's refresh token can be renewed no more",
+};
+
+/**
+ * The user must go through the authorization page again: catch it and redirect them. `cause`
+ * holds the platform's DouyinOAuthError when there was one.
+ */
+export class DouyinReauthorizeError extends DouyinError {
+  override name = "DouyinReauthorizeError";
+  readonly openId: string;
+  readonly reason: ReauthorizeReason;
+
+  constructor(openId: string, reason: ReauthorizeReason, cause?: unknown) {
+    super(
+      `getAccessToken: ${REAUTHORIZE_MESSAGES[reason]}; authorize again`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.openId = openId;
+    this.reason = reason;
+  }
+}

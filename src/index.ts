@@ -22,9 +22,11 @@ export {
   DouyinCallbackError,
   DouyinError,
   DouyinOAuthError,
+  DouyinReauthorizeError,
   DouyinTransportError,
   ERROR_CODE,
   type CallbackFailure,
+  type ReauthorizeReason,
   type TokenOperation,
   type TransportFailure,
 } from "./errors.js";
