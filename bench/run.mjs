@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { perCallBench, startFloorServer } from "./per-call.mjs";
+import { tokensBench } from "./tokens.mjs";
 import { fmt, median, rotate } from "./stats.mjs";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -117,8 +118,10 @@ const machine = {
 
 const floor = await startFloorServer();
 let perCall;
+let tokens;
 try {
   perCall = await perCallBench(floor.url, { quick });
+  tokens = await tokensBench(floor.url, { quick });
 } finally {
   floor.close();
 }
@@ -130,7 +133,7 @@ const sizes = {
 };
 const generateMs = generateTime(quick ? 1 : 3);
 
-const results = { machine, perCall, coldStart: cold, sizes, generateMs };
+const results = { machine, perCall, tokens, coldStart: cold, sizes, generateMs };
 mkdirSync(join(root, "build"), { recursive: true });
 writeFileSync(join(root, "build/bench.json"), `${JSON.stringify(results, null, 2)}\n`);
 
@@ -170,4 +173,10 @@ console.log(
   `tarball: ${sizes.tarball} B packed, ${sizes.unpacked} B unpacked; installed: ${sizes.installedPackages.length} packages (${sizes.installedPackages.join(", ")}), ${sizes.installedBytes} B`,
 );
 console.log(`npm run generate: ${fmt(generateMs, 0)} ms`);
+console.log(
+  `client token get(): warm cache ${fmt(tokens.memoryWarmNs, 0)} ns (memory store), ` +
+    (typeof tokens.redis === "string"
+      ? tokens.redis
+      : `${fmt(tokens.redisWarmNs, 0)} ns (Redis store); a fresh provider's first get() from Redis ${fmt(tokens.redisFirstGetUs)} µs`),
+);
 console.log("\nwrote build/bench.json");

@@ -39,7 +39,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 800 KB (the docs are 551 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 860 KB (the docs are 551 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -47,7 +47,8 @@ describe("size budgets", () => {
         stdio: ["ignore", "pipe", "ignore"],
       }),
     );
-    expect(info.unpackedSize).toBeLessThanOrEqual(800_000);
-    expect(info.entryCount).toBeLessThanOrEqual(60);
+    // 782 KB before douyin-oauth/tokens and /redis (ESM + CJS + declarations), 835 KB with them.
+    expect(info.unpackedSize).toBeLessThanOrEqual(860_000);
+    expect(info.entryCount).toBeLessThanOrEqual(80);
   });
 });

@@ -50,6 +50,10 @@ describe("packed tarball", () => {
     expect(files).toContain("dist/docs/douyin-oauth.html.br");
     expect(files).toContain("dist/esm/node/index.js");
     expect(files).toContain("dist/cjs/node/index.js");
+    for (const entry of ["tokens", "redis"]) {
+      expect(files).toContain(`dist/esm/${entry}/index.js`);
+      expect(files).toContain(`dist/cjs/${entry}/index.js`);
+    }
     expect(files.filter((f) => f.startsWith("dist/cjs/emulator"))).toEqual([]);
     const outside = files.filter((f) => !f.startsWith("dist/"));
     expect(outside.sort()).toEqual(["LICENSE", "README.md", "package.json"]);
@@ -105,6 +109,48 @@ describe("packed tarball", () => {
     expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
     expect(ran.stdout).toMatch(/bundler: 🟢/);
     expect(ran.status).toBe(0);
+  });
+
+  it("passes @arethetypeswrong/cli: douyin-oauth/tokens and /redis for Node's resolution", () => {
+    for (const entry of ["./tokens", "./redis"]) {
+      const ran = runCommand(bin("attw"), [
+        tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--entrypoints",
+        entry,
+        "--profile",
+        "node16",
+      ]);
+      expect(ran.stdout, entry).toContain("node16 (from CJS): 🟢 (CJS)");
+      expect(ran.stdout, entry).toContain("node16 (from ESM): 🟢 (ESM)");
+      expect(ran.status).toBe(0);
+    }
+  });
+
+  it("douyin-oauth/tokens shares the core's error classes, in ESM and in CJS", () => {
+    const esm = runCommand(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import * as core from "douyin-oauth"; import * as tokens from "douyin-oauth/tokens"; console.log(core.DouyinReauthorizeError === tokens.DouyinReauthorizeError, typeof tokens.createClientTokenProvider);',
+      ],
+      { cwd: consumer },
+    );
+    expect(esm.stderr).toBe("");
+    expect(esm.stdout.trim()).toBe("true function");
+    const cjs = runCommand(
+      process.execPath,
+      [
+        "-e",
+        'const core = require("douyin-oauth"); const tokens = require("douyin-oauth/tokens"); const { RedisTokenStore } = require("douyin-oauth/redis"); console.log(core.DouyinReauthorizeError === tokens.DouyinReauthorizeError, typeof RedisTokenStore);',
+      ],
+      { cwd: consumer },
+    );
+    expect(cjs.stderr).toBe("");
+    expect(cjs.stdout.trim()).toBe("true function");
   });
 
   it("douyin-oauth/emulator starts from the tarball and serves the shipped docs", () => {

@@ -1,0 +1,182 @@
+// A fleet sharing one real Redis: the store's lock, one fetch per expiry window across processes,
+// a lock holder killed mid-fetch, and Redis stopped mid-test.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createClient } from "redis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDouyinOAuth } from "../../src/index.js";
+import { RedisTokenStore } from "../../src/redis/index.js";
+import { createClientTokenProvider, createUserTokenManager } from "../../src/tokens/index.js";
+import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { root } from "../support/project.js";
+import { startRedis, type RedisServer } from "../support/redis.js";
+
+type Redis = ReturnType<typeof createClient>;
+let server: RedisServer;
+let redis: Redis;
+let emu: Emulator;
+beforeAll(async () => {
+  server = await startRedis();
+  redis = createClient({ url: server.url });
+  redis.on("error", () => undefined);
+  await redis.connect();
+});
+afterAll(async () => {
+  await redis?.close().catch(() => undefined);
+  await server?.stop();
+});
+beforeEach(async () => {
+  await redis.flushAll();
+  await emu?.close();
+  emu = await startEmulator();
+});
+afterAll(() => emu?.close());
+
+interface WorkerResult {
+  tokens: string[];
+  errors: string[];
+}
+
+/** Runs fleet-worker.mjs as a real process; resolves with its result line. */
+function worker(env: Record<string, string>) {
+  const child = spawn(process.execPath, [join(root, "test/tokens/fleet-worker.mjs")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      REDIS_URL: server.url,
+      EMU_URL: emu.url,
+      CLIENT_KEY: DEMO_APP.clientKey,
+      CLIENT_SECRET: DEMO_APP.clientSecret,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk));
+  const done = new Promise<WorkerResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`worker hung: ${out} ${err}`));
+    }, 30_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code !== 0 || !line.startsWith("{"))
+        reject(new Error(`worker exited ${code}: ${out} ${err}`));
+      else resolve(JSON.parse(line));
+    });
+  });
+  return { child, done, ready: () => out.includes("ready") };
+}
+
+describe("RedisTokenStore", () => {
+  it("get, set with a TTL, delete", async () => {
+    const store = new RedisTokenStore(redis);
+    await store.set("k", "v", 150);
+    expect(await store.get("k")).toBe("v");
+    expect(await redis.pTTL("k")).toBeGreaterThan(0);
+    await store.delete("k");
+    expect(await store.get("k")).toBeUndefined();
+    await store.set("short", "v", 50);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await store.get("short")).toBeUndefined();
+  });
+
+  it("lock: NX with a unique value; a second taker is refused; release frees only its own lock", async () => {
+    const store = new RedisTokenStore(redis);
+    const release = await store.lock("L", 200);
+    expect(release).toBeTypeOf("function");
+    expect(await store.lock("L", 200)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 250)); // expired: a crashed holder frees it
+    const theirs = await store.lock("L", 5_000);
+    expect(theirs).toBeTypeOf("function");
+    await release!(); // the first holder, late: must not delete the new holder's lock
+    expect(await redis.exists("L")).toBe(1);
+    await theirs!();
+    expect(await redis.exists("L")).toBe(0);
+  });
+
+  it("refuses something that is not a client", () => {
+    expect(() => new RedisTokenStore({} as never)).toThrow(
+      new TypeError('"redis" must be a connected node-redis client'),
+    );
+  });
+});
+
+describe("a fleet on one Redis", () => {
+  it("8 worker processes × 100 concurrent get(): one client_token fetch; every token valid", async () => {
+    const workers = Array.from({ length: 8 }, () => worker({ COUNT: "100" }));
+    const results = await Promise.all(workers.map((w) => w.done));
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
+    const tokens = new Set(results.flatMap((r) => r.tokens));
+    expect(tokens.size).toBe(1);
+    expect(emu.stats.clientToken).toBe(1);
+    for (const token of tokens) expect(emu.isValid(token)).toBe(true);
+  }, 60_000);
+
+  it("keys are namespaced by client_key; nothing but the token and its expiry is stored", async () => {
+    const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
+    const store = new RedisTokenStore(redis);
+    const token = await createClientTokenProvider(douyin, { store }).get();
+    const users = createUserTokenManager(douyin, { store });
+    await users.save(
+      await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId: "u-9" }) }),
+    );
+    const keys = (await redis.keys("*")).sort();
+    expect(keys).toEqual([
+      `douyin-oauth:${DEMO_APP.clientKey}:client_token`,
+      `douyin-oauth:${DEMO_APP.clientKey}:user:u-9`,
+    ]);
+    const values = await Promise.all(keys.map((k) => redis.get(k)));
+    expect(JSON.parse(values[0]!)).toEqual({ token, expiresAt: expect.any(Number) });
+    for (const value of values) expect(value).not.toContain(DEMO_APP.clientSecret);
+  });
+
+  it("the lock holder killed mid-fetch: another process takes over after the lock expires", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "latency", latencyMs: 5_000, times: 1 });
+    const holder = worker({ COUNT: "1", LOCK_TTL_MS: "1000" });
+    await expect.poll(() => emu.stats.clientToken, { timeout: 10_000 }).toBe(1); // it is mid-fetch
+    holder.child.kill("SIGKILL");
+    await holder.done.catch(() => undefined);
+    const started = Date.now();
+    const next = await worker({ COUNT: "20", LOCK_TTL_MS: "1000" }).done;
+    expect(next.errors).toEqual([]);
+    expect(next.tokens).toHaveLength(1);
+    expect(emu.isValid(next.tokens[0]!)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(emu.stats.clientToken).toBe(2);
+  }, 30_000);
+});
+
+describe("Redis stopped mid-test", () => {
+  it("get() keeps working through the in-process path, onError reports, nothing hangs", async () => {
+    const spare = await startRedis();
+    const client = createClient({ url: spare.url, socket: { reconnectStrategy: () => 200 } });
+    client.on("error", () => undefined);
+    await client.connect();
+    const errors: unknown[] = [];
+    let clock = Date.now();
+    const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
+    const tokens = createClientTokenProvider(douyin, {
+      store: new RedisTokenStore(client),
+      storeTimeoutMs: 300,
+      now: () => clock,
+      onError: (e) => errors.push(e),
+    });
+    const first = await tokens.get();
+    expect(errors).toEqual([]);
+    await spare.stop();
+    clock += 2 * 60 * 60_000; // the cached token is now past its refresh point
+    const started = Date.now();
+    const second = await tokens.get();
+    expect(second).not.toBe(first);
+    expect(emu.isValid(second)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => e instanceof Error)).toBe(true);
+    // close() would wait for the replies to commands queued while Redis is down: destroy() does not.
+    client.destroy();
+  }, 20_000);
+});
