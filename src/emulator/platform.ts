@@ -286,6 +286,14 @@ export class Platform {
     });
   }
 
+  /** The app's refresh token record, if it exists and has not expired. */
+  private liveRefreshToken(app: EmulatorApp, value: string): RefreshRecord | undefined {
+    const record = this.refreshTokens.get(value);
+    return record && record.clientKey === app.clientKey && record.expiresAt > this.now()
+      ? record
+      : undefined;
+  }
+
   refreshToken(query: Query): Envelope {
     const app = this.checkClient(
       query,
@@ -295,10 +303,8 @@ export class Platform {
     );
     if (!("clientKey" in app)) return app;
     const now = this.now();
-    const refresh = this.refreshTokens.get(query.refresh_token!);
-    if (!refresh || refresh.clientKey !== app.clientKey || refresh.expiresAt <= now) {
-      return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
-    }
+    const refresh = this.liveRefreshToken(app, query.refresh_token!);
+    if (!refresh) return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
     // A still-valid access token comes back with a new expiry; otherwise a new one is issued.
     const current = this.accessTokens.get(refresh.accessToken);
     const access = current && current.expiresAt > now ? refresh.accessToken : token("act.");
@@ -324,10 +330,8 @@ export class Platform {
     if (!("clientKey" in app)) return app;
     if (app.canRenew === false) return this.error(ERROR_CODE.PERMISSION_DENIED);
     const now = this.now();
-    const old = this.refreshTokens.get(query.refresh_token!);
-    if (!old || old.clientKey !== app.clientKey || old.expiresAt <= now) {
-      return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
-    }
+    const old = this.liveRefreshToken(app, query.refresh_token!);
+    if (!old) return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
     if (old.renewals >= MAX_RENEWALS) return this.error(ERROR_CODE.LIMIT_REACHED);
     const renewed = token("rft.");
     this.refreshTokens.delete(query.refresh_token!);
