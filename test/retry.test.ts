@@ -143,7 +143,7 @@ describe("limits", () => {
     emu.injectFault({ operation: "clientToken", kind: "stall" });
     const { douyin } = client({
       timeoutMs: 200,
-      retry: { retries: 10, minDelayMs: 50, maxDelayMs: 50, totalTimeoutMs: 600 },
+      retry: { retries: 30, minDelayMs: 50, maxDelayMs: 50, totalTimeoutMs: 600 },
     });
     const started = Date.now();
     const error = await failure(douyin.clientToken());
@@ -151,7 +151,8 @@ describe("limits", () => {
     expect(error).toMatchObject({ kind: "timeout" });
     expect((error as DouyinTransportError).attempts).toBeLessThanOrEqual(3);
     expect(elapsed).toBeGreaterThanOrEqual(400);
-    expect(elapsed).toBeLessThan(1_500);
+    // unbounded, 30 retries of 200 ms plus waits would take about 7.5 s
+    expect(elapsed).toBeLessThan(3_000);
   });
 
   const bad: Array<[unknown, string]> = [
