@@ -6,28 +6,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
 import { perCallBench, startFloorServer } from "./per-call.mjs";
+import { bundleSize } from "./sizes.mjs";
 import { tokensBench } from "./tokens.mjs";
 import { fmt, median, rotate } from "./stats.mjs";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const quick = process.argv.includes("--quick");
-
-/** Minified + gzipped size of what a bundler keeps of `entry`'s exports. */
-async function bundleSize(contents) {
-  const out = await build({
-    stdin: { contents, resolveDir: root },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-  });
-  const bytes = out.outputFiles[0].contents;
-  return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
-}
 
 /** Median ms for a fresh node to start (and import `specifier`), alternated with bare node. */
 function coldStart(runs) {
