@@ -106,6 +106,41 @@ export class DouyinCallbackError extends DouyinError {
   }
 }
 
+/** What went wrong with the token store: see {@link DouyinStoreError}. */
+export type StoreFailure =
+  | "failed" // a store call threw or rejected
+  | "timeout" // a store call took longer than storeTimeoutMs
+  | "lock_wait" // another process held the lock longer than this call may wait
+  | "unsaved"; // the platform issued tokens, but writing them to the store failed
+
+const STORE_MESSAGES: Record<StoreFailure, string> = {
+  failed: "a token store call failed",
+  timeout: "a token store call took too long",
+  lock_wait: "another process held the token lock too long",
+  unsaved: "new tokens could not be written to the token store",
+};
+
+/**
+ * The token store (Redis, your own) failed or did not answer in time. It never means the user
+ * must sign in again: the grant is still there, the store is not. `operation` names the store
+ * call; `cause` holds the store's own error, with known secrets removed.
+ */
+export class DouyinStoreError extends DouyinError {
+  override name = "DouyinStoreError";
+  readonly reason: StoreFailure;
+  /** The store call: "get", "set", "delete", "lock", "extend", "release", "list". */
+  readonly operation: string;
+
+  constructor(reason: StoreFailure, operation: string, cause?: unknown) {
+    super(
+      `token store ${operation}: ${STORE_MESSAGES[reason]}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.reason = reason;
+    this.operation = operation;
+  }
+}
+
 /** Why {@link DouyinReauthorizeError} says the user must authorize again. */
 export type ReauthorizeReason =
   | "no_tokens" // nothing stored for this open_id

@@ -23,10 +23,12 @@ export {
   DouyinError,
   DouyinOAuthError,
   DouyinReauthorizeError,
+  DouyinStoreError,
   DouyinTransportError,
   ERROR_CODE,
   type CallbackFailure,
   type ReauthorizeReason,
+  type StoreFailure,
   type TokenOperation,
   type TransportFailure,
 } from "./errors.js";
