@@ -8,7 +8,7 @@
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
  * const tokens = createClientTokenProvider(douyin, { store: new RedisTokenStore(redis) });
  */
-import type { ReleaseLock, TokenStore } from "../tokens/store.js";
+import type { StoreLock, TokenStore } from "../tokens/store.js";
 
 /**
  * The node-redis v5 calls the store makes, so any client shaped like it will do (a cluster
@@ -23,10 +23,29 @@ export interface RedisClientLike {
   ): Promise<string | null | {}>;
   del(key: string): Promise<number | {}>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** For `list()` (the renewal sweep); a cluster client has none. */
+  scan?(
+    cursor: string,
+    options: { MATCH: string; COUNT: number },
+  ): Promise<{ cursor: string | {}; keys: Array<string | {}> }>;
 }
 
 /** Deletes the lock only if it still holds our value: a holder past its TTL cannot free another's lock. */
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+/** Extends the lock only if it still holds our value. */
+const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Compare and set: ARGV[1] "1" when a value is expected (ARGV[2]), "0" when none is; ARGV[3]
+ * "1" to set ARGV[4] for ARGV[5] ms, "0" to delete.
+ */
+const COMPARE_AND_SET = `local current = redis.call("get", KEYS[1])
+if ARGV[1] == "1" then
+  if current ~= ARGV[2] then return 0 end
+elseif current then return 0 end
+if ARGV[3] == "1" then redis.call("set", KEYS[1], ARGV[4], "PX", ARGV[5]) else redis.call("del", KEYS[1]) end
+return 1`;
+/** A SCAN pattern matching `prefix` literally. */
+const literalPattern = (prefix: string) => `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
 
 export interface RedisTokenStoreOptions {
   /** Prefix of every key; default "" (keys already start with `douyin-oauth:<client_key>:`). */
@@ -61,8 +80,46 @@ export class RedisTokenStore implements TokenStore {
     await this.redis.del(this.prefix + key);
   }
 
-  /** SET NX PX with a value unique to this holder; released by compare-and-delete. */
-  async lock(key: string, ttlMs: number): Promise<ReleaseLock | undefined> {
+  /** One Lua script: atomic on a single Redis and on the one node a cluster keeps the key on. */
+  async compareAndSet(
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const done = await this.redis.eval(COMPARE_AND_SET, {
+      keys: [this.prefix + key],
+      arguments: [
+        expected === undefined ? "0" : "1",
+        expected ?? "",
+        next === undefined ? "0" : "1",
+        next ?? "",
+        String(Math.max(1, Math.floor(ttlMs))),
+      ],
+    });
+    return Number(done) === 1;
+  }
+
+  /** Every key under `prefix`, by SCAN (never KEYS, which blocks Redis). */
+  async list(prefix: string): Promise<string[]> {
+    if (typeof this.redis.scan !== "function") {
+      throw new TypeError(`list() needs a client with scan(): a single Redis or Sentinel client`);
+    }
+    const keys = new Set<string>();
+    let cursor = "0";
+    do {
+      const page = await this.redis.scan(cursor, {
+        MATCH: literalPattern(this.prefix + prefix),
+        COUNT: 1000,
+      });
+      cursor = String(page.cursor);
+      for (const key of page.keys) keys.add(String(key).slice(this.prefix.length));
+    } while (cursor !== "0");
+    return [...keys];
+  }
+
+  /** SET NX PX with a value unique to this holder; extended and released by compare-and-act. */
+  async lock(key: string, ttlMs: number): Promise<StoreLock | undefined> {
     const name = this.prefix + key;
     const holder = globalThis.crypto.randomUUID();
     const taken = await this.redis.set(name, holder, {
@@ -70,8 +127,17 @@ export class RedisTokenStore implements TokenStore {
       condition: "NX",
     });
     if (taken !== "OK") return undefined;
-    return async () => {
-      await this.redis.eval(RELEASE, { keys: [name], arguments: [holder] });
+    return {
+      release: async () => {
+        await this.redis.eval(RELEASE, { keys: [name], arguments: [holder] });
+      },
+      extend: async (ms) => {
+        const kept = await this.redis.eval(EXTEND, {
+          keys: [name],
+          arguments: [holder, String(Math.max(1, Math.floor(ms)))],
+        });
+        return Number(kept) === 1;
+      },
     };
   }
 }

@@ -1,9 +1,9 @@
 // The app's client token, cached: one fetch at a time in this process, one per expiry window in
 // a fleet sharing a store, refreshed ahead of expiry, never handed out past it.
 import type { DouyinOAuth } from "../client.js";
+import { DouyinTransportError } from "../errors.js";
 import { requirePositiveMs } from "../validate.js";
-import { createCoordinator, type CoordinationOptions } from "./coordinate.js";
-import { MemoryTokenStore } from "./store.js";
+import { createCoordinator, type CoordinationOptions, type Stored } from "./coordinate.js";
 
 export interface ClientTokenProviderOptions extends CoordinationOptions {
   /**
@@ -14,12 +14,21 @@ export interface ClientTokenProviderOptions extends CoordinationOptions {
   source?: "client_token" | "stable_client_token";
   /** Fetch a new token this long before the current one expires; default 5 minutes. */
   refreshBeforeExpiryMs?: number;
+  /**
+   * When a fetch hands back a token already inside its refresh window (stable_client_token
+   * returns the same token with the time it has left), ask again at most this often; default
+   * 60 000 ms.
+   */
+  recheckIntervalMs?: number;
 }
 
 export interface ClientTokenProvider {
   /** A valid client token: cached, refreshed ahead of expiry, one fetch at a time. */
   get(): Promise<string>;
-  /** Drops the cached token (here and in the store), e.g. after the API called it invalid. */
+  /**
+   * Drops the cached token (here, and in the store if it still holds the same one), e.g. after
+   * an API call said it is invalid.
+   */
   invalidate(): Promise<void>;
 }
 
@@ -27,6 +36,8 @@ interface ClientTokenRecord {
   token: string;
   /** Absolute expiry, milliseconds since the epoch. */
   expiresAt: number;
+  /** Set when the token was already due for refresh when fetched: not asked again before. */
+  checkAfter?: number;
 }
 
 /**
@@ -43,47 +54,90 @@ export function createClientTokenProvider(
     throw new TypeError(`"source" must be "client_token" or "stable_client_token"`);
   }
   const refreshBefore = options.refreshBeforeExpiryMs ?? 5 * 60_000;
+  const recheck = options.recheckIntervalMs ?? 60_000;
   requirePositiveMs(refreshBefore, "refreshBeforeExpiryMs");
-  const now = options.now ?? Date.now;
-  const shared = createCoordinator({
-    ...options,
-    now,
-    store: options.store ?? new MemoryTokenStore(now),
-  });
+  requirePositiveMs(recheck, "recheckIntervalMs");
+  const shared = createCoordinator(options);
+  const { now } = shared;
   const key = `douyin-oauth:${douyin.clientKey}:${source}`;
-  const fresh = (record: ClientTokenRecord) => now() < record.expiresAt - refreshBefore;
+  const lockKey = `douyin-oauth:${douyin.clientKey}:lock:${source}`;
   const valid = (record: ClientTokenRecord | undefined): record is ClientTokenRecord =>
     record !== undefined && now() < record.expiresAt;
+  const fresh = (record: ClientTokenRecord | undefined): boolean =>
+    valid(record) &&
+    (now() < record.expiresAt - refreshBefore ||
+      (record.checkAfter !== undefined && now() < record.checkAfter));
 
   let local: ClientTokenRecord | undefined;
   let inflight: Promise<string> | undefined;
 
-  async function fetchRecord() {
+  async function fetchRecord(): Promise<ClientTokenRecord> {
+    const operation = source === "stable_client_token" ? "stableClientToken" : "clientToken";
     const started = now();
-    const data =
-      source === "stable_client_token"
-        ? await douyin.stableClientToken()
-        : await douyin.clientToken();
+    const data = await douyin[operation]();
     const record: ClientTokenRecord = {
       token: data.access_token,
       expiresAt: started + data.expires_in * 1000,
     };
-    return { record, ttlMs: record.expiresAt - now() };
+    if (!valid(record)) {
+      throw new DouyinTransportError(operation, "invalid-answer", {
+        detail: "the token has already expired",
+      });
+    }
+    if (!fresh(record)) record.checkAfter = now() + recheck;
+    return record;
+  }
+
+  /** Under the lock: the stored token if another process just fetched it, else a new one. */
+  async function fetchAndKeep(): Promise<ClientTokenRecord> {
+    const latest = await shared.read<ClientTokenRecord>(key);
+    if (latest !== undefined && fresh(latest.value)) return latest.value;
+    const record = await fetchRecord();
+    const raw = JSON.stringify(record);
+    try {
+      // Compare before write: a holder whose lock ran out does not overwrite a newer token.
+      const written = await shared.swap(key, latest?.raw, raw, record.expiresAt - now(), [
+        record.token,
+      ]);
+      if (!written) {
+        const theirs = await shared.read<ClientTokenRecord>(key);
+        if (valid(theirs?.value)) return theirs.value;
+      }
+    } catch (error) {
+      shared.report(error); // fetched and valid: serve it from this process
+    }
+    return record;
+  }
+
+  async function storedFresh(): Promise<ClientTokenRecord | undefined> {
+    const stored = await shared.read<ClientTokenRecord>(key);
+    return stored !== undefined && fresh(stored.value) ? stored.value : undefined;
   }
 
   async function refresh(): Promise<string> {
+    let stored: Stored<ClientTokenRecord> | undefined;
     try {
-      local = await shared.refresh(key, fresh, fetchRecord);
+      stored = await shared.read<ClientTokenRecord>(key);
     } catch (error) {
-      // Still valid, only due for refresh: serve it, and say the refresh failed.
-      if (valid(local)) {
-        shared.report(error);
-        return local.token;
-      }
-      throw error;
+      // The store is unreachable: serve what this process holds while it lives, else fetch
+      // alone (it cannot coordinate with the others now).
+      shared.report(error);
+      if (!valid(local)) local = await fetchRecord();
+      return local.token;
     }
-    if (!valid(local))
-      throw new Error("client token provider: the token fetched has already expired");
+    if (stored !== undefined && fresh(stored.value)) return (local = stored.value).token;
+    // Due for refresh but still valid: served at once if another process holds the lock.
+    const servable = [stored?.value, local].find(valid);
+    try {
+      const outcome = await shared.withLock(lockKey, fetchAndKeep);
+      if (!outcome.busy) local = outcome.value;
+      else if (servable) return servable.token;
+      else local = await shared.whenLocked(lockKey, fetchAndKeep, storedFresh);
+    } catch (error) {
+      if (!servable) throw error;
+      shared.report(error);
+      return servable.token;
+    }
     return local.token;
   }
 
@@ -96,8 +150,13 @@ export function createClientTokenProvider(
       return inflight;
     },
     async invalidate() {
+      const mine = local;
       local = undefined;
-      await shared.remove(key);
+      const stored = await shared.read<ClientTokenRecord>(key);
+      // Only the token this process used: another process may already hold a newer one.
+      if (stored !== undefined && (mine === undefined || stored.value.token === mine.token)) {
+        await shared.swap(key, stored.raw, undefined, 1);
+      }
     },
   };
 }

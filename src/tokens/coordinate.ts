@@ -1,17 +1,24 @@
-// The one refresh protocol both token managers use: read the shared record; if it is not fresh,
-// take the store's lock, read again, produce a new record, write it, release. A process that
-// finds the lock held waits for the holder's record instead of fetching; if the holder dies,
-// its lock expires and a waiter takes over. A failing store is reported and bypassed: the
-// record is then produced in this process alone.
+// What both token managers share: every store call bounded in time and turned into a
+// DouyinStoreError, records written only over the one they were made from (compare before
+// write), and the store's lock, kept alive while its holder works (a watchdog extends it, as
+// Redisson's does) and waited for by the others.
+import { DouyinStoreError } from "../errors.js";
+import { safeCause } from "../redact.js";
 import { requirePositiveMs } from "../validate.js";
-import type { TokenStore } from "./store.js";
+import { MemoryTokenStore, type StoreLock, type TokenStore } from "./store.js";
 
 export interface CoordinationOptions {
-  /** Shared or in-memory store; default a MemoryTokenStore. */
+  /** Shared or in-memory store; default a MemoryTokenStore of this process. */
   store?: TokenStore;
-  /** How long a lock may be held before it frees itself; default 15 000 ms. */
+  /** The lock's lifetime; its holder extends it every third of it while it works. Default 15 000 ms. */
   lockTtlMs?: number;
-  /** Each store call is abandoned (and reported) after this long; default 1 000 ms. */
+  /**
+   * How long a call that has no usable token waits for another process holding the lock, then
+   * fails with DouyinStoreError `lock_wait`; default 45 000 ms (a holder's worst case with the
+   * client's defaults is about 41 s). A call that has a still-valid token never waits.
+   */
+  lockWaitMs?: number;
+  /** Each store call fails with DouyinStoreError `timeout` after this long; default 1 000 ms. */
   storeTimeoutMs?: number;
   /** Hears store faults, and refresh failures while a still-valid token is being served. */
   onError?: (error: unknown) => void;
@@ -19,40 +26,42 @@ export interface CoordinationOptions {
   now?: () => number;
 }
 
-export interface Coordinator {
-  now: () => number;
-  store: TokenStore;
-  report(error: unknown): void;
-  /** Reads a record, undefined when absent, unreadable or the store failed (reported). */
-  read<T>(key: string): Promise<T | undefined>;
-  write(key: string, record: unknown, ttlMs: number): Promise<void>;
-  remove(key: string): Promise<void>;
-  /**
-   * Returns a fresh record for `key`: the stored one if fresh, or one made by `produce` (given
-   * the latest stored record) under the store's lock.
-   */
-  refresh<T>(
-    key: string,
-    fresh: (record: T) => boolean,
-    produce: (current: T | undefined) => Promise<{ record: T; ttlMs: number }>,
-  ): Promise<T>;
+/** A record as read from the store, with the exact text stored, for compare-before-write. */
+export interface Stored<T> {
+  value: T;
+  raw: string;
 }
+
+/** The lock as its holder sees it: `lost` once an extension failed or found it taken. */
+export interface HeldLock {
+  readonly lost: boolean;
+}
+
+export type LockOutcome<R> = { busy: true } | { busy: false; value: R };
 
 const POLL_MS = 25;
+const MAX_POLL_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class StoreTimeoutError extends Error {
-  override name = "StoreTimeoutError";
-}
+export type Coordinator = ReturnType<typeof createCoordinator>;
 
-export function createCoordinator(options: CoordinationOptions): Coordinator {
-  const { store, onError } = options;
+export function createCoordinator(options: CoordinationOptions) {
   const now = options.now ?? Date.now;
+  const store = options.store ?? new MemoryTokenStore(now);
   const lockTtlMs = options.lockTtlMs ?? 15_000;
+  const lockWaitMs = options.lockWaitMs ?? 45_000;
   const storeTimeoutMs = options.storeTimeoutMs ?? 1_000;
   requirePositiveMs(lockTtlMs, "lockTtlMs");
+  requirePositiveMs(lockWaitMs, "lockWaitMs");
   requirePositiveMs(storeTimeoutMs, "storeTimeoutMs");
-  if (store === undefined) throw new TypeError(`"store" is required`);
+  if (typeof store !== "object" || store === null || typeof store.get !== "function") {
+    throw new TypeError(`"store" must be a TokenStore: get, set and delete`);
+  }
+  const { onError } = options;
+  if (onError !== undefined && typeof onError !== "function") {
+    throw new TypeError(`"onError" must be a function`);
+  }
+
   const report = (error: unknown) => {
     try {
       onError?.(error);
@@ -61,95 +70,155 @@ export function createCoordinator(options: CoordinationOptions): Coordinator {
     }
   };
 
-  /** A store call bounded in time; rejects with StoreTimeoutError when the store hangs. */
-  function bounded<T>(call: () => Promise<T>, what: string): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StoreTimeoutError(`token store: ${what} took over ${storeTimeoutMs} ms`)),
-        storeTimeoutMs,
-      );
+  /**
+   * One store call, bounded by storeTimeoutMs. A rejection, a synchronous throw and a timeout
+   * all become a DouyinStoreError whose cause has `secrets` removed.
+   */
+  function bounded<T>(
+    operation: string,
+    call: () => Promise<T>,
+    secrets: readonly string[] = [],
+    onLate?: (value: T) => void,
+    timeoutMs = storeTimeoutMs,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(new DouyinStoreError("timeout", operation));
+      }, timeoutMs);
+      const fail = (error: unknown) => {
+        clearTimeout(timer);
+        reject(new DouyinStoreError("failed", operation, safeCause(error, secrets)));
+      };
+      try {
+        Promise.resolve(call()).then((value) => {
+          clearTimeout(timer);
+          if (timedOut) onLate?.(value);
+          else resolve(value);
+        }, fail);
+      } catch (error) {
+        fail(error);
+      }
     });
-    return Promise.race([call(), timeout]).finally(() => clearTimeout(timer));
   }
 
-  async function read<T>(key: string): Promise<T | undefined> {
+  /** The record under `key`; undefined when absent or unreadable. Throws DouyinStoreError. */
+  async function read<T>(key: string): Promise<Stored<T> | undefined> {
+    const raw = await bounded("get", () => store.get(key));
+    if (typeof raw !== "string") return undefined;
     try {
-      const raw = await bounded(() => store!.get(key), "get");
-      return raw === undefined || raw === null ? undefined : (JSON.parse(raw) as T);
-    } catch (error) {
-      report(error);
+      return { value: JSON.parse(raw) as T, raw };
+    } catch {
       return undefined;
     }
   }
 
-  async function write(key: string, record: unknown, ttlMs: number): Promise<void> {
-    try {
-      await bounded(
-        () => store!.set(key, JSON.stringify(record), Math.max(1, Math.floor(ttlMs))),
-        "set",
+  /**
+   * Writes `next` (or deletes, when undefined) only if the stored text is still `expected`;
+   * false when another writer came first. Throws DouyinStoreError.
+   */
+  async function swap(
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs: number,
+    secrets: readonly string[] = [],
+  ): Promise<boolean> {
+    const ttl = Math.max(1, Math.floor(ttlMs));
+    if (typeof store.compareAndSet === "function") {
+      return bounded(
+        "compareAndSet",
+        () => store.compareAndSet!(key, expected, next, ttl),
+        secrets,
       );
-    } catch (error) {
-      report(error);
     }
+    const current = await bounded("get", () => store.get(key));
+    if ((typeof current === "string" ? current : undefined) !== expected) return false;
+    if (next === undefined) await bounded("delete", () => store.delete(key));
+    else await bounded("set", () => store.set(key, next, ttl), secrets);
+    return true;
   }
 
-  async function remove(key: string): Promise<void> {
-    try {
-      await bounded(() => store!.delete(key), "delete");
-    } catch (error) {
-      report(error);
-    }
-  }
+  const write = (key: string, raw: string, ttlMs: number, secrets: readonly string[] = []) =>
+    bounded("set", () => store.set(key, raw, Math.max(1, Math.floor(ttlMs))), secrets);
 
-  /** "taken" with its release, "busy" when another holds it, "none" when the store has no lock or failed. */
-  async function tryLock(
+  const remove = (key: string) => bounded("delete", () => store.delete(key));
+
+  /** Every key under `prefix`; a listing may take up to 30 times storeTimeoutMs. */
+  const list = (prefix: string) =>
+    bounded("list", () => store.list!(prefix), [], undefined, storeTimeoutMs * 30);
+
+  /**
+   * Runs `work` holding the store's lock on `key`, extended every third of its lifetime while
+   * `work` runs; `busy` when another process holds it. A store without locks runs `work` as is.
+   */
+  async function withLock<R>(
     key: string,
-  ): Promise<{ state: "taken"; release: () => Promise<void> } | { state: "busy" | "none" }> {
-    if (typeof store!.lock !== "function") return { state: "none" };
+    work: (lock: HeldLock) => Promise<R>,
+  ): Promise<LockOutcome<R>> {
+    if (typeof store.lock !== "function") {
+      return { busy: false, value: await work({ lost: false }) };
+    }
+    // A lock granted after the call timed out is nobody's: free it at once.
+    const lock: StoreLock | undefined = await bounded(
+      "lock",
+      () => store.lock!(key, lockTtlMs),
+      [],
+      (late) => void late?.release().catch(() => undefined),
+    );
+    if (lock === undefined || lock === null) return { busy: true };
+    const held = { lost: false };
+    let extending: Promise<void> | undefined;
+    const watchdog = setInterval(
+      () => {
+        if (held.lost || extending) return;
+        extending = bounded("extend", () => lock.extend(lockTtlMs))
+          .then(
+            (kept) => {
+              if (!kept) held.lost = true;
+            },
+            (error) => {
+              held.lost = true;
+              report(error);
+            },
+          )
+          .finally(() => (extending = undefined));
+      },
+      Math.max(1, Math.floor(lockTtlMs / 3)),
+    );
+    (watchdog as { unref?: () => void }).unref?.();
     try {
-      const release = await bounded(() => store!.lock!(key, lockTtlMs), "lock");
-      return release ? { state: "taken", release } : { state: "busy" };
-    } catch (error) {
-      report(error);
-      return { state: "none" };
+      return { busy: false, value: await work(held) };
+    } finally {
+      clearInterval(watchdog);
+      await extending;
+      await bounded("release", () => lock.release()).catch(report);
     }
   }
 
-  async function refresh<T>(
+  /**
+   * Takes the lock on `key` to run `work`, or waits for whoever holds it until `settled()`
+   * finds their result (then returns it) or the lock frees; fails with DouyinStoreError
+   * `lock_wait` after lockWaitMs. Real time, not the injected clock: the lock expires in the
+   * store's time.
+   */
+  async function whenLocked<R>(
     key: string,
-    fresh: (record: T) => boolean,
-    produce: (current: T | undefined) => Promise<{ record: T; ttlMs: number }>,
-  ): Promise<T> {
-    const shared = await read<T>(key);
-    if (shared !== undefined && fresh(shared)) return shared;
-    const makeAndKeep = async (current: T | undefined) => {
-      const { record, ttlMs } = await produce(current);
-      await write(key, record, ttlMs);
-      return record;
-    };
-    // Another process may be fetching: wait for its record, then take the lock once it is
-    // free (or expired, if its holder died), all within one lock lifetime plus a margin. Real
-    // time, not the injected clock: the lock expires in the store's time.
-    const deadline = Date.now() + lockTtlMs + storeTimeoutMs;
-    for (;;) {
-      const lock = await tryLock(`${key}:lock`);
-      if (lock.state === "none") return makeAndKeep(await read<T>(key));
-      if (lock.state === "taken") {
-        try {
-          const latest = await read<T>(key);
-          if (latest !== undefined && fresh(latest)) return latest;
-          return await makeAndKeep(latest);
-        } finally {
-          await lock.release().catch(report);
-        }
-      }
-      await sleep(POLL_MS);
-      const theirs = await read<T>(key);
-      if (theirs !== undefined && fresh(theirs)) return theirs;
-      if (Date.now() > deadline) return makeAndKeep(theirs);
+    work: (lock: HeldLock) => Promise<R>,
+    settled: () => Promise<R | undefined>,
+  ): Promise<R> {
+    const deadline = Date.now() + lockWaitMs;
+    for (let round = 0; ; round++) {
+      const outcome = await withLock(key, work);
+      if (!outcome.busy) return outcome.value;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new DouyinStoreError("lock_wait", "lock");
+      await sleep(Math.min(left, POLL_MS * 2 ** Math.min(round, 4), MAX_POLL_MS));
+      const theirs = await settled();
+      if (theirs !== undefined) return theirs;
     }
   }
 
-  return { now, store, report, read, write, remove, refresh };
+  return { store, now, report, read, swap, write, remove, list, withLock, whenLocked };
 }

@@ -12,11 +12,17 @@ export {
   type ClientTokenProviderOptions,
 } from "./client-token.js";
 export type { CoordinationOptions } from "./coordinate.js";
-export { MemoryTokenStore, type ReleaseLock, type TokenStore } from "./store.js";
+export { MemoryTokenStore, type StoreLock, type TokenStore } from "./store.js";
 export {
   createUserTokenManager,
   type UserTokenManager,
+  type RenewalSummary,
   type UserTokenManagerOptions,
   type UserTokenRecord,
 } from "./user-tokens.js";
-export { DouyinReauthorizeError, type ReauthorizeReason } from "../errors.js";
+export {
+  DouyinReauthorizeError,
+  DouyinStoreError,
+  type ReauthorizeReason,
+  type StoreFailure,
+} from "../errors.js";

@@ -1,13 +1,19 @@
 // Where cached tokens live: this process's memory by default, or a shared store (Redis) so a
 // fleet of servers uses one client token and one set of user tokens.
 
-/** Releases a lock taken with {@link TokenStore.lock}; only the holder's own lock is released. */
-export type ReleaseLock = () => Promise<void>;
+/** A lock taken with {@link TokenStore.lock}; only its holder can extend or release it. */
+export interface StoreLock {
+  /** Frees the lock if this holder still has it. */
+  release(): Promise<void>;
+  /** Pushes the lock's expiry to `ttlMs` from now; false when this holder no longer has it. */
+  extend(ttlMs: number): Promise<boolean>;
+}
 
 /**
  * A place to keep token records. Values are opaque strings (JSON records with absolute expiry
- * times); keys are namespaced by the caller. Implement `lock` for a store shared between
- * processes, so only one of them fetches at a time.
+ * times); keys are namespaced by the caller. A store shared between processes implements
+ * `lock` (one of them fetches at a time) and `compareAndSet` (a holder that lost its lock
+ * cannot overwrite a newer record); `list` lets `renewDue()` find every user.
  */
 export interface TokenStore {
   /** The value under `key`, or undefined when there is none (or it expired). */
@@ -16,20 +22,35 @@ export interface TokenStore {
   set(key: string, value: string, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
   /**
-   * Takes the lock `key` for at most `ttlMs` (so a crashed holder frees it), resolving to its
-   * release, or to undefined when another holder has it. Stores shared by one process only may
-   * leave it out.
+   * Takes the lock `key` for `ttlMs` (so a crashed holder frees it), resolving to the lock, or
+   * to undefined when another holder has it. Stores used by one process only may leave it out.
    */
-  lock?(key: string, ttlMs: number): Promise<ReleaseLock | undefined>;
+  lock?(key: string, ttlMs: number): Promise<StoreLock | undefined>;
+  /**
+   * Atomically: if the value under `key` is `expected` (undefined: no value), replaces it with
+   * `next` for `ttlMs` (undefined: deletes it) and resolves to true; otherwise changes nothing
+   * and resolves to false. Without it, the managers compare with `get` first (not atomic).
+   */
+  compareAndSet?(
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs: number,
+  ): Promise<boolean>;
+  /** Every key that starts with `prefix` (Redis: SCAN, never KEYS). */
+  list?(prefix: string): Promise<string[]>;
 }
 
-/** The default store: a Map in this process, entries dropped when they expire. */
+/**
+ * The default store: a Map in this process, entries dropped when they expire. Several managers
+ * in one process may share it (its lock and compare-and-set work between them).
+ */
 export class MemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async get(key: string): Promise<string | undefined> {
+  private read(key: string): string | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -39,15 +60,51 @@ export class MemoryTokenStore implements TokenStore {
     return entry.value;
   }
 
+  private write(key: string, value: string | undefined, ttlMs: number): void {
+    if (value === undefined || ttlMs <= 0) this.entries.delete(key);
+    else this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.read(key);
+  }
+
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    if (ttlMs <= 0) {
-      this.entries.delete(key);
-      return;
-    }
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.write(key, value, ttlMs);
   }
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
+  }
+
+  async compareAndSet(
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs: number,
+  ): Promise<boolean> {
+    if (this.read(key) !== expected) return false;
+    this.write(key, next, ttlMs);
+    return true;
+  }
+
+  async lock(key: string, ttlMs: number): Promise<StoreLock | undefined> {
+    if (this.read(key) !== undefined) return undefined;
+    const holder = globalThis.crypto.randomUUID();
+    this.write(key, holder, ttlMs);
+    return {
+      release: async () => {
+        if (this.read(key) === holder) this.entries.delete(key);
+      },
+      extend: async (ms) => {
+        if (this.read(key) !== holder) return false;
+        this.write(key, holder, ms);
+        return true;
+      },
+    };
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return [...this.entries.keys()].filter((key) => key.startsWith(prefix) && this.read(key));
   }
 }

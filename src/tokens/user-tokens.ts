@@ -1,12 +1,22 @@
-// Users' tokens, kept with absolute expiry times and refreshed as they near expiry: the access
-// token is refreshed, the refresh token renewed while renewals remain, and when nothing can be
-// done any more the caller gets one error to catch: DouyinReauthorizeError.
+// Users' tokens, kept with absolute expiry times: the access token refreshed as it nears expiry,
+// the refresh token renewed whenever it is inside its renewal window and renewals remain, and
+// the one error to catch when nothing can be done any more: DouyinReauthorizeError. A grant is
+// the user's sign-in: it is never dropped because the store or the network failed.
 import type { TokenData } from "../answer.js";
 import type { DouyinOAuth } from "../client.js";
-import { DouyinOAuthError, DouyinReauthorizeError, ERROR_CODE } from "../errors.js";
+import {
+  DouyinOAuthError,
+  DouyinReauthorizeError,
+  DouyinStoreError,
+  ERROR_CODE,
+} from "../errors.js";
 import { requirePositiveMs, requireText } from "../validate.js";
-import { createCoordinator, type CoordinationOptions } from "./coordinate.js";
-import { MemoryTokenStore } from "./store.js";
+import {
+  createCoordinator,
+  type CoordinationOptions,
+  type HeldLock,
+  type Stored,
+} from "./coordinate.js";
 
 /** What is kept per user; times are absolute, in milliseconds since the epoch. */
 export interface UserTokenRecord {
@@ -16,7 +26,7 @@ export interface UserTokenRecord {
   accessExpiresAt: number;
   refreshToken: string;
   refreshExpiresAt: number;
-  /** Renewals of the refresh token so far (the platform allows 5). */
+  /** Renewals of the refresh token so far; set to the limit when the platform refused one (10020). */
   renewals: number;
 }
 
@@ -27,28 +37,57 @@ export interface UserTokenManagerOptions extends CoordinationOptions {
   renewBeforeExpiryMs?: number;
   /** Renewals the platform allows; default 5. */
   maxRenewals?: number;
+  /** After a renewal failed (network, platform), `getAccessToken` tries again no sooner; default 60 000 ms. */
+  renewRetryMs?: number;
+}
+
+/** What {@link UserTokenManager.renewDue} did, user by user. */
+export interface RenewalSummary {
+  /** User records found in the store. */
+  users: number;
+  /** Refresh tokens renewed. */
+  renewed: number;
+  /** Not due, or another server was renewing them at the time. */
+  skipped: number;
+  /** The renewal failed (network, platform, store); tried again on the next sweep. */
+  failed: number;
+  /** Due, but no renewal is left: the grant ends when the refresh token expires. */
+  exhausted: number;
 }
 
 export interface UserTokenManager {
-  /** Keeps the answer of `douyin.accessToken()` for its open_id; returns the record kept. */
+  /**
+   * Keeps the answer of `douyin.accessToken()` for its open_id; resolves to the record kept,
+   * rejects with DouyinStoreError when the store did not take it.
+   */
   save(data: TokenData<"accessToken">): Promise<UserTokenRecord>;
   /**
    * A valid access token for the user: refreshed when near expiry, the refresh token renewed
-   * when it nears expiry and renewals remain. Throws DouyinReauthorizeError when the user must
-   * authorize again.
+   * inside its renewal window. Throws DouyinReauthorizeError only when the user must authorize
+   * again; DouyinStoreError when the store fails and this process holds no usable token.
    */
   getAccessToken(openId: string): Promise<string>;
-  /** The stored record, or undefined. */
+  /** The stored record, or undefined; rejects with DouyinStoreError when the store fails. */
   get(openId: string): Promise<UserTokenRecord | undefined>;
-  /** Forgets the user's tokens (sign-out). */
+  /** Forgets the user's tokens (sign-out); wins over a refresh in flight. */
   delete(openId: string): Promise<void>;
+  /**
+   * Renews every stored user whose refresh token is inside its renewal window, for users who
+   * are away (run it daily). Fleet-safe: each user under the same lock as `getAccessToken`.
+   * Needs a store with `list()`.
+   */
+  renewDue(options?: { concurrency?: number }): Promise<RenewalSummary>;
 }
 
 const DAY = 24 * 60 * 60_000;
-const MUST_REAUTHORIZE = new Set<number>([
-  ERROR_CODE.REFRESH_TOKEN_EXPIRED,
-  ERROR_CODE.LIMIT_REACHED,
-]);
+/** Records this process remembers, to serve while the store is unreachable. */
+const HELD_MAX = 10_000;
+
+/** A call in flight for one user; a sign-out marks it so its result is not kept. */
+interface Flight {
+  promise: Promise<UserTokenRecord>;
+  signedOut: boolean;
+}
 
 /**
  * @example
@@ -64,90 +103,328 @@ export function createUserTokenManager(
   const refreshBefore = options.refreshBeforeExpiryMs ?? DAY;
   const renewBefore = options.renewBeforeExpiryMs ?? 5 * DAY;
   const maxRenewals = options.maxRenewals ?? 5;
+  const renewRetryMs = options.renewRetryMs ?? 60_000;
   requirePositiveMs(refreshBefore, "refreshBeforeExpiryMs");
   requirePositiveMs(renewBefore, "renewBeforeExpiryMs");
+  requirePositiveMs(renewRetryMs, "renewRetryMs");
   if (!Number.isInteger(maxRenewals) || maxRenewals < 0)
     throw new TypeError(`"maxRenewals" must be a non-negative integer`);
-  const now = options.now ?? Date.now;
-  const shared = createCoordinator({
-    ...options,
-    now,
-    store: options.store ?? new MemoryTokenStore(now),
-  });
-  const keyOf = (openId: string) => `douyin-oauth:${douyin.clientKey}:user:${openId}`;
-  const inflight = new Map<string, Promise<UserTokenRecord>>();
-  const fresh = (record: UserTokenRecord) => now() < record.accessExpiresAt - refreshBefore;
-  // A record lives as long as either token, and a day more, so the error can say why sign-in is needed.
-  const keep = (record: UserTokenRecord) => ({
-    record,
-    ttlMs: Math.max(record.accessExpiresAt, record.refreshExpiresAt) + DAY - now(),
-  });
+  const shared = createCoordinator(options);
+  const { now, report } = shared;
+  const prefix = `douyin-oauth:${douyin.clientKey}:user:`;
+  const keyOf = (openId: string) => prefix + openId;
+  const lockOf = (openId: string) => `douyin-oauth:${douyin.clientKey}:lock:user:${openId}`;
 
-  /** Renews (when due and allowed) then refreshes; the platform's "authorize again" becomes ours. */
-  async function renewAndRefresh(openId: string, current: UserTokenRecord | undefined) {
+  const flights = new Map<string, Flight>();
+  /** The latest record this process read or wrote, per user (least recently used dropped). */
+  const held = new Map<string, UserTokenRecord>();
+  /** Renewed records the store did not take: the only copy of a live grant, written on the next call. */
+  const unsaved = new Map<string, { record: UserTokenRecord; replaced: string }>();
+  /** After a failed renewal, no new try before this time (the sweep ignores it). */
+  const renewNotBefore = new Map<string, number>();
+
+  const usable = (r: UserTokenRecord) => now() < r.accessExpiresAt;
+  const refreshable = (r: UserTokenRecord) => now() < r.refreshExpiresAt;
+  const renewable = (r: UserTokenRecord) => refreshable(r) && r.renewals < maxRenewals;
+  const renewalDue = (r: UserTokenRecord) =>
+    renewable(r) && now() >= r.refreshExpiresAt - renewBefore;
+  const refreshDue = (r: UserTokenRecord) =>
+    refreshable(r) && now() >= r.accessExpiresAt - refreshBefore;
+  const workDue = (r: UserTokenRecord) =>
+    refreshDue(r) || (renewalDue(r) && now() >= (renewNotBefore.get(r.openId) ?? 0));
+  const reauthorize = (r: UserTokenRecord, cause?: unknown) =>
+    new DouyinReauthorizeError(
+      r.openId,
+      r.renewals >= maxRenewals ? "renewal_limit" : "refresh_token_expired",
+      cause,
+    );
+  // A record lives as long as either token, and a day more, so the error can say why sign-in is needed.
+  const ttlOf = (r: UserTokenRecord) =>
+    Math.max(r.accessExpiresAt, r.refreshExpiresAt) + DAY - now();
+  const secretsOf = (r: UserTokenRecord) => [r.accessToken, r.refreshToken];
+
+  function remember(openId: string, record: UserTokenRecord, flight?: Flight) {
+    if (flight?.signedOut) return;
+    held.delete(openId);
+    held.set(openId, record);
+    if (held.size > HELD_MAX) held.delete(held.keys().next().value!);
+  }
+
+  /**
+   * Writes `next` over `basedOn` only if the store still holds `basedOn`. If another writer
+   * came first with the same refresh token (a refresh), the two are merged; with another
+   * refresh token (a new sign-in) theirs wins; if the record is gone (sign-out), so is ours.
+   */
+  async function commit(
+    openId: string,
+    basedOn: Stored<UserTokenRecord>,
+    next: UserTokenRecord,
+  ): Promise<Stored<UserTokenRecord> | undefined> {
+    for (let round = 0; round < 3; round++) {
+      const raw = JSON.stringify(next);
+      if (await shared.swap(keyOf(openId), basedOn.raw, raw, ttlOf(next), secretsOf(next))) {
+        return { value: next, raw };
+      }
+      const theirs = await shared.read<UserTokenRecord>(keyOf(openId));
+      if (theirs === undefined) return undefined;
+      if (theirs.value.refreshToken !== basedOn.value.refreshToken) return theirs;
+      next = {
+        ...next,
+        ...newestAccess(theirs.value, next),
+        renewals: Math.max(next.renewals, theirs.value.renewals),
+      };
+      basedOn = theirs;
+    }
+    throw new DouyinStoreError("unsaved", "compareAndSet");
+  }
+
+  /** The platform called the refresh token dead (10010): unless another server renewed it. */
+  async function refreshTokenDead(
+    openId: string,
+    current: Stored<UserTokenRecord>,
+    error: DouyinOAuthError,
+  ): Promise<UserTokenRecord> {
+    const latest = await shared.read<UserTokenRecord>(keyOf(openId));
+    if (latest !== undefined && latest.value.refreshToken !== current.value.refreshToken) {
+      return latest.value;
+    }
+    if (latest === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+    const dead = {
+      ...latest.value,
+      refreshExpiresAt: Math.min(now(), latest.value.refreshExpiresAt),
+    };
+    if (usable(dead)) {
+      // The access token still works until it expires: keep it, never ask the platform again.
+      await commit(openId, latest, dead).catch(report);
+      return dead;
+    }
+    await shared.swap(keyOf(openId), latest.raw, undefined, 1).catch(report);
+    throw reauthorize(dead, error);
+  }
+
+  /** Renews under the lock; the renewed record is written before anything else happens. */
+  async function renew(
+    openId: string,
+    current: Stored<UserTokenRecord>,
+    lock: HeldLock,
+    flight: Flight,
+  ): Promise<{ current: Stored<UserTokenRecord> | undefined; outcome: keyof RenewalSummary }> {
+    const record = current.value;
+    if (lock.lost || flight.signedOut) return { current, outcome: "skipped" };
+    let renewed: TokenData<"renewRefreshToken">;
+    const started = now();
+    try {
+      renewed = await douyin.renewRefreshToken({ refreshToken: record.refreshToken });
+    } catch (error) {
+      if (error instanceof DouyinOAuthError && error.errorCode === ERROR_CODE.LIMIT_REACHED) {
+        // No renewal left: keep refreshing until the refresh token really expires.
+        const next = { ...record, renewals: Math.max(record.renewals, maxRenewals) };
+        return { current: await commit(openId, current, next), outcome: "exhausted" };
+      }
+      if (
+        error instanceof DouyinOAuthError &&
+        error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED
+      ) {
+        const latest = await refreshTokenDead(openId, current, error);
+        return { current: { value: latest, raw: JSON.stringify(latest) }, outcome: "failed" };
+      }
+      renewNotBefore.set(openId, now() + renewRetryMs);
+      report(error);
+      return { current, outcome: "failed" };
+    }
+    renewNotBefore.delete(openId);
+    const next: UserTokenRecord = {
+      ...record,
+      refreshToken: renewed.refresh_token,
+      refreshExpiresAt: started + renewed.expires_in * 1000,
+      renewals: record.renewals + 1,
+    };
+    // The platform has killed the old refresh token: this record is the grant now.
+    remember(openId, next, flight);
+    try {
+      return { current: await commit(openId, current, next), outcome: "renewed" };
+    } catch (error) {
+      if (!flight.signedOut) unsaved.set(openId, { record: next, replaced: record.refreshToken });
+      throw error instanceof DouyinStoreError
+        ? new DouyinStoreError("unsaved", error.operation, error)
+        : error;
+    }
+  }
+
+  /** Under the lock: write what an earlier call could not, renew when due, refresh when due. */
+  async function maintain(
+    openId: string,
+    lock: HeldLock,
+    flight: Flight,
+  ): Promise<UserTokenRecord> {
+    let current = await shared.read<UserTokenRecord>(keyOf(openId));
+    const pending = unsaved.get(openId);
+    if (pending !== undefined) {
+      if (current?.value.refreshToken === pending.replaced) {
+        current = await commit(openId, current, {
+          ...pending.record,
+          ...newestAccess(current.value, pending.record),
+        });
+      }
+      unsaved.delete(openId);
+    }
     if (current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    let record = { ...current };
-    if (now() >= record.refreshExpiresAt) {
-      throw new DouyinReauthorizeError(
-        openId,
-        record.renewals >= maxRenewals ? "renewal_limit" : "refresh_token_expired",
-      );
+    if (renewalDue(current.value) && now() >= (renewNotBefore.get(openId) ?? 0)) {
+      current = (await renew(openId, current, lock, flight)).current;
+      if (current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+    }
+    const record = current.value;
+    if (!refreshDue(record)) {
+      if (usable(record)) return record;
+      throw reauthorize(record);
+    }
+    const started = now();
+    let refreshed: TokenData<"refreshToken">;
+    try {
+      refreshed = await douyin.refreshToken({ refreshToken: record.refreshToken });
+    } catch (error) {
+      if (
+        error instanceof DouyinOAuthError &&
+        error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED
+      ) {
+        return refreshTokenDead(openId, current, error);
+      }
+      throw error; // 10020 here is the rate limit, not the renewal limit
+    }
+    const next: UserTokenRecord = {
+      ...record,
+      accessToken: refreshed.access_token,
+      accessExpiresAt: started + refreshed.expires_in * 1000,
+      refreshExpiresAt: started + refreshed.refresh_expires_in * 1000,
+      scope: refreshed.scope,
+    };
+    try {
+      const kept = await commit(openId, current, next);
+      if (kept === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+      return kept.value;
+    } catch (error) {
+      if (!(error instanceof DouyinStoreError)) throw error;
+      report(error); // a valid new access token: serve it; the next call refreshes again
+      return next;
+    }
+  }
+
+  /** While the store is unreachable: what this process holds, refreshed alone if need be, never renewed. */
+  async function offline(openId: string, storeError: unknown, flight: Flight) {
+    report(storeError);
+    const mine = unsaved.get(openId)?.record ?? held.get(openId);
+    if (mine === undefined) throw storeError;
+    if (usable(mine) && !refreshDue(mine)) return mine;
+    if (!refreshable(mine)) {
+      if (usable(mine)) return mine;
+      throw storeError;
     }
     try {
-      if (now() >= record.refreshExpiresAt - renewBefore && record.renewals < maxRenewals) {
-        const started = now();
-        const renewed = await douyin.renewRefreshToken({ refreshToken: record.refreshToken });
-        record = {
-          ...record,
-          refreshToken: renewed.refresh_token,
-          refreshExpiresAt: started + renewed.expires_in * 1000,
-          renewals: record.renewals + 1,
-        };
-      }
       const started = now();
-      const refreshed = await douyin.refreshToken({ refreshToken: record.refreshToken });
-      record = {
-        ...record,
+      const refreshed = await douyin.refreshToken({ refreshToken: mine.refreshToken });
+      const next: UserTokenRecord = {
+        ...mine,
         accessToken: refreshed.access_token,
         accessExpiresAt: started + refreshed.expires_in * 1000,
         refreshExpiresAt: started + refreshed.refresh_expires_in * 1000,
-        scope: refreshed.scope,
       };
+      if (unsaved.has(openId)) unsaved.set(openId, { ...unsaved.get(openId)!, record: next });
+      remember(openId, next, flight);
+      return next;
     } catch (error) {
-      if (error instanceof DouyinOAuthError && MUST_REAUTHORIZE.has(error.errorCode)) {
-        await shared.remove(keyOf(openId));
-        const reason =
-          error.errorCode === ERROR_CODE.LIMIT_REACHED ? "renewal_limit" : "refresh_token_expired";
-        throw new DouyinReauthorizeError(openId, reason, error);
+      if (usable(mine)) {
+        report(error);
+        return mine;
       }
-      throw error;
+      // Not a reauthorization: what the store holds may be newer than what this process knows.
+      throw storeError;
     }
-    return keep(record);
   }
 
-  async function refresh(
-    openId: string,
-    current: UserTokenRecord | undefined,
-  ): Promise<UserTokenRecord> {
-    const key = keyOf(openId);
-    if (current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+  /** One call per user at a time in this process; others join it. */
+  function fly(openId: string, run: (flight: Flight) => Promise<UserTokenRecord>) {
+    const existing = flights.get(openId);
+    if (existing !== undefined) return existing.promise;
+    const flight: Flight = { promise: undefined!, signedOut: false };
+    flight.promise = run(flight).finally(() => {
+      if (flights.get(openId) === flight) flights.delete(openId);
+    });
+    flights.set(openId, flight);
+    return flight.promise;
+  }
+
+  async function refreshUser(openId: string, stored: UserTokenRecord, flight: Flight) {
+    const work = (lock: HeldLock) => maintain(openId, lock, flight);
     try {
-      return await shared.refresh<UserTokenRecord>(key, fresh, (latest) =>
-        renewAndRefresh(openId, latest ?? current),
-      );
-    } catch (error) {
-      // The access token is only due for refresh, not expired: serve it, and say the refresh failed.
-      if (!(error instanceof DouyinReauthorizeError) && now() < current.accessExpiresAt) {
-        shared.report(error);
-        return current;
+      const outcome = await shared.withLock(lockOf(openId), work);
+      let record: UserTokenRecord;
+      if (!outcome.busy) record = outcome.value;
+      // Another server is on it: serve what still works; never renew without the lock.
+      else if (usable(stored)) record = stored;
+      else {
+        record = await shared.whenLocked(lockOf(openId), work, async () => {
+          const theirs = await shared.read<UserTokenRecord>(keyOf(openId));
+          return theirs !== undefined && usable(theirs.value) && !refreshDue(theirs.value)
+            ? theirs.value
+            : undefined;
+        });
       }
-      throw error;
+      remember(openId, record, flight);
+      return record;
+    } catch (error) {
+      if (error instanceof DouyinReauthorizeError || !usable(stored)) throw error;
+      report(error); // only due, not expired: serve it, and say the refresh failed
+      return stored;
     }
+  }
+
+  async function getRecord(openId: string, flight: Flight): Promise<UserTokenRecord> {
+    let stored: Stored<UserTokenRecord> | undefined;
+    try {
+      stored = await shared.read<UserTokenRecord>(keyOf(openId));
+    } catch (error) {
+      return offline(openId, error, flight);
+    }
+    if (stored === undefined) {
+      held.delete(openId);
+      throw new DouyinReauthorizeError(openId, "no_tokens");
+    }
+    if (!unsaved.has(openId) && !workDue(stored.value)) {
+      if (!usable(stored.value)) throw reauthorize(stored.value);
+      remember(openId, stored.value, flight);
+      return stored.value;
+    }
+    return refreshUser(openId, stored.value, flight);
+  }
+
+  async function sweepOne(openId: string): Promise<keyof RenewalSummary> {
+    const stored = await shared.read<UserTokenRecord>(keyOf(openId));
+    if (stored === undefined) return "skipped";
+    if (refreshable(stored.value) && stored.value.renewals >= maxRenewals) {
+      return now() >= stored.value.refreshExpiresAt - renewBefore ? "exhausted" : "skipped";
+    }
+    if (!renewalDue(stored.value)) return "skipped";
+    if (flights.has(openId)) return "skipped"; // this process is on it already
+    let outcome: keyof RenewalSummary = "skipped";
+    await fly(openId, async (flight) => {
+      const done = await shared.withLock(lockOf(openId), async (lock) => {
+        const latest = await shared.read<UserTokenRecord>(keyOf(openId));
+        if (latest === undefined || !renewalDue(latest.value)) return latest?.value;
+        const result = await renew(openId, latest, lock, flight);
+        outcome = result.outcome;
+        return result.current?.value;
+      });
+      if (!done.busy && done.value !== undefined) remember(openId, done.value, flight);
+      return done.busy ? stored.value : (done.value ?? stored.value);
+    });
+    return outcome;
   }
 
   return {
     async save(data) {
       requireText(data?.open_id, "open_id");
+      requireText(data.access_token, "access_token");
+      requireText(data.refresh_token, "refresh_token");
       const started = now();
       const record: UserTokenRecord = {
         openId: data.open_id,
@@ -158,27 +435,75 @@ export function createUserTokenManager(
         refreshExpiresAt: started + data.refresh_expires_in * 1000,
         renewals: 0,
       };
-      const { ttlMs } = keep(record);
-      await shared.write(keyOf(record.openId), record, ttlMs);
+      unsaved.delete(record.openId);
+      renewNotBefore.delete(record.openId);
+      await shared.write(
+        keyOf(record.openId),
+        JSON.stringify(record),
+        ttlOf(record),
+        secretsOf(record),
+      );
+      remember(record.openId, record);
       return record;
     },
 
     async getAccessToken(openId) {
       requireText(openId, "openId");
-      const stored = await shared.read<UserTokenRecord>(keyOf(openId));
-      if (stored !== undefined && fresh(stored)) return stored.accessToken;
-      let pending = inflight.get(openId);
-      if (pending === undefined) {
-        pending = refresh(openId, stored).finally(() => inflight.delete(openId));
-        inflight.set(openId, pending);
-      }
-      const record = await pending;
-      if (now() >= record.accessExpiresAt)
-        throw new DouyinReauthorizeError(openId, "refresh_token_expired");
+      const record = await fly(openId, (flight) => getRecord(openId, flight));
+      if (!usable(record)) throw reauthorize(record);
       return record.accessToken;
     },
 
-    get: (openId) => shared.read<UserTokenRecord>(keyOf(openId)),
-    delete: (openId) => shared.remove(keyOf(openId)),
+    async get(openId) {
+      requireText(openId, "openId");
+      return (await shared.read<UserTokenRecord>(keyOf(openId)))?.value;
+    },
+
+    async delete(openId) {
+      requireText(openId, "openId");
+      const flight = flights.get(openId);
+      if (flight !== undefined) flight.signedOut = true;
+      held.delete(openId);
+      unsaved.delete(openId);
+      renewNotBefore.delete(openId);
+      await shared.remove(keyOf(openId));
+    },
+
+    async renewDue({ concurrency = 4 } = {}) {
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+        throw new TypeError(`"concurrency" must be an integer from 1 to 64`);
+      }
+      const { store } = shared;
+      if (typeof store.list !== "function") {
+        throw new TypeError(`renewDue() needs a store that can list its keys ("list")`);
+      }
+      const keys = await shared.list(prefix);
+      const summary: RenewalSummary = {
+        users: keys.length,
+        renewed: 0,
+        skipped: 0,
+        failed: 0,
+        exhausted: 0,
+      };
+      let next = 0;
+      const worker = async () => {
+        while (next < keys.length) {
+          const openId = keys[next++]!.slice(prefix.length);
+          const outcome = await sweepOne(openId).catch((error: unknown) => {
+            report(error);
+            return "failed" as const;
+          });
+          summary[outcome] += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+      return summary;
+    },
   };
+}
+
+/** The access token of whichever record holds the later one. */
+function newestAccess(a: UserTokenRecord, b: UserTokenRecord) {
+  const newer = a.accessExpiresAt > b.accessExpiresAt ? a : b;
+  return { accessToken: newer.accessToken, accessExpiresAt: newer.accessExpiresAt };
 }

@@ -86,15 +86,18 @@ describe("RedisTokenStore", () => {
 
   it("lock: NX with a unique value; a second taker is refused; release frees only its own lock", async () => {
     const store = new RedisTokenStore(redis);
-    const release = await store.lock("L", 200);
-    expect(release).toBeTypeOf("function");
+    const mine = await store.lock("L", 200);
+    expect(mine).toBeDefined();
     expect(await store.lock("L", 200)).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 250)); // expired: a crashed holder frees it
     const theirs = await store.lock("L", 5_000);
-    expect(theirs).toBeTypeOf("function");
-    await release!(); // the first holder, late: must not delete the new holder's lock
+    expect(theirs).toBeDefined();
+    await mine!.release(); // the first holder, late: must not delete the new holder's lock
+    expect(await mine!.extend(5_000)).toBe(false); // nor extend it
     expect(await redis.exists("L")).toBe(1);
-    await theirs!();
+    expect(await theirs!.extend(10_000)).toBe(true);
+    expect(await redis.pTTL("L")).toBeGreaterThan(5_000);
+    await theirs!.release();
     expect(await redis.exists("L")).toBe(0);
   });
 

@@ -71,10 +71,12 @@ describe("createUserTokenManager", () => {
     await users.getAccessToken("u-1"); // no renewal left: a refresh only
     expect(emu.stats.renewRefreshToken).toBe(5);
     // The refresh token had 4 days left; the access token just refreshed serves on after that,
-    // until it is due for refresh itself.
+    // until it expires itself.
     emu.advanceTime(4.5 * DAY);
     await expect(users.getAccessToken("u-1")).resolves.toMatch(/^act\./);
     emu.advanceTime(10 * DAY);
+    await expect(users.getAccessToken("u-1")).resolves.toMatch(/^act\./);
+    emu.advanceTime(1 * DAY);
     const error = await users.getAccessToken("u-1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DouyinReauthorizeError);
     expect(error).toMatchObject({ openId: "u-1", reason: "renewal_limit" });
@@ -88,10 +90,25 @@ describe("createUserTokenManager", () => {
     });
   });
 
-  it("the platform's 10010 becomes DouyinReauthorizeError with the platform error as cause; the record goes", async () => {
+  it("the platform's 10010: the access token serves until it expires, then DouyinReauthorizeError", async () => {
     const record = await signIn();
     await douyin.renewRefreshToken({ refreshToken: record.refreshToken }); // behind the manager's back
     emu.advanceTime(14.5 * DAY);
+    expect(await users.getAccessToken("u-1")).toBe(record.accessToken);
+    expect(emu.stats.refreshToken).toBe(1);
+    expect(await users.getAccessToken("u-1")).toBe(record.accessToken);
+    expect(emu.stats.refreshToken).toBe(1); // the dead refresh token is not tried again
+    emu.advanceTime(DAY);
+    await expect(users.getAccessToken("u-1")).rejects.toMatchObject({
+      name: "DouyinReauthorizeError",
+      reason: "refresh_token_expired",
+    });
+  });
+
+  it("the platform's 10010 with the access token expired too: DouyinReauthorizeError with the platform error as cause; the record goes", async () => {
+    const record = await signIn();
+    await douyin.renewRefreshToken({ refreshToken: record.refreshToken }); // behind the manager's back
+    emu.advanceTime(15 * DAY + 60_000);
     const error = await users.getAccessToken("u-1").catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: "DouyinReauthorizeError",
