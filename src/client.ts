@@ -50,7 +50,7 @@ export interface DouyinOAuthOptions {
    * the fast path on Node (keep-alive node:http). Not with `fetch`.
    */
   transport?: Transport;
-  /** Per-request timeout in milliseconds; default 10 000. */
+  /** Per-request timeout in whole milliseconds, 1 to 2^31 - 1; default 10 000. */
   timeoutMs?: number;
   /**
    * `"GET"` (default, as the seed describes) puts the parameters in the query string; `"POST"`

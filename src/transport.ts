@@ -10,7 +10,7 @@ import { requirePositiveMs } from "./validate.js";
 export interface CallOptions {
   /** Aborts the request (and any retry); the error's `cause` is the signal's reason. */
   signal?: AbortSignal;
-  /** Overrides the client's `timeoutMs` (per request) for this call. */
+  /** Overrides the client's `timeoutMs` (per request) for this call; whole milliseconds. */
   timeoutMs?: number;
 }
 

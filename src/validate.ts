@@ -21,9 +21,18 @@ export function requireHttpUrl(value: unknown, name: string): URL {
   return url;
 }
 
+/** The longest delay timers take (2^31 - 1 ms, about 24.8 days); AbortSignal.timeout throws beyond. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Whole milliseconds from 1 to 2^31 - 1: what `AbortSignal.timeout` and `setTimeout` accept, so
+ * a value that passes here never makes a call throw a RangeError later.
+ */
 export function requirePositiveMs(value: unknown, name: string): asserts value is number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`"${name}" must be a positive, finite number of milliseconds`);
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_TIMER_MS) {
+    throw new TypeError(
+      `"${name}" must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`,
+    );
   }
 }
 

@@ -241,17 +241,27 @@ describe("bad input › TypeError naming the parameter, before any request", () 
     [
       "zero timeoutMs",
       { clientKey: "k", timeoutMs: 0 },
-      '"timeoutMs" must be a positive, finite number of milliseconds',
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
     ],
     [
       "negative timeoutMs",
       { clientKey: "k", timeoutMs: -5 },
-      '"timeoutMs" must be a positive, finite number of milliseconds',
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
     ],
     [
       "NaN timeoutMs",
       { clientKey: "k", timeoutMs: Number.NaN },
-      '"timeoutMs" must be a positive, finite number of milliseconds',
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
+    [
+      "a fractional timeoutMs (AbortSignal.timeout would throw on every call)",
+      { clientKey: "k", timeoutMs: 2500.5 },
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
+    [
+      "timeoutMs 5e9, beyond what a timer takes",
+      { clientKey: "k", timeoutMs: 5e9 },
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
     ],
     [
       "relative baseUrl",
@@ -311,7 +321,17 @@ describe("bad input › TypeError naming the parameter, before any request", () 
     [
       "clientToken with timeoutMs 0",
       () => client().clientToken({ timeoutMs: 0 }),
-      '"timeoutMs" must be a positive, finite number of milliseconds',
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
+    [
+      "clientToken with a fractional timeoutMs",
+      () => client().clientToken({ timeoutMs: 2500.5 }),
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
+    [
+      "refreshToken with timeoutMs 5e9",
+      () => client().refreshToken({ refreshToken: "r" }, { timeoutMs: 5e9 }),
+      '"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
     ],
     [
       "clientToken with a non-signal",
@@ -327,6 +347,14 @@ describe("bad input › TypeError naming the parameter, before any request", () 
       expect(platform.requests).toHaveLength(0);
     });
   }
+
+  it("the bounds of timeoutMs, 1 and 2^31-1 ms, are accepted and the largest still makes calls", async () => {
+    expect(() => client({ timeoutMs: 1 })).not.toThrow();
+    const douyin = client({ timeoutMs: 2_147_483_647 });
+    await expect(douyin.clientToken({ timeoutMs: 2_147_483_647 })).resolves.toMatchObject({
+      access_token: "clt.fake",
+    });
+  });
 
   it("refreshToken and renewRefreshToken work without clientSecret (the spec asks none)", async () => {
     await noSecret().refreshToken({ refreshToken: "r" });

@@ -158,14 +158,29 @@ describe("limits", () => {
   const bad: Array<[unknown, string]> = [
     [{ retries: -1 }, '"retry.retries" must be an integer from 0 to 10'],
     [{ retries: 1.5 }, '"retry.retries" must be an integer from 0 to 10'],
-    [{ minDelayMs: 0 }, '"retry.minDelayMs" must be a positive, finite number of milliseconds'],
+    [
+      { minDelayMs: 0 },
+      '"retry.minDelayMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
     [
       { minDelayMs: 500, maxDelayMs: 100 },
       '"retry.maxDelayMs" must not be below "retry.minDelayMs"',
     ],
     [
       { totalTimeoutMs: -1 },
-      '"retry.totalTimeoutMs" must be a positive, finite number of milliseconds',
+      '"retry.totalTimeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
+    [
+      { minDelayMs: 12.5 },
+      '"retry.minDelayMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
+    [
+      { maxDelayMs: 5e9 },
+      '"retry.maxDelayMs" must be a whole number of milliseconds from 1 to 2147483647',
+    ],
+    [
+      { totalTimeoutMs: 2500.5 },
+      '"retry.totalTimeoutMs" must be a whole number of milliseconds from 1 to 2147483647',
     ],
     [true, '"retry" must be false or { retries, minDelayMs, maxDelayMs }'],
   ];

@@ -1,0 +1,32 @@
+// The door checks shared by every public function: given/want tables, exact messages.
+import { describe, expect, it } from "vitest";
+import { requirePositiveMs } from "../src/validate.js";
+
+describe("requirePositiveMs › whole milliseconds from 1 to 2^31-1 (what AbortSignal.timeout and setTimeout take)", () => {
+  const accepted: unknown[] = [1, 250, 10_000, 2_147_483_647];
+  for (const given of accepted) {
+    it(`accepts ${String(given)}`, () => {
+      expect(() => requirePositiveMs(given, "timeoutMs")).not.toThrow();
+    });
+  }
+
+  const refused: Array<[string, unknown]> = [
+    ["0", 0],
+    ["a negative number", -5],
+    ["a fraction (2500.5)", 2500.5],
+    ["a fraction below 1 (0.5)", 0.5],
+    ["5e9, above 2^31-1", 5e9],
+    ["2^31", 2 ** 31],
+    ["Infinity", Number.POSITIVE_INFINITY],
+    ["NaN", Number.NaN],
+    ["a numeric string", "250"],
+    ["undefined", undefined],
+  ];
+  for (const [name, given] of refused) {
+    it(`refuses ${name} with a TypeError naming the parameter`, () => {
+      expect(() => requirePositiveMs(given, "timeoutMs")).toThrow(
+        new TypeError('"timeoutMs" must be a whole number of milliseconds from 1 to 2147483647'),
+      );
+    });
+  }
+});
