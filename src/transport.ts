@@ -39,12 +39,18 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 /** A fetch of the standard shape: `fetch(url, init)`. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** The default transport: `fetch`, so the client runs wherever fetch exists. */
+/**
+ * The default transport: `fetch`, so the client runs wherever fetch exists. Redirects are never
+ * followed (a 307 or 308 would carry the POST body, client_secret and code, to another host):
+ * a 3xx reaches the answer reader, which reports it as kind `http-status`.
+ */
 export function fetchTransport(fetchImpl?: FetchLike): Transport {
   return async ({ method, url, headers, body, signal }) => {
     // A bare GET skips building a Headers object: about 20 % of a loopback call (BENCHMARKS.md).
     const init: RequestInit =
-      method === "GET" ? { signal } : { method, headers, body: body ?? null, signal };
+      method === "GET"
+        ? { redirect: "manual", signal }
+        : { method, headers, body: body ?? null, redirect: "manual", signal };
     const response = await (fetchImpl ?? globalThis.fetch)(url, init);
     return { status: response.status, text: await response.text() };
   };

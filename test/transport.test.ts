@@ -2,7 +2,7 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinTransportError } from "../src/index.js";
-import { startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
+import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
 
 let platform: FakePlatform;
 beforeAll(async () => {
@@ -104,5 +104,55 @@ describe("transport failures", () => {
     const client = douyin(300);
     await new Promise((resolve) => setTimeout(resolve, 400));
     await expect(client.clientToken()).resolves.toMatchObject({ access_token: "clt.x" });
+  });
+});
+
+describe("redirects › never followed: the POST body (client_secret, code) stays with the first host", () => {
+  let elsewhere: FakePlatform;
+  let redirecting: FakePlatform;
+  beforeAll(async () => {
+    elsewhere = await startFakePlatform();
+    redirecting = await startFakePlatform((request) => ({
+      status: 307,
+      headers: { location: `${elsewhere.url}${request.path}?${request.rawQuery}` },
+    }));
+  });
+  afterAll(async () => {
+    await redirecting.close();
+    await elsewhere.close();
+  });
+
+  for (const tokenRequestMethod of ["GET", "POST"] as const) {
+    it(`fetch, ${tokenRequestMethod} › a 307 to another host: DouyinTransportError http-status 307, nothing sent there`, async () => {
+      const douyin = createDouyinOAuth({
+        clientKey: "k",
+        clientSecret: "s3cret",
+        baseUrl: redirecting.url,
+        tokenRequestMethod,
+        retry: false,
+      });
+      const error = await douyin.accessToken({ code: "c0de" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DouyinTransportError);
+      expect(error).toMatchObject({
+        kind: "http-status",
+        status: 307,
+        operation: "accessToken",
+        message: "accessToken: the platform answered with an HTTP error status (HTTP 307)",
+      });
+      expect(redirecting.requests.map((r) => r.method)).toContain(tokenRequestMethod);
+      expect(elsewhere.requests).toEqual([]);
+    });
+  }
+
+  it("a 308 is not followed either (clientToken, GET)", async () => {
+    redirecting.answer(() => ({ status: 308, headers: { location: `${elsewhere.url}/` } }));
+    const douyin = createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: redirecting.url,
+    });
+    await expect(douyin.clientToken()).rejects.toMatchObject({ kind: "http-status", status: 308 });
+    expect(elsewhere.requests).toEqual([]);
+    redirecting.answer(defaultHandler);
   });
 });

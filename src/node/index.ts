@@ -25,6 +25,10 @@ export interface NodeTransport extends Transport {
   close(): void;
 }
 
+/**
+ * A keep-alive node:http(s) transport. Like the fetch one, it never follows a redirect: a 3xx is
+ * reported as kind `http-status`.
+ */
 export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport {
   const maxSockets = options.maxSockets ?? 64;
   const http = options.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinTransportError } from "../../src/index.js";
 import { nodeTransport, type NodeTransport } from "../../src/node/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startFakePlatform } from "../support/fake-platform.js";
 
 let emu: Emulator;
 let transport: NodeTransport;
@@ -62,6 +63,33 @@ describe("nodeTransport", () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DouyinTransportError);
       expect(error).toMatchObject(want);
+    });
+  }
+
+  for (const tokenRequestMethod of ["GET", "POST"] as const) {
+    it(`${tokenRequestMethod} › a 307 to another host is not followed: http-status 307, nothing sent there`, async () => {
+      const elsewhere = await startFakePlatform();
+      const redirecting = await startFakePlatform((request) => ({
+        status: 307,
+        headers: { location: `${elsewhere.url}${request.path}?${request.rawQuery}` },
+      }));
+      try {
+        const error = await client({ baseUrl: redirecting.url, tokenRequestMethod })
+          .accessToken({ code: "c0de" })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DouyinTransportError);
+        expect(error).toMatchObject({
+          kind: "http-status",
+          status: 307,
+          operation: "accessToken",
+          message: "accessToken: the platform answered with an HTTP error status (HTTP 307)",
+        });
+        expect(redirecting.requests.map((r) => r.method)).toEqual([tokenRequestMethod]);
+        expect(elsewhere.requests).toEqual([]);
+      } finally {
+        await redirecting.close();
+        await elsewhere.close();
+      }
     });
   }
 
