@@ -41,7 +41,7 @@ export interface DouyinOAuthOptions {
   clientSecret?: string;
   /** Which platform's host to use; default `"douyin"`. */
   platform?: Platform;
-  /** Overrides the platform host: an emulator, a proxy, a sandbox. */
+  /** Overrides the platform host: an emulator, a proxy, a sandbox. No `user:password@`. */
   baseUrl?: string;
   /** Used for every request (undici agents, proxies, tests); default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch;

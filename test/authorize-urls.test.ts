@@ -188,6 +188,15 @@ describe("bad input › TypeError naming the parameter", () => {
       () => douyin.authorizeV2Url({ redirectUri, baseUrl: "aweme.snssdk.com" }),
       '"baseUrl" needs an absolute http:// or https:// URL',
     ],
+    [
+      "silent-auth baseUrl with a user name and password",
+      () =>
+        douyin.authorizeV2Url({
+          redirectUri,
+          baseUrl: "https://user:pa55word@aweme.snssdk.com/passport/open/silent_auth/",
+        }),
+      '"baseUrl" must not carry a user name or password',
+    ],
     ["no options", () => douyin.connectUrl(undefined as never), '"options" must be an object'],
   ];
   for (const [name, build, message] of cases) {

@@ -278,6 +278,16 @@ describe("bad input › TypeError naming the parameter, before any request", () 
       { clientKey: "k", baseUrl: "https://h/?a=1" },
       '"baseUrl" must not carry a query string or fragment',
     ],
+    [
+      "baseUrl with a user name and password (they would ride along in error causes)",
+      { clientKey: "k", baseUrl: "https://user:pa55word@proxy.example/" },
+      '"baseUrl" must not carry a user name or password',
+    ],
+    [
+      "baseUrl with a user name only",
+      { clientKey: "k", baseUrl: "http://user@127.0.0.1:8787" },
+      '"baseUrl" must not carry a user name or password',
+    ],
     ["non-function fetch", { clientKey: "k", fetch: "fetch" }, '"fetch" must be a function'],
   ];
   for (const [name, options, message] of factoryCases) {
