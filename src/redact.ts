@@ -26,20 +26,24 @@ export function redactUrl(url: string | URL): string {
 const QUERY_PAIR = new RegExp(`\\b(${SECRET_PARAMS.join("|")})=[^&\\s"'<>]*`, "g");
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/g;
 
-/** `text` with URLs redacted, `secret_param=value` pairs masked, and every known secret removed. */
+/**
+ * `text` with URLs redacted, `secret_param=value` pairs masked, and every known secret removed,
+ * in each spelling (raw, percent-encoded, form-encoded, JSON-escaped).
+ */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(URL_IN_TEXT, (url) => (URL.canParse(url) ? redactUrl(url) : url));
   out = out.replace(QUERY_PAIR, (_pair, name: string) => `${name}=${MASK}`);
+  const forms = new Set<string>();
   for (const secret of secrets) {
     if (secret.length === 0) continue;
-    const forms = new Set([
-      secret,
-      encodeURIComponent(secret),
-      new URLSearchParams({ s: secret }).toString().slice(2),
-      JSON.stringify(secret).slice(1, -1),
-    ]);
-    for (const form of forms) out = out.split(form).join(MASK);
+    forms.add(secret);
+    forms.add(encodeURIComponent(secret));
+    forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
+    forms.add(JSON.stringify(secret).slice(1, -1));
   }
+  // Longest first: a code that contains the client secret must go whole, not leave its remainder.
+  for (const form of [...forms].sort((a, b) => b.length - a.length))
+    out = out.split(form).join(MASK);
   return out;
 }
 

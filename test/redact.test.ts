@@ -3,6 +3,7 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinError, redactUrl, type CallOptions } from "../src/index.js";
+import { redactText } from "../src/redact.js";
 import { startFakePlatform, type FakePlatform, type Reply } from "./support/fake-platform.js";
 
 const SECRET = "sec.ret-1+x%2By/=";
@@ -63,6 +64,30 @@ describe("redactUrl", () => {
       expect(redactUrl(given)).toBe(want);
       if (URL.canParse(given)) expect(redactUrl(new URL(given))).toBe(want);
     });
+  }
+});
+
+describe("redactText", () => {
+  const contains = `${SECRET}XYZ`;
+  const cases: Array<[string, string, string[], string]> = [
+    ["one secret, raw", `bad secret ${SECRET}!`, [SECRET], "bad secret ***!"],
+    [
+      "a code that contains the client secret, secret listed first: no remainder left",
+      `bad code ${contains}.`,
+      [SECRET, contains],
+      "bad code ***.",
+    ],
+    ["the same, code listed first", `bad code ${contains}.`, [contains, SECRET], "bad code ***."],
+    ["the same, percent-encoded", `q=${encodeURIComponent(contains)}`, [SECRET, contains], "q=***"],
+    [
+      "the same, JSON-escaped, beside the secret alone",
+      `${JSON.stringify(contains)} and ${SECRET}`,
+      [SECRET, contains],
+      '"***" and ***',
+    ],
+  ];
+  for (const [name, given, secrets, want] of cases) {
+    it(name, () => expect(redactText(given, secrets)).toBe(want));
   }
 });
 
@@ -132,6 +157,28 @@ describe("no secret on any error path", () => {
       );
       expect(cause.cause.code).toBe("ECONNRESET");
     });
+
+    if (operation === "accessToken") {
+      it("accessToken › a code that contains the client secret: none of the code is left in the description", async () => {
+        const code = `${SECRET}XYZ`;
+        platform.answer(() => ({
+          json: {
+            data: { error_code: 10007, description: `code ${code} expired` },
+            extra: { logid: "L" },
+          },
+        }));
+        const error = await douyin()
+          .accessToken({ code })
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({
+          name: "DouyinOAuthError",
+          errorCode: 10007,
+          description: "code *** expired",
+          message: "accessToken: the platform answered error_code 10007",
+        });
+        expect(inspect(error, { depth: Infinity, showHidden: true })).not.toContain("XYZ");
+      });
+    }
 
     it(`${operation} › aborted by the caller`, async () => {
       platform.answer(() => ({ hang: true }));
