@@ -1,0 +1,93 @@
+// `npm run simulate`: SEED=<n> replays one seed; --seeds, --days, --users, --servers size a run.
+// Prints one line per seed and a summary; exits 1 on any violation, naming the seed and step.
+import { simulate, type SimulationReport } from "./simulate.js";
+
+function parse(argv: string[]) {
+  const options = { days: 90, users: 40, servers: 3, seeds: 20, first: 1, quiet: false, json: "" };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === "--quiet") {
+      options.quiet = true;
+      continue;
+    }
+    const value = argv[++i];
+    const name = flag.replace(/^--/, "") as keyof typeof options;
+    if (!(name in options) || value === undefined) {
+      throw new Error(`simulate: unknown flag or missing value: ${flag}`);
+    }
+    if (name === "json") options.json = value;
+    else if (name !== "quiet") {
+      const n = Number(value);
+      if (!Number.isSafeInteger(n) || n < 1)
+        throw new Error(`simulate: ${flag} needs a positive integer`);
+      options[name] = n;
+    }
+  }
+  return options;
+}
+
+const options = parse(process.argv.slice(2));
+const single = process.env.SEED;
+const seeds =
+  single !== undefined
+    ? [Number(single)]
+    : Array.from({ length: options.seeds }, (_, n) => options.first + n);
+const totals = {
+  seeds: 0,
+  users: 0,
+  days: 0,
+  steps: 0,
+  checks: 0,
+  violations: 0,
+  renewals: 0,
+  lostRenewals: 0,
+  reauthorizedAfterLostAnswer: 0,
+  faults: 0,
+  served: 0,
+  storeErrors: 0,
+  longestCallMs: 0,
+};
+const reports: SimulationReport[] = [];
+const started = Date.now();
+for (const seed of seeds) {
+  const report = await simulate({
+    seed,
+    days: options.days,
+    users: options.users,
+    servers: options.servers,
+  });
+  reports.push(report);
+  const faults = Object.values(report.faults).reduce((a, b) => a + b, 0);
+  totals.seeds += 1;
+  totals.users += report.users;
+  totals.days += report.days;
+  totals.steps += report.steps;
+  totals.checks += report.checks;
+  totals.violations += report.violations.length;
+  totals.renewals += report.renewals;
+  totals.lostRenewals += report.lostRenewals;
+  totals.reauthorizedAfterLostAnswer += report.reauthorizedAfterLostAnswer;
+  totals.faults += faults;
+  totals.served += report.outcomes.served;
+  totals.storeErrors += report.outcomes.storeErrors;
+  totals.longestCallMs = Math.max(totals.longestCallMs, report.longestCallMs);
+  if (!options.quiet || report.violations.length > 0) {
+    console.log(
+      `seed ${seed}: ${report.steps} steps, ${report.checks} checks, ${faults} faults, ` +
+        `${report.renewals} renewals (${report.lostRenewals} answers lost), ` +
+        `${report.violations.length} violations`,
+    );
+  }
+  for (const violation of report.violations.slice(0, 10)) console.log(`  ${violation}`);
+}
+console.log(JSON.stringify({ ...totals, seconds: Math.round((Date.now() - started) / 1000) }));
+if (options.json) {
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(options.json, JSON.stringify({ totals, reports }, null, 2));
+}
+if (totals.violations > 0) {
+  console.log(
+    `replay one with: SEED=<seed> npm run simulate -- --days ${options.days} --users ${options.users} --servers ${options.servers}`,
+  );
+  process.exit(1);
+}
