@@ -1,7 +1,13 @@
 // Builders for the three authorization pages: pure, no network, no clock. Each returns a URL
 // for the user's browser; the platform redirects back to redirectUri with code, state, scopes.
 import { OPERATION_PATHS, type paths } from "./spec.js";
-import { optionalText, requireHttpUrl, requireObject, requireText } from "./validate.js";
+import {
+  optionalText,
+  requireHttpUrl,
+  requireObject,
+  requireText,
+  requireWellFormed,
+} from "./validate.js";
 
 /** Scopes as the platform's comma-joined string, or as a list of scope names. */
 export type ScopeInput = string | readonly string[];
@@ -54,6 +60,7 @@ export function joinScopes(scope: unknown, name = "scope"): string {
     if (typeof item !== "string" || item.trim() === "" || item.includes(",")) {
       throw new TypeError(`"${name}" entries must be non-empty scope names without commas`);
     }
+    requireWellFormed(item, name);
   }
   return scope.join(",");
 }
@@ -71,6 +78,7 @@ export function serializeOptionalScope(value: unknown): string | undefined {
     if (scope.trim() === "" || scope.includes(",") || typeof ticked !== "boolean") {
       throw new TypeError(`"optionalScope" maps scope names (no commas) to true or false`);
     }
+    requireWellFormed(scope, "optionalScope");
     pairs.push(`${scope},${ticked ? 1 : 0}`);
   }
   return pairs.length > 0 ? pairs.join(",") : undefined;

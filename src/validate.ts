@@ -1,9 +1,21 @@
 // Checks at the door: every public function refuses bad input with a TypeError naming the
 // parameter and what is expected, never echoing the value received (it may be a secret).
 
+/** A non-empty, well-formed string. */
 export function requireText(value: unknown, name: string): asserts value is string {
   if (typeof value !== "string" || value === "") {
     throw new TypeError(`"${name}" is missing or empty: a non-empty string is expected`);
+  }
+  requireWellFormed(value, name);
+}
+
+/**
+ * No lone surrogates: `encodeURIComponent` throws a URIError on them, so a value that passes
+ * here can always be sent. (`isWellFormed` is ES2024, on Node 20; the lib setting is ES2022.)
+ */
+export function requireWellFormed(value: string, name: string): void {
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new TypeError(`"${name}" must be well-formed text (no lone surrogates)`);
   }
 }
 

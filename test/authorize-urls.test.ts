@@ -197,6 +197,36 @@ describe("bad input › TypeError naming the parameter", () => {
         }),
       '"baseUrl" must not carry a user name or password',
     ],
+    [
+      "state with a lone surrogate (encodeURIComponent would throw URIError)",
+      () => douyin.connectUrl({ scope: "s", redirectUri, state: "st\uD800" }),
+      '"state" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "redirectUri with a lone surrogate",
+      () => douyin.authorizeUrl({ scope: "s", redirectUri: "https://a.example/cb\uDC00" }),
+      '"redirectUri" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "scope string with a lone surrogate",
+      () => douyin.connectUrl({ scope: "user_info,\uD800", redirectUri }),
+      '"scope" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "scope list entry with a lone surrogate",
+      () => douyin.authorizeUrl({ scope: ["user_info", "v\uD800"], redirectUri }),
+      '"scope" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "optionalScope name with a lone surrogate",
+      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { "m\uD800": true } }),
+      '"optionalScope" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "optionalScope string with a lone surrogate",
+      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: "m\uD800,1" }),
+      '"optionalScope" must be well-formed text (no lone surrogates)',
+    ],
     ["no options", () => douyin.connectUrl(undefined as never), '"options" must be an object'],
   ];
   for (const [name, build, message] of cases) {

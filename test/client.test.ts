@@ -288,6 +288,16 @@ describe("bad input › TypeError naming the parameter, before any request", () 
       { clientKey: "k", baseUrl: "http://user@127.0.0.1:8787" },
       '"baseUrl" must not carry a user name or password',
     ],
+    [
+      "clientKey with a lone surrogate",
+      { clientKey: "k\uD800" },
+      '"clientKey" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "clientSecret with a lone surrogate",
+      { clientKey: "k", clientSecret: "s\uDFFF" },
+      '"clientSecret" must be well-formed text (no lone surrogates)',
+    ],
     ["non-function fetch", { clientKey: "k", fetch: "fetch" }, '"fetch" must be a function'],
   ];
   for (const [name, options, message] of factoryCases) {
@@ -327,6 +337,21 @@ describe("bad input › TypeError naming the parameter, before any request", () 
       "renewRefreshToken with a number",
       () => client().renewRefreshToken({ refreshToken: 7 as never }),
       '"refreshToken" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "accessToken with a code holding a lone surrogate (encodeURIComponent would throw URIError)",
+      () => client().accessToken({ code: "c\uD800" }),
+      '"code" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "refreshToken with a lone surrogate",
+      () => client().refreshToken({ refreshToken: "rft.\uDC00" }),
+      '"refreshToken" must be well-formed text (no lone surrogates)',
+    ],
+    [
+      "renewRefreshToken with a lone surrogate, POST form",
+      () => client({ tokenRequestMethod: "POST" }).renewRefreshToken({ refreshToken: "\uD800rft" }),
+      '"refreshToken" must be well-formed text (no lone surrogates)',
     ],
     [
       "clientToken with timeoutMs 0",
