@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createClient } from "redis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDouyinOAuth } from "../../src/index.js";
+import { createDouyinOAuth, DouyinStoreError } from "../../src/index.js";
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createClientTokenProvider, createUserTokenManager } from "../../src/tokens/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
@@ -101,6 +101,25 @@ describe("RedisTokenStore", () => {
     expect(await redis.exists("L")).toBe(0);
   });
 
+  it("compareAndSet writes or deletes only over the expected value; list() finds keys by SCAN", async () => {
+    const store = new RedisTokenStore(redis);
+    expect(await store.compareAndSet("c", undefined, "one", 10_000)).toBe(true);
+    expect(await store.compareAndSet("c", undefined, "two", 10_000)).toBe(false);
+    expect(await store.compareAndSet("c", "zero", "two", 10_000)).toBe(false);
+    expect(await store.compareAndSet("c", "one", "two", 10_000)).toBe(true);
+    expect(await store.get("c")).toBe("two");
+    expect(await redis.pTTL("c")).toBeGreaterThan(9_000);
+    expect(await store.compareAndSet("c", "two", undefined, 1)).toBe(true);
+    expect(await redis.exists("c")).toBe(0);
+    for (let n = 0; n < 2_500; n++) await redis.set(`p:user:${n}`, "x");
+    await redis.set("p:user*odd", "x"); // glob characters in the prefix are matched literally
+    await redis.set("q:user:1", "x");
+    const keys = await store.list("p:user:");
+    expect(keys).toHaveLength(2_500);
+    expect(new Set(keys).size).toBe(2_500);
+    expect(await store.list("p:user*")).toEqual(["p:user*odd"]);
+  });
+
   it("refuses something that is not a client", () => {
     expect(() => new RedisTokenStore({} as never)).toThrow(
       new TypeError('"redis" must be a connected node-redis client'),
@@ -153,7 +172,73 @@ describe("a fleet on one Redis", () => {
   }, 30_000);
 });
 
+describe("the renewal sweep on Redis", () => {
+  it("two servers sweeping at once renew each refresh token once", async () => {
+    const clock = Date.UTC(2026, 10, 25, 8);
+    await emu.close();
+    emu = await startEmulator({ now: () => clock });
+    const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+    const second = createClient({ url: server.url });
+    second.on("error", () => undefined);
+    await second.connect();
+    try {
+      const a = createUserTokenManager(douyin, { store: new RedisTokenStore(redis), now: emu.now });
+      const b = createUserTokenManager(douyin, {
+        store: new RedisTokenStore(second),
+        now: emu.now,
+      });
+      for (let n = 0; n < 30; n++) {
+        const code = emu.issueCode({ scope: "user_info", openId: `u-${n}` });
+        await a.save(await douyin.accessToken({ code }));
+      }
+      emu.advanceTime(26 * 24 * 60 * 60_000);
+      emu.injectFault({ operation: "renewRefreshToken", kind: "latency", latencyMs: 10 });
+      const [x, y] = await Promise.all([a.renewDue(), b.renewDue()]);
+      expect(x.users).toBe(30);
+      expect(x.renewed + y.renewed).toBe(30);
+      expect(x.failed + y.failed).toBe(0);
+      expect(emu.stats.renewRefreshToken).toBe(30);
+      for (let n = 0; n < 30; n++) {
+        const kept = await b.get(`u-${n}`);
+        expect(kept!.renewals).toBe(1);
+        expect(emu.isValid(kept!.refreshToken)).toBe(true);
+      }
+      expect(await redis.keys("*lock*")).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe("Redis stopped mid-test", () => {
+  it("users: getAccessToken is DouyinStoreError (never reauthorize) on a server holding nothing; served where held", async () => {
+    const spare = await startRedis();
+    const client = createClient({ url: spare.url, socket: { reconnectStrategy: () => 200 } });
+    client.on("error", () => undefined);
+    await client.connect();
+    const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
+    const options = {
+      store: new RedisTokenStore(client),
+      storeTimeoutMs: 300,
+      onError: () => undefined,
+    };
+    const here = createUserTokenManager(douyin, options);
+    const there = createUserTokenManager(douyin, options);
+    const record = await here.save(
+      await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId: "u-r" }) }),
+    );
+    await spare.stop();
+    expect(await here.getAccessToken("u-r")).toBe(record.accessToken);
+    const error = await there.getAccessToken("u-r").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DouyinStoreError);
+    await expect(
+      here.save(
+        await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId: "u-s" }) }),
+      ),
+    ).rejects.toBeInstanceOf(DouyinStoreError);
+    client.destroy();
+  }, 20_000);
+
   it("get() keeps working through the in-process path, onError reports, nothing hangs", async () => {
     const spare = await startRedis();
     const client = createClient({ url: spare.url, socket: { reconnectStrategy: () => 200 } });
