@@ -1,5 +1,7 @@
-// The redirect back from an authorization page: check state (CSRF), then take code and scopes.
+// The redirect back from an authorization page: check state (CSRF), then the platform's error,
+// then take code and scopes.
 import { DouyinCallbackError } from "./errors.js";
+import { redactText } from "./redact.js";
 import type { components } from "./spec.js";
 import { requireObject, requireText } from "./validate.js";
 
@@ -37,8 +39,13 @@ export function constantTimeEqual(expected: string, received: string): boolean {
 /**
  * Checks the callback URL against the `state` sent and returns its `code` and granted scopes.
  * Accepts an absolute URL or a request path (`/callback?code=...`); unknown extra parameters are
- * ignored. Throws {@link DouyinCallbackError} (`reason`: state_missing, state_mismatch,
- * code_missing), or TypeError for arguments that are not a URL and a state.
+ * ignored. Throws {@link DouyinCallbackError}, or TypeError for arguments that are not a URL and
+ * a state. The checks run in this order, and the first that fails gives the `reason`:
+ * 1. `state` (state_missing, state_mismatch), first, so that a forged callback cannot choose the
+ *    error the app shows;
+ * 2. a non-zero `error_code` (platform_error, with the platform's `errorCode` and redacted
+ *    `description`), even when a code rides along;
+ * 3. `code` (code_missing; the user denied, on the emulator).
  * @example const { code, scopes } = douyin.parseCallback(request.url, { state: session.state });
  */
 export function parseCallback(url: string | URL, expected: { state: string }): CallbackResult {
@@ -56,6 +63,16 @@ export function parseCallback(url: string | URL, expected: { state: string }): C
   if (state === null || state === "") throw new DouyinCallbackError("state_missing");
   if (!constantTimeEqual(expected.state, state)) throw new DouyinCallbackError("state_mismatch");
   const code = query.get("code");
+  const errorCode = query.get("error_code");
+  if (errorCode !== null && errorCode !== "" && !/^0+$/.test(errorCode)) {
+    const description = query.get("description");
+    throw new DouyinCallbackError("platform_error", {
+      errorCode: /^-?\d{1,15}$/.test(errorCode) ? Number(errorCode) : undefined,
+      description: description
+        ? redactText(description, code === null ? [state] : [state, code])
+        : undefined,
+    });
+  }
   if (code === null || code === "") throw new DouyinCallbackError("code_missing");
   const scopes = query.get("scopes");
   return {

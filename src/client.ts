@@ -83,7 +83,7 @@ export interface DouyinOAuth {
   authorizeUrl(options: AuthorizeUrlOptions): URL;
   /** Douyin silent authorization, scope `login_id` (`/oauth/authorize/v2/`). */
   authorizeV2Url(options: AuthorizeV2UrlOptions): URL;
-  /** Checks the callback's state and returns its code and granted scopes. */
+  /** Checks the callback's state, then the platform's error_code, and returns its code and scopes. */
   parseCallback(url: string | URL, expected: { state: string }): CallbackResult;
   /**
    * Swaps the callback's one-time `code` for the user's tokens. Never retried: a code works once.

@@ -87,22 +87,38 @@ export class DouyinTransportError extends DouyinError {
 }
 
 /** Why {@link DouyinCallbackError} refused a callback. */
-export type CallbackFailure = "state_missing" | "state_mismatch" | "code_missing";
+export type CallbackFailure =
+  "state_missing" | "state_mismatch" | "platform_error" | "code_missing";
 
 const CALLBACK_MESSAGES: Record<CallbackFailure, string> = {
   state_missing: "the callback carries no state",
   state_mismatch: "the callback's state differs from the one sent",
+  platform_error: "the callback carries an error from the platform",
   code_missing: "the callback carries no code",
 };
 
-/** `parseCallback` refused the callback URL; `reason` says why. */
+/**
+ * `parseCallback` refused the callback URL; `reason` says why. For `platform_error` (the
+ * platform redirected back with a non-zero `error_code`), `errorCode` and `description` hold
+ * what it sent; they are undefined for the other reasons.
+ */
 export class DouyinCallbackError extends DouyinError {
   override name = "DouyinCallbackError";
   readonly reason: CallbackFailure;
+  /** The callback's `error_code`, when it is an integer. */
+  readonly errorCode: number | undefined;
+  /** The callback's `description`, with secrets (codes, tokens, the state) removed. */
+  readonly description: string | undefined;
 
-  constructor(reason: CallbackFailure) {
-    super(`parseCallback: ${CALLBACK_MESSAGES[reason]}`);
+  constructor(
+    reason: CallbackFailure,
+    platform: { errorCode?: number | undefined; description?: string | undefined } = {},
+  ) {
+    const code = platform.errorCode === undefined ? "" : ` (error_code ${platform.errorCode})`;
+    super(`parseCallback: ${CALLBACK_MESSAGES[reason]}${code}`);
     this.reason = reason;
+    this.errorCode = platform.errorCode;
+    this.description = platform.description;
   }
 }
 

@@ -74,6 +74,80 @@ describe("parseCallback", () => {
     );
   });
 
+  const caught = (url: string): DouyinCallbackError => {
+    try {
+      parseCallback(url, { state });
+    } catch (e) {
+      return e as DouyinCallbackError;
+    }
+    throw new Error("parseCallback did not throw");
+  };
+
+  it("the platform's error redirect (error_code, description) › DouyinCallbackError platform_error with both", () => {
+    const description = "redirect_uri不合法 / illegal redirect_uri";
+    const error = caught(
+      `/cb?state=${state}&error_code=10006&description=${encodeURIComponent(description)}`,
+    );
+    expect(error).toBeInstanceOf(DouyinCallbackError);
+    expect(error).toMatchObject({
+      name: "DouyinCallbackError",
+      reason: "platform_error",
+      errorCode: 10006,
+      description,
+      message: "parseCallback: the callback carries an error from the platform (error_code 10006)",
+    });
+  });
+
+  it("error_code wins over a code on the same callback", () => {
+    expect(caught(`/cb?state=${state}&code=c&error_code=2100005`)).toMatchObject({
+      reason: "platform_error",
+      errorCode: 2100005,
+      description: undefined,
+    });
+  });
+
+  it("an error_code that is not an integer › platform_error, errorCode undefined", () => {
+    expect(caught(`/cb?state=${state}&error_code=oops&description=x`)).toMatchObject({
+      reason: "platform_error",
+      errorCode: undefined,
+      description: "x",
+      message: "parseCallback: the callback carries an error from the platform",
+    });
+  });
+
+  it("error_code 0 or empty is no error: the code is returned", () => {
+    for (const given of ["0", "", "00"]) {
+      expect(parseCallback(`/cb?state=${state}&code=c&error_code=${given}`, { state })).toEqual({
+        code: "c",
+        state,
+        scopes: undefined,
+      });
+    }
+  });
+
+  it("the description is redacted: secret URL parameters, the callback's code and state", () => {
+    const description = `bad https://app.example/cb?code=abc.1&access_token=act.9 code=xyz ${state} abc.1`;
+    const error = caught(
+      `/cb?state=${state}&code=abc.1&error_code=10002&description=${encodeURIComponent(description)}`,
+    );
+    expect(error.description).toBe(
+      "bad https://app.example/cb?code=***&access_token=*** code=*** *** ***",
+    );
+  });
+
+  it("state is checked first: a forged error callback cannot choose the error shown", () => {
+    expect(caught("/cb?error_code=10006&description=call%20support")).toMatchObject({
+      reason: "state_missing",
+      errorCode: undefined,
+      description: undefined,
+    });
+    expect(caught("/cb?state=forged&error_code=10006&description=call%20support")).toMatchObject({
+      reason: "state_mismatch",
+      errorCode: undefined,
+      description: undefined,
+    });
+  });
+
   const bad: Array<[string, () => unknown, string]> = [
     [
       "an empty url",
