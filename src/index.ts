@@ -34,7 +34,9 @@ export {
 } from "./errors.js";
 export { redactUrl } from "./redact.js";
 export {
+  AnswerTooLargeError,
   fetchTransport,
+  MAX_ANSWER_BYTES,
   type CallOptions,
   type Transport,
   type TransportRequest,

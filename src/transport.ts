@@ -32,9 +32,32 @@ export interface TransportResponse {
 
 /**
  * Sends one request and reads the whole answer. Rejects (with anything) on a network failure or
- * when `signal` aborts; the client turns every rejection into a DouyinTransportError.
+ * when `signal` aborts, and with an {@link AnswerTooLargeError} past {@link MAX_ANSWER_BYTES};
+ * the client turns every rejection into a DouyinTransportError.
  */
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/** The largest answer body read, 1 MiB: token answers are a few hundred bytes. */
+export const MAX_ANSWER_BYTES = 1_048_576;
+
+/**
+ * What a transport rejects with when an answer's body passes {@link MAX_ANSWER_BYTES}, once it
+ * has stopped reading and dropped the connection. The client reports it as kind
+ * `invalid-answer` (`http-status` for a non-2xx status, as any). Recognised by `code`, not by
+ * class, so a transport bundled apart (douyin-oauth/node, your own) can signal it.
+ */
+export class AnswerTooLargeError extends Error {
+  override name = "AnswerTooLargeError";
+  readonly code = "DOUYIN_ANSWER_TOO_LARGE";
+  constructor(readonly status: number) {
+    super("the body exceeds 1 MiB");
+  }
+}
+
+const isAnswerTooLarge = (error: unknown): error is AnswerTooLargeError =>
+  typeof error === "object" &&
+  error !== null &&
+  (error as { code?: unknown }).code === "DOUYIN_ANSWER_TOO_LARGE";
 
 /** A fetch of the standard shape: `fetch(url, init)`. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -52,8 +75,45 @@ export function fetchTransport(fetchImpl?: FetchLike): Transport {
         ? { redirect: "manual", signal }
         : { method, headers, body: body ?? null, redirect: "manual", signal };
     const response = await (fetchImpl ?? globalThis.fetch)(url, init);
-    return { status: response.status, text: await response.text() };
+    return { status: response.status, text: await readCapped(response) };
   };
+}
+
+/**
+ * The body as text, at most {@link MAX_ANSWER_BYTES}. A declared length within the cap and no
+ * content-encoding (which inflates) is read whole, the fast path; anything else is counted
+ * chunk by chunk, and the read is cancelled, dropping the connection, once past the cap.
+ */
+async function readCapped(response: Response): Promise<string> {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && !response.headers.has("content-encoding")) {
+    const length = Number(declared);
+    if (length > MAX_ANSWER_BYTES) {
+      response.body?.cancel().catch(() => undefined);
+      throw new AnswerTooLargeError(response.status);
+    }
+    if (length <= MAX_ANSWER_BYTES) {
+      const text = await response.text();
+      // UTF-16 units never outnumber bytes: a cheap check on a fetch that ignored the length.
+      if (text.length > MAX_ANSWER_BYTES) throw new AnswerTooLargeError(response.status);
+      return text;
+    }
+  }
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      reader.cancel().catch(() => undefined);
+      throw new AnswerTooLargeError(response.status);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 export type SendRequest = (signal: AbortSignal) => Promise<TransportResponse>;
@@ -85,6 +145,12 @@ export async function send(
   try {
     return await request(signal);
   } catch (error) {
+    if (isAnswerTooLarge(error)) {
+      const { status } = error;
+      throw status >= 200 && status <= 299
+        ? new DouyinTransportError(operation, "invalid-answer", { status, detail: error.message })
+        : new DouyinTransportError(operation, "http-status", { status });
+    }
     if (callerSignal?.aborted) throw abortedError(operation, callerSignal);
     if (timer.aborted) {
       throw new DouyinTransportError(operation, "timeout", {

@@ -1,7 +1,10 @@
 // Network faults, timeouts and aborts: always a DouyinTransportError, never a hang.
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinTransportError } from "../src/index.js";
+import { nodeTransport, type NodeTransport } from "../src/node/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
 
 let platform: FakePlatform;
@@ -154,5 +157,144 @@ describe("redirects › never followed: the POST body (client_secret, code) stay
     await expect(douyin.clientToken()).rejects.toMatchObject({ kind: "http-status", status: 308 });
     expect(elsewhere.requests).toEqual([]);
     redirecting.answer(defaultHandler);
+  });
+});
+
+describe("answer size › the read stops past 1 MiB: DouyinTransportError invalid-answer, connection dropped", () => {
+  const MiB = 1_048_576;
+  /** A token answer padded with spaces to exactly `bytes` bytes. */
+  const padded = (bytes: number) => {
+    const json = JSON.stringify({
+      data: { error_code: 0, access_token: "clt.big", expires_in: 7200 },
+    });
+    return Buffer.from(json + " ".repeat(bytes - json.length));
+  };
+  type Plan =
+    | { body: Buffer; status?: number; length?: "declared" | "none"; gzip?: boolean }
+    | { endless: true; declared?: number };
+  let plan: Plan = { body: padded(100) };
+  /** Whether the last answer's connection was closed by the client before the body ended. */
+  let cut = Promise.resolve(false);
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    let ended = false;
+    cut = new Promise((resolve) => {
+      res.on("finish", () => ((ended = true), resolve(false)));
+      res.on("close", () => resolve(!ended));
+    });
+    if ("endless" in plan) {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        ...(plan.declared === undefined ? {} : { "content-length": String(plan.declared) }),
+      });
+      const chunk = Buffer.alloc(64 * 1024, " ");
+      res.write('{"data":');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      pump();
+      return;
+    }
+    const body = plan.gzip ? gzipSync(plan.body) : plan.body;
+    res.writeHead(plan.status ?? 200, {
+      "content-type": "application/json",
+      ...(plan.gzip ? { "content-encoding": "gzip" } : {}),
+      ...(plan.length === "none" ? {} : { "content-length": String(body.length) }),
+    });
+    if (plan.length === "none") {
+      // Chunked: no content-length to go by, only the bytes.
+      for (let at = 0; at < body.length; at += 100_000) res.write(body.subarray(at, at + 100_000));
+      res.end();
+    } else res.end(body);
+  });
+  let url: string;
+  let node: NodeTransport;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    node = nodeTransport();
+  });
+  afterAll(async () => {
+    node.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const tooLarge = {
+    kind: "invalid-answer",
+    status: 200,
+    operation: "clientToken",
+    message: "clientToken: the answer is not the expected JSON (HTTP 200): the body exceeds 1 MiB",
+  };
+  // Last: whether the server must see its body cut off (an endless one, or one read whole); a
+  // body just over 1 MiB may already sit in the socket buffers when the client drops it.
+  const cases: Array<[string, Plan, Record<string, unknown> | "ok", boolean | undefined]> = [
+    ["exactly 1 MiB, content-length declared › read", { body: padded(MiB) }, "ok", false],
+    ["exactly 1 MiB, chunked › read", { body: padded(MiB), length: "none" }, "ok", false],
+    ["1 MiB + 1 byte, content-length declared", { body: padded(MiB + 1) }, tooLarge, undefined],
+    [
+      "1 MiB + 1 byte, chunked (no content-length)",
+      { body: padded(MiB + 1), length: "none" },
+      tooLarge,
+      undefined,
+    ],
+    ["a body that never ends, no content-length", { endless: true }, tooLarge, true],
+    [
+      "content-length 2 MiB declared, the body never ends",
+      { endless: true, declared: 2 * MiB },
+      tooLarge,
+      true,
+    ],
+    [
+      "a 503 page over 1 MiB › still http-status 503, as any 503",
+      { body: padded(2 * MiB), status: 503 },
+      {
+        kind: "http-status",
+        status: 503,
+        message: "clientToken: the platform answered with an HTTP error status (HTTP 503)",
+      },
+      undefined,
+    ],
+  ];
+  const transports = [
+    ["fetch", () => ({})],
+    ["nodeTransport", () => ({ transport: node })],
+  ] as const;
+  for (const [transportName, options] of transports) {
+    for (const [name, given, want, dropped] of cases) {
+      it(`${transportName} › ${name}`, async () => {
+        plan = given;
+        const douyin = createDouyinOAuth({
+          clientKey: "k",
+          clientSecret: "s",
+          baseUrl: url,
+          retry: false,
+          timeoutMs: 10_000,
+          ...options(),
+        });
+        const result = await douyin.clientToken().catch((e: unknown) => e);
+        if (want === "ok") {
+          expect(result).toMatchObject({ access_token: "clt.big", expires_in: 7200 });
+        } else {
+          expect(result).toBeInstanceOf(DouyinTransportError);
+          expect(result).toMatchObject(want);
+        }
+        if (dropped !== undefined) expect(await cut).toBe(dropped);
+      });
+    }
+  }
+
+  it("fetch › a small gzip body that inflates past 1 MiB is capped by its bytes, not its content-length", async () => {
+    plan = { body: padded(2 * MiB), gzip: true };
+    const douyin = createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: url,
+      retry: false,
+    });
+    const error = await douyin.clientToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DouyinTransportError);
+    expect(error).toMatchObject(tooLarge);
   });
 });

@@ -8,7 +8,13 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { Transport, TransportRequest, TransportResponse } from "../transport.js";
+import {
+  AnswerTooLargeError,
+  MAX_ANSWER_BYTES,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "../transport.js";
 
 export type { Transport, TransportRequest, TransportResponse } from "../transport.js";
 
@@ -50,15 +56,28 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
         url,
         { method, headers: sendHeaders, agent: secure ? https : http },
         (res: IncomingMessage) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => (text += chunk));
-          res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          // Past 1 MiB (declared or counted), stop: drop the connection rather than read on.
+          const tooLarge = () => {
             signal.removeEventListener("abort", onAbort);
-            resolve({ status: res.statusCode ?? 0, text });
-          });
+            req.destroy();
+            reject(new AnswerTooLargeError(status));
+          };
           res.on("error", reject);
           res.on("aborted", () => reject(new Error("the connection closed mid-answer")));
+          if (Number(res.headers["content-length"]) > MAX_ANSWER_BYTES) return tooLarge();
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) return tooLarge();
+            chunks.push(chunk);
+          });
+          res.on("end", () => {
+            signal.removeEventListener("abort", onAbort);
+            const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+            resolve({ status, text: body.toString("utf8") });
+          });
         },
       );
       signal.addEventListener("abort", onAbort, { once: true });
