@@ -28,6 +28,12 @@ export interface UserTokenRecord {
   refreshExpiresAt: number;
   /** Renewals of the refresh token so far; set to the limit when the platform refused one (10020). */
   renewals: number;
+  /**
+   * Set, under the lock, just before a renewal is sent; cleared when its outcome is written.
+   * While it is recent, no server renews this refresh token again, and a 10010 for it means
+   * "its successor is not written yet", not "sign in again".
+   */
+  renewingSince?: number;
 }
 
 export interface UserTokenManagerOptions extends CoordinationOptions {
@@ -80,6 +86,8 @@ export interface UserTokenManager {
 }
 
 const DAY = 24 * 60 * 60_000;
+/** How long a renewal whose outcome is unknown (answer lost, record unsaved) holds back others. */
+const RENEWAL_PENDING_MS = 60 * 60_000;
 /** Records this process remembers, to serve while the store is unreachable. */
 const HELD_MAX = 10_000;
 
@@ -120,14 +128,18 @@ export function createUserTokenManager(
   const held = new Map<string, UserTokenRecord>();
   /** Renewed records the store did not take: the only copy of a live grant, written on the next call. */
   const unsaved = new Map<string, { record: UserTokenRecord; replaced: string }>();
+  /** Users whose unsaved renewal has a write scheduled. */
+  const retrying = new Set<string>();
   /** After a failed renewal, no new try before this time (the sweep ignores it). */
   const renewNotBefore = new Map<string, number>();
 
   const usable = (r: UserTokenRecord) => now() < r.accessExpiresAt;
   const refreshable = (r: UserTokenRecord) => now() < r.refreshExpiresAt;
   const renewable = (r: UserTokenRecord) => refreshable(r) && r.renewals < maxRenewals;
+  const renewalPending = (r: UserTokenRecord) =>
+    r.renewingSince !== undefined && now() < r.renewingSince + RENEWAL_PENDING_MS;
   const renewalDue = (r: UserTokenRecord) =>
-    renewable(r) && now() >= r.refreshExpiresAt - renewBefore;
+    renewable(r) && now() >= r.refreshExpiresAt - renewBefore && !renewalPending(r);
   const refreshDue = (r: UserTokenRecord) =>
     refreshable(r) && now() >= r.accessExpiresAt - refreshBefore;
   const workDue = (r: UserTokenRecord) =>
@@ -178,7 +190,12 @@ export function createUserTokenManager(
     throw new DouyinStoreError("unsaved", "compareAndSet");
   }
 
-  /** The platform called the refresh token dead (10010): unless another server renewed it. */
+  /**
+   * The platform called the refresh token dead (10010). Not the end of the grant if another
+   * server renewed it since (its record is newer), or if a renewal of it is pending (its
+   * successor is not written yet): then the access token serves while it lasts, or the call
+   * fails with DouyinStoreError `unsaved`.
+   */
   async function refreshTokenDead(
     openId: string,
     current: Stored<UserTokenRecord>,
@@ -189,7 +206,11 @@ export function createUserTokenManager(
       return latest.value;
     }
     if (latest === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    const dead = {
+    if (renewalPending(latest.value)) {
+      if (usable(latest.value)) return latest.value;
+      throw new DouyinStoreError("unsaved", "get", error);
+    }
+    const dead: UserTokenRecord = {
       ...latest.value,
       refreshExpiresAt: Math.min(now(), latest.value.refreshExpiresAt),
     };
@@ -209,28 +230,39 @@ export function createUserTokenManager(
     lock: HeldLock,
     flight: Flight,
   ): Promise<{ current: Stored<UserTokenRecord> | undefined; outcome: keyof RenewalSummary }> {
-    const record = current.value;
     if (lock.lost || flight.signedOut) return { current, outcome: "skipped" };
+    // Say a renewal is under way before sending it: if its answer or its record is lost, no
+    // other server presents this refresh token again or takes its death for the end.
+    const marked = await commit(openId, current, { ...current.value, renewingSince: now() });
+    if (marked === undefined || marked.value.refreshToken !== current.value.refreshToken) {
+      return { current: marked, outcome: "skipped" };
+    }
+    current = marked;
+    const { renewingSince: _, ...record } = current.value;
     let renewed: TokenData<"renewRefreshToken">;
     const started = now();
     try {
       renewed = await douyin.renewRefreshToken({ refreshToken: record.refreshToken });
     } catch (error) {
-      if (error instanceof DouyinOAuthError && error.errorCode === ERROR_CODE.LIMIT_REACHED) {
+      if (!(error instanceof DouyinOAuthError)) {
+        // It may have been applied (an answer lost): the mark stays, holding others back.
+        renewNotBefore.set(openId, now() + renewRetryMs);
+        report(error);
+        return { current, outcome: "failed" };
+      }
+      if (error.errorCode === ERROR_CODE.LIMIT_REACHED) {
         // No renewal left: keep refreshing until the refresh token really expires.
         const next = { ...record, renewals: Math.max(record.renewals, maxRenewals) };
         return { current: await commit(openId, current, next), outcome: "exhausted" };
       }
-      if (
-        error instanceof DouyinOAuthError &&
-        error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED
-      ) {
-        const latest = await refreshTokenDead(openId, current, error);
+      const cleared = await commit(openId, current, record);
+      if (error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED && cleared !== undefined) {
+        const latest = await refreshTokenDead(openId, cleared, error);
         return { current: { value: latest, raw: JSON.stringify(latest) }, outcome: "failed" };
       }
       renewNotBefore.set(openId, now() + renewRetryMs);
       report(error);
-      return { current, outcome: "failed" };
+      return { current: cleared, outcome: "failed" };
     }
     renewNotBefore.delete(openId);
     const next: UserTokenRecord = {
@@ -244,7 +276,10 @@ export function createUserTokenManager(
     try {
       return { current: await commit(openId, current, next), outcome: "renewed" };
     } catch (error) {
-      if (!flight.signedOut) unsaved.set(openId, { record: next, replaced: record.refreshToken });
+      if (!flight.signedOut) {
+        unsaved.set(openId, { record: next, replaced: record.refreshToken });
+        writeLater(openId);
+      }
       throw error instanceof DouyinStoreError
         ? new DouyinStoreError("unsaved", error.operation, error)
         : error;
@@ -341,6 +376,28 @@ export function createUserTokenManager(
     }
   }
 
+  /**
+   * Tries again to write a renewal the store did not take, 1 s, 2 s, 4 s ... at most a minute
+   * apart, until it is written or superseded (a sign-out, a new sign-in): until then this
+   * process holds the only copy of the user's grant.
+   */
+  function writeLater(openId: string, attempt = 0) {
+    if (retrying.has(openId)) return;
+    retrying.add(openId);
+    const timer = setTimeout(
+      () => {
+        retrying.delete(openId);
+        if (!unsaved.has(openId)) return;
+        const again = () => {
+          if (unsaved.has(openId)) writeLater(openId, attempt + 1);
+        };
+        fly(openId, (flight) => getRecord(openId, flight)).then(again, again);
+      },
+      Math.min(60_000, 1_000 * 2 ** attempt),
+    );
+    (timer as { unref?: () => void }).unref?.();
+  }
+
   /** One call per user at a time in this process; others join it. */
   function fly(openId: string, run: (flight: Flight) => Promise<UserTokenRecord>) {
     const existing = flights.get(openId);
@@ -355,9 +412,9 @@ export function createUserTokenManager(
 
   async function refreshUser(openId: string, stored: UserTokenRecord, flight: Flight) {
     const work = (lock: HeldLock) => maintain(openId, lock, flight);
+    let record: UserTokenRecord;
     try {
       const outcome = await shared.withLock(lockOf(openId), work);
-      let record: UserTokenRecord;
       if (!outcome.busy) record = outcome.value;
       // Another server is on it: serve what still works; never renew without the lock.
       else if (usable(stored)) record = stored;
@@ -369,13 +426,17 @@ export function createUserTokenManager(
             : undefined;
         });
       }
-      remember(openId, record, flight);
-      return record;
     } catch (error) {
       if (error instanceof DouyinReauthorizeError || !usable(stored)) throw error;
       report(error); // only due, not expired: serve it, and say the refresh failed
-      return stored;
+      record = stored;
     }
+    // Callers may have joined this call after a sign-out on another server: look once more.
+    if (flight.signedOut || (await shared.read(keyOf(openId)).catch(() => true)) === undefined) {
+      throw new DouyinReauthorizeError(openId, "no_tokens");
+    }
+    remember(openId, record, flight);
+    return record;
   }
 
   async function getRecord(openId: string, flight: Flight): Promise<UserTokenRecord> {
@@ -476,6 +537,10 @@ export function createUserTokenManager(
       const { store } = shared;
       if (typeof store.list !== "function") {
         throw new TypeError(`renewDue() needs a store that can list its keys ("list")`);
+      }
+      // Renewals this process could not write come first: they are the only copy of a grant.
+      for (const openId of [...unsaved.keys()]) {
+        await fly(openId, (flight) => getRecord(openId, flight)).catch(report);
       }
       const keys = await shared.list(prefix);
       const summary: RenewalSummary = {

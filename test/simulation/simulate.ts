@@ -37,7 +37,13 @@ export interface SimulationReport {
   /** Invariant checks made. */
   checks: number;
   violations: string[];
-  calls: { getAccessToken: number; clientToken: number; signIns: number; sweeps: number };
+  calls: {
+    getAccessToken: number;
+    clientToken: number;
+    signIns: number;
+    signOuts: number;
+    sweeps: number;
+  };
   outcomes: {
     served: number;
     reauthorize: Record<string, number>;
@@ -56,9 +62,8 @@ export interface SimulationReport {
 }
 
 const DAY = 24 * 60 * 60_000;
-const HOUR = 60 * 60_000;
 /** A call that takes longer than this (virtual time) is a hang. */
-const CALL_BOUND_MS = 5 * 60_000;
+const CALL_BOUND_MS = 2 * 60_000;
 const START = Date.UTC(2026, 0, 1);
 
 /** Mulberry32: a small, fast, seedable PRNG. */
@@ -110,6 +115,8 @@ function paramsOf(request: TransportRequest): Record<string, string | undefined>
 interface User {
   openId: string;
   signedIn: boolean;
+  /** A sign-out was asked for since the last sign-in: "no tokens" is then the expected answer. */
+  signingOut: boolean;
   /** Mean days between visits; Infinity for a user who never comes back. */
   gapDays: number;
 }
@@ -130,7 +137,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     steps: 0,
     checks: 0,
     violations: [],
-    calls: { getAccessToken: 0, clientToken: 0, signIns: 0, sweeps: 0 },
+    calls: { getAccessToken: 0, clientToken: 0, signIns: 0, signOuts: 0, sweeps: 0 },
     outcomes: { served: 0, reauthorize: {}, storeErrors: 0, otherErrors: 0 },
     platform: {},
     faults: {},
@@ -138,6 +145,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     reauthorizedAfterLostAnswer: 0,
     renewals: 0,
     longestCallMs: 0,
+  };
+  /** TRACE=<open_id> prints what happens to one user, for replaying a failing seed. */
+  const traced = process.env.TRACE;
+  const trace = (openId: string | undefined, what: string) => {
+    if (traced !== undefined && openId === traced) {
+      console.log(`${((Date.now() - START) / DAY).toFixed(6)} ${what}`);
+    }
   };
   const count = (bag: Record<string, number>, name: string) => (bag[name] = (bag[name] ?? 0) + 1);
 
@@ -182,8 +196,18 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       if (fault === "reset") throw new Error("socket hang up");
       if (fault === "status") return { status: 503, text: "<html>503</html>" };
       if (fault === "html") return { status: 200, text: "<!doctype html><p>maintenance</p>" };
-      if (fault === "latency") await new Promise((r) => setTimeout(r, 100 + rnd.int(8_000)));
+      // Every call crosses a network: 20 to 300 ms; a latency fault adds up to 8 s.
+      const latency = 20 + rnd.int(280) + (fault === "latency" ? rnd.int(8_000) : 0);
+      await new Promise((r) => setTimeout(r, latency));
+      const owner =
+        params.refresh_token === undefined
+          ? undefined
+          : internals.refreshTokens.get(params.refresh_token)?.openId;
       const answer = platform[operation](params) as { data: Record<string, unknown> };
+      trace(
+        owner ?? (answer.data.open_id as string | undefined),
+        `platform ${operation} ${params.refresh_token?.slice(4, 10) ?? ""} → ${answer.data.error_code} ${String(answer.data.refresh_token ?? "").slice(4, 10)} fault=${fault}`,
+      );
       const ok = Number(answer.data.error_code) === 0;
       const delivered = fault !== "lost" && fault !== "stall" && fault !== "truncated";
       if (operation === "renewRefreshToken" && answer.data.error_code !== 10005) {
@@ -208,7 +232,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       if (operation === "clientToken" && ok) {
         const storeFine = Date.now() > storeFaultUntil && Date.now() - storeFaultEndedAt > 60_000;
         if (lastClientFetch?.storeFine && lastClientFetch.delivered && storeFine) {
-          if (Date.now() - lastClientFetch.at < HOUR) {
+          // A token lives 2 hours and is refreshed 5 minutes ahead: fetches ~115 minutes apart.
+          if (Date.now() - lastClientFetch.at < 110 * 60_000) {
             violation(
               `two client-token fetches ${Date.now() - lastClientFetch.at} ms apart while the store was up`,
             );
@@ -229,7 +254,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const store = new FaultyStore(() => Date.now());
     const servers = Array.from({ length: serverCount }, () => {
       const douyin: DouyinOAuth = createDouyinOAuth({ ...DEMO_APP, transport, timeoutMs: 10_000 });
-      const common = { store, lockTtlMs: 2_000, storeTimeoutMs: 1_000, onError: () => undefined };
+      const common = { store, lockTtlMs: 1_000, storeTimeoutMs: 1_000, onError: () => undefined };
       return {
         douyin,
         users: createUserTokenManager(douyin, common) as UserTokenManager,
@@ -240,6 +265,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const users: User[] = Array.from({ length: userCount }, (_, n) => ({
       openId: `user-${n}`,
       signedIn: false,
+      signingOut: false,
       gapDays: rnd.chance(0.2) ? Infinity : 0.2 + rnd.exp(6),
     }));
 
@@ -258,12 +284,20 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       name: string,
       call: () => Promise<T>,
       onDone: (result: PromiseSettledResult<T>) => void,
+      openId?: string,
     ) {
       const started = Date.now();
+      trace(openId, `${name} starts`);
       const promise = call()
         .then(
-          (value) => onDone({ status: "fulfilled", value }),
-          (reason: unknown) => onDone({ status: "rejected", reason }),
+          (value) => {
+            trace(openId, `${name} → ${String(value).slice(0, 10)}`);
+            onDone({ status: "fulfilled", value });
+          },
+          (reason: unknown) => {
+            trace(openId, `${name} ✗ ${(reason as Error)?.message}`);
+            onDone({ status: "rejected", reason });
+          },
         )
         .finally(() => {
           const took = Date.now() - started;
@@ -287,9 +321,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           return server.users.save(data);
         },
         (result) => {
-          if (result.status === "fulfilled") user.signedIn = true;
-          else if (issued) abandoned.add(issued); // the app was told: sign in again
+          if (result.status === "fulfilled") {
+            user.signedIn = true;
+            user.signingOut = false;
+          } else if (issued) abandoned.add(issued); // the app was told: sign in again
         },
+        user.openId,
       );
     }
 
@@ -297,6 +334,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     function visit(user: User) {
       const burst = 1 + rnd.int(4);
       for (let n = 0; n < burst; n++) setTimeout(() => request(user), n === 0 ? 0 : rnd.int(1_000));
+      // Now and then the user signs out while the page's requests are still running.
+      if (rnd.chance(0.03)) setTimeout(() => signOut(user), rnd.int(1_000));
     }
 
     function request(user: User) {
@@ -319,6 +358,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           if (error instanceof DouyinReauthorizeError) {
             count(report.outcomes.reauthorize, error.reason);
             user.signedIn = false;
+            if (user.signingOut && error.reason === "no_tokens") return;
             if (lostFor.has(user.openId)) {
               report.reauthorizedAfterLostAnswer += 1;
               return;
@@ -332,6 +372,42 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           if ((error as Error)?.name === "DouyinStoreError") report.outcomes.storeErrors += 1;
           else report.outcomes.otherErrors += 1;
         },
+        user.openId,
+      );
+    }
+
+    /** Sign-out; then a stale tab asks for the user's token: it must find none. */
+    function signOut(user: User) {
+      const server = rnd.pick(servers);
+      report.calls.signOuts += 1;
+      user.signingOut = true;
+      track(
+        "delete",
+        () => server.users.delete(user.openId),
+        (result) => {
+          // A failed or timed-out delete may still have happened: the sign-out request stands.
+          if (result.status !== "fulfilled") return;
+          user.signedIn = false;
+          for (const [token, record] of internals.refreshTokens) {
+            if (record.openId === user.openId) abandoned.add(token);
+          }
+          setTimeout(() => {
+            const other = rnd.pick(servers);
+            track(
+              "getAccessToken after sign-out",
+              () => other.users.getAccessToken(user.openId),
+              (after) => {
+                report.checks += 1;
+                // While the store is failing, a server may serve the record it still holds.
+                if (after.status === "fulfilled" && Date.now() > storeFaultUntil) {
+                  violation(`${user.openId} served a token after signing out`);
+                }
+              },
+              user.openId,
+            );
+          }, rnd.int(2_000));
+        },
+        user.openId,
       );
     }
 
@@ -357,14 +433,19 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       );
     }
 
+    /** The daily cron: on one random server, or on every server within the same few seconds. */
     function sweep() {
-      const server = rnd.pick(servers);
-      report.calls.sweeps += 1;
-      track(
-        "renewDue",
-        () => server.users.renewDue({ concurrency: 8 }),
-        () => undefined,
-      );
+      const sweepers = rnd.chance(0.5) ? servers : [rnd.pick(servers)];
+      for (const server of sweepers) {
+        setTimeout(() => {
+          report.calls.sweeps += 1;
+          track(
+            "renewDue",
+            () => server.users.renewDue({ concurrency: 8 }),
+            () => undefined,
+          );
+        }, rnd.int(3_000));
+      }
     }
 
     function storeFault() {

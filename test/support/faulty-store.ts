@@ -2,11 +2,13 @@
 // synchronously, hang, or answer late. For the token tests and the seeded simulation.
 import { MemoryTokenStore, type StoreLock, type TokenStore } from "../../src/tokens/store.js";
 
-export type StoreFault =
+/** What a store call does instead of answering; `skip` lets that many calls through first. */
+export type StoreFault = { skip?: number } & (
   | { kind: "reject"; message?: string }
   | { kind: "throw"; message?: string }
   | { kind: "hang" }
-  | { kind: "slow"; ms: number };
+  | { kind: "slow"; ms: number }
+);
 
 export type StoreMethod =
   "get" | "set" | "delete" | "compareAndSet" | "lock" | "list" | "extend" | "release";
@@ -34,7 +36,11 @@ export class FaultyStore implements TokenStore {
 
   private run<T>(method: StoreMethod, call: () => Promise<T>): Promise<T> {
     this.calls[method] += 1;
-    const fault = this.faults.get(method) ?? this.faults.get("*");
+    let fault = this.faults.get(method) ?? this.faults.get("*");
+    if (fault?.skip) {
+      fault.skip -= 1;
+      fault = undefined;
+    }
     switch (fault?.kind) {
       case undefined:
         return call();
