@@ -99,6 +99,8 @@ export class Platform {
   };
   private readonly apps = new Map<string, EmulatorApp>();
   private readonly codes = new Map<string, CodeRecord>();
+  /** Per app and user, the one live code, so a new code voids the previous in O(1). */
+  private readonly userCodes = new Map<string, string>();
   private readonly accessTokens = new Map<string, UserToken>();
   private readonly refreshTokens = new Map<string, RefreshRecord>();
   /** Per app, newest last; only the latest two are kept (and valid). */
@@ -147,12 +149,20 @@ export class Platform {
 
   /** A one-time code, as the consent page issues it. A new code for the user voids the previous. */
   issueCode(clientKey: string, openId: string, scope: string): string {
-    for (const [code, record] of this.codes) {
-      if (record.clientKey === clientKey && record.openId === openId) this.codes.delete(code);
-    }
+    const user = `${clientKey}\u0000${openId}`;
+    const previous = this.userCodes.get(user);
+    if (previous !== undefined) this.codes.delete(previous);
     const code = randomBytes(16).toString("hex");
     this.codes.set(code, { clientKey, openId, scope, expiresAt: this.now() + LIFETIMES.code });
+    this.userCodes.set(user, code);
     return code;
+  }
+
+  /** Forgets a code (exchanged or expired), and its user's pointer to it. */
+  private dropCode(code: string, record: CodeRecord): void {
+    this.codes.delete(code);
+    const user = `${record.clientKey}\u0000${record.openId}`;
+    if (this.userCodes.get(user) === code) this.userCodes.delete(user);
   }
 
   isValid(value: string): boolean {
@@ -173,10 +183,9 @@ export class Platform {
     const now = this.now();
     if (!force && now - this.lastPurge < 1_000) return;
     this.lastPurge = now;
-    for (const map of [this.codes, this.accessTokens, this.refreshTokens] as Map<
-      string,
-      { expiresAt: number }
-    >[]) {
+    for (const [code, record] of this.codes)
+      if (record.expiresAt <= now) this.dropCode(code, record);
+    for (const map of [this.accessTokens, this.refreshTokens]) {
       for (const [key, record] of map) if (record.expiresAt <= now) map.delete(key);
     }
     for (const [key, list] of this.clientTokens) {
@@ -261,7 +270,7 @@ export class Platform {
     if (!("clientKey" in app)) return app;
     const record = this.codes.get(query.code!);
     // Single use: the code is gone once exchanged, whatever the outcome below.
-    this.codes.delete(query.code!);
+    if (record) this.dropCode(query.code!, record);
     if (!record || record.clientKey !== app.clientKey || record.expiresAt <= this.now()) {
       return this.error(ERROR_CODE.CODE_EXPIRED);
     }

@@ -92,6 +92,46 @@ describe("accessToken", () => {
     await expect(douyin.accessToken({ code: second })).resolves.toMatchObject({ open_id: "same" });
   });
 
+  // Counts are asserted, never times. The timeout is the guard: a scan of every code per issue
+  // took about 20 s here for 50,000 users, the per-user map about 1 s.
+  it(
+    "50,000 users each with a live code: a new code voids only its own user's previous one",
+    {
+      timeout: 10_000,
+    },
+    async () => {
+      const users = 50_000;
+      const codes: string[] = [];
+      for (let i = 0; i < users; i++)
+        codes.push(emu.issueCode({ scope: "user_info", openId: `u-${i}` }));
+      expect(new Set(codes).size).toBe(users);
+      expect(emu.stored.codes).toBe(users);
+      const again = emu.issueCode({ scope: "user_info", openId: "u-7" });
+      expect(emu.stored.codes).toBe(users);
+      expect((await platformError(douyin.accessToken({ code: codes[7]! }))).errorCode).toBe(10007);
+      await expect(douyin.accessToken({ code: codes[8]! })).resolves.toMatchObject({
+        open_id: "u-8",
+      });
+      await expect(douyin.accessToken({ code: again })).resolves.toMatchObject({ open_id: "u-7" });
+      // The same open_id under another app is another user.
+      const otherApp = emu.issueCode({ clientKey: "no-renew", scope: "user_info", openId: "u-9" });
+      expect(emu.stored.codes).toBe(users - 1);
+      await expect(douyin.accessToken({ code: codes[9]! })).resolves.toMatchObject({
+        open_id: "u-9",
+      });
+      // After an exchange, the user's next code is one more live code; nobody else's goes.
+      emu.issueCode({ scope: "user_info", openId: "u-8" });
+      expect(emu.stored.codes).toBe(users - 1);
+      await expect(
+        createDouyinOAuth({
+          clientKey: "no-renew",
+          clientSecret: "secret-2",
+          baseUrl: emu.url,
+        }).accessToken({ code: otherApp }),
+      ).resolves.toMatchObject({ open_id: "u-9" });
+    },
+  );
+
   it("wrong secret 10013, unknown client_key 10003, another app's code 10007", async () => {
     const code = emu.issueCode({ scope: "user_info" });
     const wrongSecret = createDouyinOAuth({
