@@ -8,6 +8,7 @@ export type FaultKind =
   | "html" // HTTP 200 with an HTML error page, nothing processed
   | "empty" // HTTP 200 with an empty body, nothing processed
   | "reset" // the connection is destroyed, nothing processed
+  | "lost" // answer lost after the platform acted: processed, then reset before any answer byte
   | "truncated" // processed, then half the JSON answer is sent
   | "stall"; // processed, then half the answer is sent and the body never ends
 
@@ -33,6 +34,7 @@ export class Faults {
       "html",
       "empty",
       "reset",
+      "lost",
       "truncated",
       "stall",
     ];

@@ -53,7 +53,11 @@ export interface Emulator {
   isValid(token: string): boolean;
   /**
    * Makes token calls misbehave: latency, a 5xx, an HTML page, an empty or truncated body, a
-   * reset connection, a body that stalls. Per operation or for all; `times` limits it.
+   * reset connection, a body that stalls, or an answer lost after the platform acted (`lost`:
+   * the code is spent or the refresh token renewed, then the connection is reset before any
+   * answer byte; the client sees kind `network`). Per operation or for all; `times` limits it.
+   * @example
+   * emu.injectFault({ operation: "renewRefreshToken", kind: "lost", times: 1 });
    */
   injectFault(fault: Fault): void;
   clearFaults(): void;

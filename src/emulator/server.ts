@@ -133,6 +133,10 @@ async function answerToken(
     case "reset":
       res.socket?.destroy();
       return;
+    case "lost":
+      answer();
+      res.socket?.destroy();
+      return;
     case "truncated":
     case "stall": {
       const body = JSON.stringify(answer());

@@ -48,6 +48,7 @@ const cases: Array<[Fault["kind"], Partial<Fault>, Record<string, unknown>]> = [
   ],
   ["truncated", {}, { kind: "invalid-answer", status: 200 }],
   ["reset", {}, { kind: "network", status: undefined }],
+  ["lost", {}, { kind: "network", status: undefined }],
   [
     "stall",
     {},
@@ -96,6 +97,51 @@ describe("injected faults", () => {
     await expect(douyin.clientToken()).rejects.toMatchObject({ status: 503 });
     await expect(douyin.stableClientToken()).rejects.toMatchObject({ status: 503 });
     await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
+  });
+
+  it("lost › renewRefreshToken: the platform renews, the answer never comes: old token dead, kind network", async () => {
+    const signed = await douyin.accessToken({
+      code: emu.issueCode({ scope: "user_info", openId: "lost-renewal" }),
+    });
+    const before = emu.stats.renewRefreshToken;
+    emu.injectFault({ operation: "renewRefreshToken", kind: "lost", times: 1 });
+    const error = await douyin
+      .renewRefreshToken({ refreshToken: signed.refresh_token })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DouyinTransportError);
+    expect(error).toMatchObject({
+      operation: "renewRefreshToken",
+      kind: "network",
+      status: undefined,
+      attempts: 1,
+      message: "renewRefreshToken: the request failed before an answer arrived",
+    });
+    expect(emu.stats.renewRefreshToken).toBe(before + 1);
+    expect(emu.isValid(signed.refresh_token)).toBe(false);
+    await expect(
+      douyin.renewRefreshToken({ refreshToken: signed.refresh_token }),
+    ).rejects.toMatchObject({
+      name: "DouyinOAuthError",
+      errorCode: 10010,
+    });
+  });
+
+  it("lost › accessToken: the code is spent though no answer came; reset, by contrast, spends nothing", async () => {
+    const lostCode = emu.issueCode({ scope: "user_info", openId: "lost-code" });
+    emu.injectFault({ operation: "accessToken", kind: "lost", times: 1 });
+    await expect(douyin.accessToken({ code: lostCode })).rejects.toMatchObject({ kind: "network" });
+    await expect(douyin.accessToken({ code: lostCode })).rejects.toMatchObject({
+      errorCode: 10007,
+    });
+
+    const resetCode = emu.issueCode({ scope: "user_info", openId: "reset-code" });
+    emu.injectFault({ operation: "accessToken", kind: "reset", times: 1 });
+    await expect(douyin.accessToken({ code: resetCode })).rejects.toMatchObject({
+      kind: "network",
+    });
+    await expect(douyin.accessToken({ code: resetCode })).resolves.toMatchObject({
+      open_id: "reset-code",
+    });
   });
 
   it("refuses an unknown fault kind", () => {

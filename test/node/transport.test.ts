@@ -52,6 +52,7 @@ describe("nodeTransport", () => {
   const faults: Array<[string, Parameters<Emulator["injectFault"]>[0], Record<string, unknown>]> = [
     ["a 503", { kind: "status", status: 503 }, { kind: "http-status", status: 503 }],
     ["a reset connection", { kind: "reset" }, { kind: "network" }],
+    ["an answer lost after the platform acted", { kind: "lost" }, { kind: "network" }],
     ["a stalled body", { kind: "stall" }, { kind: "timeout" }],
     ["a truncated body", { kind: "truncated" }, { kind: "invalid-answer" }],
   ];
