@@ -103,9 +103,15 @@ export function createCoordinator(options: CoordinationOptions) {
     });
   }
 
-  /** The record under `key`; undefined when absent or unreadable. Throws DouyinStoreError. */
-  async function read<T>(key: string): Promise<Stored<T> | undefined> {
-    const raw = await bounded("get", () => store.get(key));
+  /**
+   * The record under `key`; undefined when absent or unreadable. Throws DouyinStoreError, with
+   * `secrets` (tokens the caller knows) removed from its cause.
+   */
+  async function read<T>(
+    key: string,
+    secrets: readonly string[] = [],
+  ): Promise<Stored<T> | undefined> {
+    const raw = await bounded("get", () => store.get(key), secrets);
     if (typeof raw !== "string") return undefined;
     try {
       return { value: JSON.parse(raw) as T, raw };

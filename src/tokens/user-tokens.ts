@@ -442,7 +442,8 @@ export function createUserTokenManager(
   async function getRecord(openId: string, flight: Flight): Promise<UserTokenRecord> {
     let stored: Stored<UserTokenRecord> | undefined;
     try {
-      stored = await shared.read<UserTokenRecord>(keyOf(openId));
+      const mine = held.get(openId);
+      stored = await shared.read<UserTokenRecord>(keyOf(openId), mine ? secretsOf(mine) : []);
     } catch (error) {
       return offline(openId, error, flight);
     }

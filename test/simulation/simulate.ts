@@ -93,6 +93,7 @@ const ROUTES = new Map<string, TokenOp>([
   [OPERATION_PATHS.refreshToken, "refreshToken"],
   [OPERATION_PATHS.renewRefreshToken, "renewRefreshToken"],
 ]);
+/** The emulator's fault kinds (src/emulator/faults.ts), with the same effects. */
 const NETWORK_FAULTS = [
   "reset",
   "lost",
@@ -100,6 +101,7 @@ const NETWORK_FAULTS = [
   "stall",
   "status",
   "html",
+  "empty",
   "truncated",
 ] as const;
 type NetworkFault = (typeof NETWORK_FAULTS)[number];
@@ -196,6 +198,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       if (fault === "reset") throw new Error("socket hang up");
       if (fault === "status") return { status: 503, text: "<html>503</html>" };
       if (fault === "html") return { status: 200, text: "<!doctype html><p>maintenance</p>" };
+      if (fault === "empty") return { status: 200, text: "" };
       // Every call crosses a network: 20 to 300 ms; a latency fault adds up to 8 s.
       const latency = 20 + rnd.int(280) + (fault === "latency" ? rnd.int(8_000) : 0);
       await new Promise((r) => setTimeout(r, latency));

@@ -1,26 +1,35 @@
-// The seeded simulation in every test run: a fixed set of seeds, 90 virtual days each. A failure
-// prints the seed and the step; `SEED=<seed> npm run simulate` replays it exactly.
+// The seeded simulation in every test run: a fixed set of seeds, 120 virtual days each, 150
+// users on 3 servers. A failure prints the seed and the step; `SEED=<seed> npm run simulate --
+// --days 120 --users 150` replays it exactly (TRACE=<open_id> follows one user).
 import { describe, expect, it } from "vitest";
 import { simulate } from "./simulate.js";
 
-const SEEDS = [1, 2, 3, 4, 5, 6];
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
 describe("the token lifecycle, simulated", () => {
   it.each(SEEDS)(
-    "seed %i: 90 days, 40 users, 3 servers, faults: no invariant broken",
+    "seed %i: 120 days, 150 users, 3 servers, faults: no invariant broken",
     async (seed) => {
-      const report = await simulate({ seed, days: 90, users: 40 });
+      const report = await simulate({ seed, days: 120, users: 150 });
       expect(report.violations).toEqual([]);
-      expect(report.checks).toBeGreaterThan(500);
-      expect(report.renewals).toBeGreaterThan(0);
-      expect(Object.keys(report.faults).length).toBeGreaterThan(5);
+      // The run did what it is for: many checks, renewals, and every kind of fault.
+      expect(report.checks).toBeGreaterThan(5_000);
+      expect(report.renewals).toBeGreaterThan(100);
+      expect(report.calls.sweeps).toBeGreaterThanOrEqual(120);
+      expect(report.calls.signOuts).toBeGreaterThan(0);
+      expect(
+        Object.keys(report.faults).filter((k) => k.startsWith("network:")).length,
+      ).toBeGreaterThanOrEqual(6);
+      expect(Object.keys(report.faults).filter((k) => k.startsWith("store:"))).toHaveLength(5);
+      expect(report.longestCallMs).toBeLessThan(2 * 60_000);
     },
     60_000,
   );
 
   it("one seed replays exactly", async () => {
-    const a = await simulate({ seed: 7, days: 30, users: 20 });
-    const b = await simulate({ seed: 7, days: 30, users: 20 });
+    const a = await simulate({ seed: 9, days: 60, users: 60 });
+    const b = await simulate({ seed: 9, days: 60, users: 60 });
     expect(b).toEqual(a);
+    expect(a.steps).toBeGreaterThan(1_000);
   }, 60_000);
 });

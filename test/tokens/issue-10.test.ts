@@ -94,6 +94,20 @@ describe("1. a store outage is not 'sign in again'", () => {
   });
 });
 
+describe("12. store errors reach onError redacted", () => {
+  it("a store read failing with a held user's token in its message: onError's cause has it masked", async () => {
+    const store = new FaultyStore(emu.now);
+    const { users, errors } = managerOn(store);
+    const record = await signIn(users);
+    store.faults.set("get", { kind: "reject", message: `READONLY ${record.accessToken}` });
+    expect(await users.getAccessToken("u-1")).toBe(record.accessToken);
+    expect(errors).toHaveLength(1);
+    const cause = String((errors[0] as Error).cause);
+    expect(cause).not.toContain(record.accessToken);
+    expect(cause).toBe("Error: READONLY ***");
+  });
+});
+
 describe("2. a renewed refresh token is written before the refresh after it", () => {
   it("renewal succeeds, the refresh fails: the stored record holds the new refresh token", async () => {
     const { users } = managerOn(new MemoryTokenStore(emu.now));
