@@ -17,6 +17,18 @@ const ANSWERS = {
     refresh_expires_in: 2592000,
     scope: "user_info",
   }),
+  "/oauth/refresh_token/": ok({
+    access_token: "act.0123456789abcdef0123456789abcdef",
+    expires_in: 1296000,
+    open_id: "0ff3b1a8-1c9e-4c1e-9b7e-1f2e3d4c5b6a",
+    refresh_token: "rft.0123456789abcdef0123456789abcdef",
+    refresh_expires_in: 2592000,
+    scope: "user_info",
+  }),
+  "/oauth/renew_refresh_token/": ok({
+    refresh_token: "rft.fedcba9876543210fedcba9876543210",
+    expires_in: 2592000,
+  }),
 };
 
 const server = createServer((req, res) => {

@@ -164,4 +164,13 @@ console.log(
       ? tokens.redis
       : `${fmt(tokens.redisWarmNs, 0)} ns (Redis store); a fresh provider's first get() from Redis ${fmt(tokens.redisFirstGetUs)} µs`),
 );
+console.log(
+  `user getAccessToken(), fresh record: ${fmt(tokens.userWarmMemoryNs, 0)} ns (memory store)` +
+    (typeof tokens.redis === "string" ? "" : `, ${fmt(tokens.userWarmRedisUs)} µs (Redis store)`),
+);
+console.log(
+  `renewDue() over ${tokens.sweep.users} users due: ` +
+    `${tokens.sweep.concurrency4.ms} ms at concurrency 4 (${tokens.sweep.concurrency4.perSecond}/s), ` +
+    `${tokens.sweep.concurrency16.ms} ms at 16 (${tokens.sweep.concurrency16.perSecond}/s)`,
+);
 console.log("\nwrote build/bench.json");

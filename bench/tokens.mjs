@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { createClient } from "redis";
 import { createDouyinOAuth } from "douyin-oauth";
 import { RedisTokenStore } from "douyin-oauth/redis";
-import { createClientTokenProvider } from "douyin-oauth/tokens";
+import { createClientTokenProvider, createUserTokenManager } from "douyin-oauth/tokens";
 import { median } from "./stats.mjs";
 
 async function freePort() {
@@ -37,6 +37,11 @@ export async function tokensBench(base, { quick = false } = {}) {
   const shape = quick ? { batches: 3, size: 2_000 } : {};
   const memory = createClientTokenProvider(douyin);
   const results = { memoryWarmNs: await perCall(() => memory.get(), shape) };
+  const users = createUserTokenManager(douyin);
+  await users.save(await douyin.accessToken({ code: "bench" }));
+  const openId = "0ff3b1a8-1c9e-4c1e-9b7e-1f2e3d4c5b6a";
+  results.userWarmMemoryNs = await perCall(() => users.getAccessToken(openId), shape);
+  results.sweep = await sweepBench(douyin, quick ? 200 : 2_000);
 
   if (spawnSync("redis-server", ["--version"]).status !== 0)
     return { ...results, redis: "redis-server not installed" };
@@ -61,6 +66,13 @@ export async function tokensBench(base, { quick = false } = {}) {
     const store = new RedisTokenStore(redis);
     const shared = createClientTokenProvider(douyin, { store });
     results.redisWarmNs = await perCall(() => shared.get(), shape);
+    const redisUsers = createUserTokenManager(douyin, { store });
+    await redisUsers.save(await douyin.accessToken({ code: "bench" }));
+    results.userWarmRedisUs =
+      (await perCall(() => redisUsers.getAccessToken(openId), {
+        batches: quick ? 3 : 10,
+        size: quick ? 500 : 5_000,
+      })) / 1000;
     results.redisFirstGetUs =
       (await perCall(() => createClientTokenProvider(douyin, { store }).get(), {
         batches: quick ? 3 : 10,
@@ -71,4 +83,29 @@ export async function tokensBench(base, { quick = false } = {}) {
     server.kill("SIGKILL");
   }
   return results;
+}
+
+/**
+ * renewDue() over `count` users all inside their renewal window (memory store, the floor
+ * server as the platform): wall time and renewals per second, at the default concurrency (4)
+ * and at 16.
+ */
+async function sweepBench(douyin, count) {
+  const out = { users: count };
+  for (const concurrency of [4, 16]) {
+    let clock = Date.UTC(2026, 0, 1);
+    const users = createUserTokenManager(douyin, { now: () => clock });
+    const data = await douyin.accessToken({ code: "bench" });
+    for (let n = 0; n < count; n++) await users.save({ ...data, open_id: `user-${n}` });
+    clock += 26 * 24 * 60 * 60_000;
+    const started = performance.now();
+    const summary = await users.renewDue({ concurrency });
+    const ms = performance.now() - started;
+    if (summary.renewed !== count) throw new Error(`sweep renewed ${summary.renewed} of ${count}`);
+    out[`concurrency${concurrency}`] = {
+      ms: Math.round(ms),
+      perSecond: Math.round((count / ms) * 1000),
+    };
+  }
+  return out;
 }

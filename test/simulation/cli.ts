@@ -48,6 +48,12 @@ const totals = {
   longestCallMs: 0,
 };
 const reports: SimulationReport[] = [];
+const faultsByKind: Record<string, number> = {};
+const reauthorize: Record<string, number> = {};
+const calls: Record<string, number> = {};
+const add = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [name, n] of Object.entries(from)) into[name] = (into[name] ?? 0) + n;
+};
 const started = Date.now();
 for (const seed of seeds) {
   const report = await simulate({
@@ -71,6 +77,9 @@ for (const seed of seeds) {
   totals.served += report.outcomes.served;
   totals.storeErrors += report.outcomes.storeErrors;
   totals.longestCallMs = Math.max(totals.longestCallMs, report.longestCallMs);
+  add(faultsByKind, report.faults);
+  add(reauthorize, report.outcomes.reauthorize);
+  add(calls, report.calls);
   if (!options.quiet || report.violations.length > 0) {
     console.log(
       `seed ${seed}: ${report.steps} steps, ${report.checks} checks, ${faults} faults, ` +
@@ -80,10 +89,13 @@ for (const seed of seeds) {
   }
   for (const violation of report.violations.slice(0, 10)) console.log(`  ${violation}`);
 }
-console.log(JSON.stringify({ ...totals, seconds: Math.round((Date.now() - started) / 1000) }));
+const seconds = Math.round((Date.now() - started) / 1000);
+console.log(JSON.stringify({ ...totals, seconds }));
+console.log(JSON.stringify({ calls, reauthorize, faults: faultsByKind }));
 if (options.json) {
   const { writeFileSync } = await import("node:fs");
-  writeFileSync(options.json, JSON.stringify({ totals, reports }, null, 2));
+  const summary = { totals: { ...totals, seconds }, calls, reauthorize, faults: faultsByKind };
+  writeFileSync(options.json, JSON.stringify({ ...summary, reports }, null, 2));
 }
 if (totals.violations > 0) {
   console.log(
