@@ -330,6 +330,37 @@ describe("12. sign-out wins over a refresh in flight", () => {
   });
 });
 
+describe("a lost renewal answer (the platform renewed, the answer never came)", () => {
+  it("no server presents the refresh token again for an hour; the access token serves; then sign in again", async () => {
+    const store = new MemoryTokenStore(emu.now);
+    const a = managerOn(store);
+    const b = managerOn(store);
+    await signIn(a.users);
+    emu.advanceTime(14.5 * DAY);
+    await a.users.getAccessToken("u-1"); // refreshed: the access token now lasts to day 29.5
+    emu.advanceTime(11.5 * DAY); // day 26: renewal due
+    emu.injectFault({ operation: "renewRefreshToken", kind: "lost", times: 1 });
+    const token = await a.users.getAccessToken("u-1");
+    expect(emu.isValid(token)).toBe(true);
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    expect(a.errors[0]).toMatchObject({ name: "DouyinTransportError", kind: "network" });
+    // The renewal's outcome is unknown: nobody presents the refresh token again meanwhile.
+    expect(await b.users.getAccessToken("u-1")).toBe(token);
+    expect(await b.users.renewDue()).toMatchObject({ renewed: 0, skipped: 1 });
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    expect((await a.users.get("u-1"))!.renewingSince).toBe(emu.now());
+    // An hour later it is tried again: the platform says the refresh token is dead (10010).
+    emu.advanceTime(61 * MINUTE);
+    expect(await b.users.getAccessToken("u-1")).toBe(token);
+    expect(emu.stats.renewRefreshToken).toBe(2);
+    emu.advanceTime(3.5 * DAY); // the access token has expired too
+    await expect(b.users.getAccessToken("u-1")).rejects.toMatchObject({
+      name: "DouyinReauthorizeError",
+      reason: "refresh_token_expired",
+    });
+  });
+});
+
 describe("renewDue(): users who are away", () => {
   it("renews every user inside the renewal window, once, and sums up", async () => {
     const store = new MemoryTokenStore(emu.now);
