@@ -8,8 +8,10 @@ import { root } from "../support/project.js";
 describe("size budgets", () => {
   it("the core client bundle (openapi-fetch included), minified + gzipped", async () => {
     const core = await bundleSize('export * from "./dist/esm/index.js";');
-    // Target 6 KB; today 7.4 KB (openapi-fetch is 2.6 KB of it, kept for douyin.raw): BENCHMARKS.md.
-    expect(core.gzipped).toBeLessThanOrEqual(7_700);
+    // Target 6 KB; 7.7 KB before the transport hardening (redirects refused, the 1 MiB answer
+    // cap, the callback's platform error, lone surrogates: +0.6 KB), 8.3 KB after. openapi-fetch
+    // is 2.6 KB of it, kept for douyin.raw: BENCHMARKS.md.
+    expect(core.gzipped).toBeLessThanOrEqual(8_400);
   });
 
   it("the core bundle does not pull in the emulator, node: modules or the Node transport", async () => {
@@ -19,7 +21,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 860 KB (the docs are 551 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 910 KB (the docs are 551 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -27,8 +29,9 @@ describe("size budgets", () => {
         stdio: ["ignore", "pipe", "ignore"],
       }),
     );
-    // 782 KB before douyin-oauth/tokens and /redis (ESM + CJS + declarations), 835 KB with them.
-    expect(info.unpackedSize).toBeLessThanOrEqual(860_000);
+    // 782 KB before douyin-oauth/tokens and /redis (ESM + CJS + declarations), 835 KB with them,
+    // 889 KB after the token-lifecycle work, 904 KB with the transport hardening.
+    expect(info.unpackedSize).toBeLessThanOrEqual(910_000);
     expect(info.entryCount).toBeLessThanOrEqual(80);
   });
 });
