@@ -4,14 +4,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bin, root, runCommand } from "../support/project.js";
 
+// Whole-tree tools: about 12 s each on an idle two-core machine, more beside other tests.
+const WHOLE_TREE = { timeout: 90_000 };
+
 describe("static checks", () => {
-  it("prettier --check finds every file formatted", () => {
+  it("prettier --check finds every file formatted", WHOLE_TREE, () => {
     const ran = runCommand(bin("prettier"), ["--check", "."]);
     expect(ran.stdout + ran.stderr).toContain("All matched files use Prettier code style!");
     expect(ran.status).toBe(0);
   });
 
-  it("tsc --noEmit passes over src, test and scripts", () => {
+  it("tsc --noEmit passes over src, test and scripts", WHOLE_TREE, () => {
     const ran = runCommand(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
     expect(ran.stdout + ran.stderr).toBe("");
     expect(ran.status).toBe(0);
