@@ -95,13 +95,15 @@ export function createClientTokenProvider(
     const record = await fetchRecord();
     const raw = JSON.stringify(record);
     try {
-      // Compare before write: a holder whose lock ran out does not overwrite a newer token.
-      const written = await shared.swap(key, latest?.raw, raw, record.expiresAt - now(), [
-        record.token,
-      ]);
-      if (!written) {
+      // Compare before write: a holder whose lock ran out does not overwrite a newer token. The
+      // record it read may also have expired meanwhile: then the write goes over nothing.
+      let expected = latest?.raw;
+      for (let round = 0; round < 3; round++) {
+        const ttl = record.expiresAt - now();
+        if (await shared.swap(key, expected, raw, ttl, [record.token])) break;
         const theirs = await shared.read<ClientTokenRecord>(key);
-        if (valid(theirs?.value)) return theirs.value;
+        if (theirs !== undefined && valid(theirs.value)) return theirs.value;
+        expected = theirs?.raw;
       }
     } catch (error) {
       shared.report(error); // fetched and valid: serve it from this process

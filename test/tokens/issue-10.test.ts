@@ -194,6 +194,22 @@ describe("4. the fleet lock lives as long as its holder works", () => {
   });
 });
 
+describe("found by the simulation (seed 4, day 40)", () => {
+  it("the stored token expires while its successor is fetched: the successor is still written", async () => {
+    const store = new MemoryTokenStore(emu.now);
+    const a = createClientTokenProvider(douyin, { now: emu.now, store });
+    const b = createClientTokenProvider(douyin, { now: emu.now, store });
+    await a.get();
+    emu.advanceTime(2 * 60 * MINUTE - 1); // 1 ms left: due, still valid, still stored
+    emu.injectFault({ operation: "clientToken", kind: "latency", latencyMs: 300, times: 1 });
+    setTimeout(() => emu.advanceTime(5), 100); // the stored record expires mid-fetch
+    const second = await a.get();
+    expect(await store.get(`douyin-oauth:${DEMO_APP.clientKey}:client_token`)).toContain(second);
+    expect(await b.get()).toBe(second);
+    expect(emu.stats.clientToken).toBe(2);
+  });
+});
+
 describe("5 and 6. every store call is bounded; a synchronous throw is a rejection", () => {
   it("a lock release that hangs does not freeze later calls", async () => {
     const store = new FaultyStore(emu.now);
