@@ -127,19 +127,21 @@ export type StoreFailure =
   | "failed" // a store call threw or rejected
   | "timeout" // a store call took longer than storeTimeoutMs
   | "lock_wait" // another process held the lock longer than this call may wait
-  | "unsaved"; // the platform issued tokens, but writing them to the store failed
+  | "unsaved"; // the platform issued tokens that are not in the store yet (a write failed)
 
 const STORE_MESSAGES: Record<StoreFailure, string> = {
   failed: "a token store call failed",
   timeout: "a token store call took too long",
   lock_wait: "another process held the token lock too long",
-  unsaved: "new tokens could not be written to the token store",
+  unsaved: "the newest tokens are not in the token store yet",
 };
 
 /**
  * The token store (Redis, your own) failed or did not answer in time. It never means the user
  * must sign in again: the grant is still there, the store is not. `operation` names the store
- * call; `cause` holds the store's own error, with known secrets removed.
+ * call; `cause` holds the store's own error, with known secrets removed. Reason `unsaved`: a
+ * renewal succeeded but its record is not written yet (this process retries the write; another
+ * server that meets it waits for that write rather than end the grant).
  */
 export class DouyinStoreError extends DouyinError {
   override name = "DouyinStoreError";
