@@ -2,14 +2,11 @@
 // the refresh token renewed whenever it is inside its renewal window and renewals remain, and
 // the one error to catch when nothing can be done any more: DouyinReauthorizeError. A grant is
 // the user's sign-in: it is never dropped because the store or the network failed.
+// This file is the manager: one call per user at a time, what this process remembers, the
+// sweep. The record's rules are in user-record.ts, the work under the lock in user-grant.ts.
 import type { TokenData } from "../answer.js";
 import type { DouyinOAuth } from "../client.js";
-import {
-  DouyinOAuthError,
-  DouyinReauthorizeError,
-  DouyinStoreError,
-  ERROR_CODE,
-} from "../errors.js";
+import { DouyinReauthorizeError } from "../errors.js";
 import { requirePositiveMs, requireText } from "../validate.js";
 import {
   createCoordinator,
@@ -17,24 +14,10 @@ import {
   type HeldLock,
   type Stored,
 } from "./coordinate.js";
+import { createGrantKeeper, type Flight, type RenewalOutcome } from "./user-grant.js";
+import { DAY, recordOf, secretsOf, userTokenRules, type UserTokenRecord } from "./user-record.js";
 
-/** What is kept per user; times are absolute, in milliseconds since the epoch. */
-export interface UserTokenRecord {
-  openId: string;
-  scope: string;
-  accessToken: string;
-  accessExpiresAt: number;
-  refreshToken: string;
-  refreshExpiresAt: number;
-  /** Renewals of the refresh token so far; set to the limit when the platform refused one (10020). */
-  renewals: number;
-  /**
-   * Set, under the lock, just before a renewal is sent; cleared when its outcome is written.
-   * While it is recent, no server renews this refresh token again, and a 10010 for it means
-   * "its successor is not written yet", not "sign in again".
-   */
-  renewingSince?: number;
-}
+export type { UserTokenRecord } from "./user-record.js";
 
 export interface UserTokenManagerOptions extends CoordinationOptions {
   /** Refresh the access token this long before it expires; default 1 day (of 15). */
@@ -85,17 +68,8 @@ export interface UserTokenManager {
   renewDue(options?: { concurrency?: number }): Promise<RenewalSummary>;
 }
 
-const DAY = 24 * 60 * 60_000;
-/** How long a renewal whose outcome is unknown (answer lost, record unsaved) holds back others. */
-const RENEWAL_PENDING_MS = 60 * 60_000;
 /** Records this process remembers, to serve while the store is unreachable. */
 const HELD_MAX = 10_000;
-
-/** A call in flight for one user; a sign-out marks it so its result is not kept. */
-interface Flight {
-  promise: Promise<UserTokenRecord>;
-  signedOut: boolean;
-}
 
 /**
  * @example
@@ -133,27 +107,16 @@ export function createUserTokenManager(
   /** After a failed renewal, no new try before this time (the sweep ignores it). */
   const renewNotBefore = new Map<string, number>();
 
-  const usable = (r: UserTokenRecord) => now() < r.accessExpiresAt;
-  const refreshable = (r: UserTokenRecord) => now() < r.refreshExpiresAt;
-  const renewable = (r: UserTokenRecord) => refreshable(r) && r.renewals < maxRenewals;
-  const renewalPending = (r: UserTokenRecord) =>
-    r.renewingSince !== undefined && now() < r.renewingSince + RENEWAL_PENDING_MS;
-  const renewalDue = (r: UserTokenRecord) =>
-    renewable(r) && now() >= r.refreshExpiresAt - renewBefore && !renewalPending(r);
-  const refreshDue = (r: UserTokenRecord) =>
-    refreshable(r) && now() >= r.accessExpiresAt - refreshBefore;
-  const workDue = (r: UserTokenRecord) =>
-    refreshDue(r) || (renewalDue(r) && now() >= (renewNotBefore.get(r.openId) ?? 0));
-  const reauthorize = (r: UserTokenRecord, cause?: unknown) =>
-    new DouyinReauthorizeError(
-      r.openId,
-      r.renewals >= maxRenewals ? "renewal_limit" : "refresh_token_expired",
-      cause,
-    );
-  // A record lives as long as either token, and a day more, so the error can say why sign-in is needed.
-  const ttlOf = (r: UserTokenRecord) =>
-    Math.max(r.accessExpiresAt, r.refreshExpiresAt) + DAY - now();
-  const secretsOf = (r: UserTokenRecord) => [r.accessToken, r.refreshToken];
+  const rules = userTokenRules({ now, refreshBefore, renewBefore, maxRenewals });
+  const { usable, refreshDue, renewalDue, reauthorize } = rules;
+  /** Work is due: a refresh, or a renewal not held back by a recent failure. */
+  const workDue = (r: UserTokenRecord) => {
+    if (refreshDue(r)) return true;
+    if (!renewalDue(r)) return false;
+    const notBefore = renewNotBefore.get(r.openId);
+    if (notBefore !== undefined && now() >= notBefore) renewNotBefore.delete(r.openId);
+    return notBefore === undefined || now() >= notBefore;
+  };
 
   function remember(openId: string, record: UserTokenRecord, flight?: Flight) {
     if (flight?.signedOut) return;
@@ -162,219 +125,15 @@ export function createUserTokenManager(
     if (held.size > HELD_MAX) held.delete(held.keys().next().value!);
   }
 
-  /**
-   * Writes `next` over `basedOn` only if the store still holds `basedOn`. If another writer
-   * came first with the same refresh token (a refresh), the two are merged; with another
-   * refresh token (a new sign-in) theirs wins; if the record is gone (sign-out), so is ours.
-   */
-  async function commit(
-    openId: string,
-    basedOn: Stored<UserTokenRecord>,
-    next: UserTokenRecord,
-  ): Promise<Stored<UserTokenRecord> | undefined> {
-    for (let round = 0; round < 3; round++) {
-      const raw = JSON.stringify(next);
-      if (await shared.swap(keyOf(openId), basedOn.raw, raw, ttlOf(next), secretsOf(next))) {
-        return { value: next, raw };
-      }
-      const theirs = await shared.read<UserTokenRecord>(keyOf(openId));
-      if (theirs === undefined) return undefined;
-      if (theirs.value.refreshToken !== basedOn.value.refreshToken) return theirs;
-      next = {
-        ...next,
-        ...newestAccess(theirs.value, next),
-        renewals: Math.max(next.renewals, theirs.value.renewals),
-      };
-      basedOn = theirs;
-    }
-    throw new DouyinStoreError("unsaved", "compareAndSet");
-  }
-
-  /**
-   * The platform called the refresh token dead (10010). Not the end of the grant if another
-   * server renewed it since (its record is newer), or if a renewal of it is pending (its
-   * successor is not written yet): then the access token serves while it lasts, or the call
-   * fails with DouyinStoreError `unsaved`.
-   */
-  async function refreshTokenDead(
-    openId: string,
-    current: Stored<UserTokenRecord>,
-    error: DouyinOAuthError,
-  ): Promise<UserTokenRecord> {
-    const latest = await shared.read<UserTokenRecord>(keyOf(openId));
-    if (latest !== undefined && latest.value.refreshToken !== current.value.refreshToken) {
-      return latest.value;
-    }
-    if (latest === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    if (renewalPending(latest.value)) {
-      if (usable(latest.value)) return latest.value;
-      throw new DouyinStoreError("unsaved", "get", error);
-    }
-    const dead: UserTokenRecord = {
-      ...latest.value,
-      refreshExpiresAt: Math.min(now(), latest.value.refreshExpiresAt),
-    };
-    if (usable(dead)) {
-      // The access token still works until it expires: keep it, never ask the platform again.
-      await commit(openId, latest, dead).catch(report);
-      return dead;
-    }
-    await shared.swap(keyOf(openId), latest.raw, undefined, 1).catch(report);
-    throw reauthorize(dead, error);
-  }
-
-  /** Renews under the lock; the renewed record is written before anything else happens. */
-  async function renew(
-    openId: string,
-    current: Stored<UserTokenRecord>,
-    lock: HeldLock,
-    flight: Flight,
-  ): Promise<{ current: Stored<UserTokenRecord> | undefined; outcome: keyof RenewalSummary }> {
-    if (lock.lost || flight.signedOut) return { current, outcome: "skipped" };
-    // Say a renewal is under way before sending it: if its answer or its record is lost, no
-    // other server presents this refresh token again or takes its death for the end.
-    const marked = await commit(openId, current, { ...current.value, renewingSince: now() });
-    if (marked === undefined || marked.value.refreshToken !== current.value.refreshToken) {
-      return { current: marked, outcome: "skipped" };
-    }
-    current = marked;
-    const { renewingSince: _, ...record } = current.value;
-    let renewed: TokenData<"renewRefreshToken">;
-    const started = now();
-    try {
-      renewed = await douyin.renewRefreshToken({ refreshToken: record.refreshToken });
-    } catch (error) {
-      if (!(error instanceof DouyinOAuthError)) {
-        // It may have been applied (an answer lost): the mark stays, holding others back.
-        renewNotBefore.set(openId, now() + renewRetryMs);
-        report(error);
-        return { current, outcome: "failed" };
-      }
-      if (error.errorCode === ERROR_CODE.LIMIT_REACHED) {
-        // No renewal left: keep refreshing until the refresh token really expires.
-        const next = { ...record, renewals: Math.max(record.renewals, maxRenewals) };
-        return { current: await commit(openId, current, next), outcome: "exhausted" };
-      }
-      const cleared = await commit(openId, current, record);
-      if (error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED && cleared !== undefined) {
-        const latest = await refreshTokenDead(openId, cleared, error);
-        return { current: { value: latest, raw: JSON.stringify(latest) }, outcome: "failed" };
-      }
-      renewNotBefore.set(openId, now() + renewRetryMs);
-      report(error);
-      return { current: cleared, outcome: "failed" };
-    }
-    renewNotBefore.delete(openId);
-    const next: UserTokenRecord = {
-      ...record,
-      refreshToken: renewed.refresh_token,
-      refreshExpiresAt: started + renewed.expires_in * 1000,
-      renewals: record.renewals + 1,
-    };
-    // The platform has killed the old refresh token: this record is the grant now.
-    remember(openId, next, flight);
-    try {
-      return { current: await commit(openId, current, next), outcome: "renewed" };
-    } catch (error) {
-      if (!flight.signedOut) {
-        unsaved.set(openId, { record: next, replaced: record.refreshToken });
-        writeLater(openId);
-      }
-      throw error instanceof DouyinStoreError
-        ? new DouyinStoreError("unsaved", error.operation, error)
-        : error;
-    }
-  }
-
-  /** Under the lock: write what an earlier call could not, renew when due, refresh when due. */
-  async function maintain(
-    openId: string,
-    lock: HeldLock,
-    flight: Flight,
-  ): Promise<UserTokenRecord> {
-    let current = await shared.read<UserTokenRecord>(keyOf(openId));
-    const pending = unsaved.get(openId);
-    if (pending !== undefined) {
-      if (current?.value.refreshToken === pending.replaced) {
-        current = await commit(openId, current, {
-          ...pending.record,
-          ...newestAccess(current.value, pending.record),
-        });
-      }
-      unsaved.delete(openId);
-    }
-    if (current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    if (renewalDue(current.value) && now() >= (renewNotBefore.get(openId) ?? 0)) {
-      current = (await renew(openId, current, lock, flight)).current;
-      if (current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    }
-    const record = current.value;
-    if (!refreshDue(record)) {
-      if (usable(record)) return record;
-      throw reauthorize(record);
-    }
-    const started = now();
-    let refreshed: TokenData<"refreshToken">;
-    try {
-      refreshed = await douyin.refreshToken({ refreshToken: record.refreshToken });
-    } catch (error) {
-      if (
-        error instanceof DouyinOAuthError &&
-        error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED
-      ) {
-        return refreshTokenDead(openId, current, error);
-      }
-      throw error; // 10020 here is the rate limit, not the renewal limit
-    }
-    const next: UserTokenRecord = {
-      ...record,
-      accessToken: refreshed.access_token,
-      accessExpiresAt: started + refreshed.expires_in * 1000,
-      refreshExpiresAt: started + refreshed.refresh_expires_in * 1000,
-      scope: refreshed.scope,
-    };
-    try {
-      const kept = await commit(openId, current, next);
-      if (kept === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-      return kept.value;
-    } catch (error) {
-      if (!(error instanceof DouyinStoreError)) throw error;
-      report(error); // a valid new access token: serve it; the next call refreshes again
-      return next;
-    }
-  }
-
-  /** While the store is unreachable: what this process holds, refreshed alone if need be, never renewed. */
-  async function offline(openId: string, storeError: unknown, flight: Flight) {
-    report(storeError);
-    const mine = unsaved.get(openId)?.record ?? held.get(openId);
-    if (mine === undefined) throw storeError;
-    if (usable(mine) && !refreshDue(mine)) return mine;
-    if (!refreshable(mine)) {
-      if (usable(mine)) return mine;
-      throw storeError;
-    }
-    try {
-      const started = now();
-      const refreshed = await douyin.refreshToken({ refreshToken: mine.refreshToken });
-      const next: UserTokenRecord = {
-        ...mine,
-        accessToken: refreshed.access_token,
-        accessExpiresAt: started + refreshed.expires_in * 1000,
-        refreshExpiresAt: started + refreshed.refresh_expires_in * 1000,
-      };
-      if (unsaved.has(openId)) unsaved.set(openId, { ...unsaved.get(openId)!, record: next });
-      remember(openId, next, flight);
-      return next;
-    } catch (error) {
-      if (usable(mine)) {
-        report(error);
-        return mine;
-      }
-      // Not a reauthorization: what the store holds may be newer than what this process knows.
-      throw storeError;
-    }
-  }
+  const grants = createGrantKeeper({
+    douyin,
+    shared,
+    rules,
+    keyOf,
+    memory: { remember, unsaved, writeLater, renewNotBefore },
+    maxRenewals,
+    renewRetryMs,
+  });
 
   /**
    * Tries again to write a renewal the store did not take, 1 s, 2 s, 4 s ... at most a minute
@@ -411,7 +170,7 @@ export function createUserTokenManager(
   }
 
   async function refreshUser(openId: string, stored: UserTokenRecord, flight: Flight) {
-    const work = (lock: HeldLock) => maintain(openId, lock, flight);
+    const work = (lock: HeldLock) => grants.maintain(openId, lock, flight);
     let record: UserTokenRecord;
     try {
       const outcome = await shared.withLock(lockOf(openId), work);
@@ -445,7 +204,7 @@ export function createUserTokenManager(
       const mine = held.get(openId);
       stored = await shared.read<UserTokenRecord>(keyOf(openId), mine ? secretsOf(mine) : []);
     } catch (error) {
-      return offline(openId, error, flight);
+      return grants.offline(openId, error, unsaved.get(openId)?.record ?? held.get(openId), flight);
     }
     if (stored === undefined) {
       held.delete(openId);
@@ -459,20 +218,18 @@ export function createUserTokenManager(
     return refreshUser(openId, stored.value, flight);
   }
 
-  async function sweepOne(openId: string): Promise<keyof RenewalSummary> {
+  async function sweepOne(openId: string): Promise<RenewalOutcome> {
     const stored = await shared.read<UserTokenRecord>(keyOf(openId));
     if (stored === undefined) return "skipped";
-    if (refreshable(stored.value) && stored.value.renewals >= maxRenewals) {
-      return now() >= stored.value.refreshExpiresAt - renewBefore ? "exhausted" : "skipped";
-    }
+    if (rules.exhausted(stored.value)) return "exhausted";
     if (!renewalDue(stored.value)) return "skipped";
     if (flights.has(openId)) return "skipped"; // this process is on it already
-    let outcome: keyof RenewalSummary = "skipped";
+    let outcome: RenewalOutcome = "skipped";
     await fly(openId, async (flight) => {
       const done = await shared.withLock(lockOf(openId), async (lock) => {
         const latest = await shared.read<UserTokenRecord>(keyOf(openId));
         if (latest === undefined || !renewalDue(latest.value)) return latest?.value;
-        const result = await renew(openId, latest, lock, flight);
+        const result = await grants.renew(openId, latest, lock, flight);
         outcome = result.outcome;
         return result.current?.value;
       });
@@ -487,22 +244,13 @@ export function createUserTokenManager(
       requireText(data?.open_id, "open_id");
       requireText(data.access_token, "access_token");
       requireText(data.refresh_token, "refresh_token");
-      const started = now();
-      const record: UserTokenRecord = {
-        openId: data.open_id,
-        scope: data.scope,
-        accessToken: data.access_token,
-        accessExpiresAt: started + data.expires_in * 1000,
-        refreshToken: data.refresh_token,
-        refreshExpiresAt: started + data.refresh_expires_in * 1000,
-        renewals: 0,
-      };
+      const record = recordOf(data, now());
       unsaved.delete(record.openId);
       renewNotBefore.delete(record.openId);
       await shared.write(
         keyOf(record.openId),
         JSON.stringify(record),
-        ttlOf(record),
+        rules.ttlOf(record),
         secretsOf(record),
       );
       remember(record.openId, record);
@@ -566,10 +314,4 @@ export function createUserTokenManager(
       return summary;
     },
   };
-}
-
-/** The access token of whichever record holds the later one. */
-function newestAccess(a: UserTokenRecord, b: UserTokenRecord) {
-  const newer = a.accessExpiresAt > b.accessExpiresAt ? a : b;
-  return { accessToken: newer.accessToken, accessExpiresAt: newer.accessExpiresAt };
 }
