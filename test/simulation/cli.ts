@@ -3,7 +3,7 @@
 import { simulate, type SimulationReport } from "./simulate.js";
 
 function parse(argv: string[]) {
-  const options = { days: 90, users: 40, servers: 3, seeds: 20, first: 1, quiet: false, json: "" };
+  const options = { days: 120, users: 150, servers: 3, seeds: 8, first: 1, quiet: false, json: "" };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--quiet") {
