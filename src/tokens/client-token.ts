@@ -20,6 +20,15 @@ export interface ClientTokenProviderOptions extends CoordinationOptions {
    * 60 000 ms.
    */
   recheckIntervalMs?: number;
+  /**
+   * What a process with no valid token does while the store is unreachable.
+   * `"stable_client_token"` (default): fetch the stable token, which the platform hands every
+   * caller alike, so processes fetching alone do not knock out each other's client tokens (a
+   * `client_token` fetch leaves only the latest two valid). `"client_token"`: fetch one alone
+   * anyway. `"fail"`: throw the DouyinStoreError. A process that holds a valid token serves it
+   * in every case.
+   */
+  whenStoreDown?: "stable_client_token" | "client_token" | "fail";
 }
 
 export interface ClientTokenProvider {
@@ -57,6 +66,10 @@ export function createClientTokenProvider(
   const recheck = options.recheckIntervalMs ?? 60_000;
   requirePositiveMs(refreshBefore, "refreshBeforeExpiryMs");
   requirePositiveMs(recheck, "recheckIntervalMs");
+  const whenStoreDown = options.whenStoreDown ?? "stable_client_token";
+  if (!["stable_client_token", "client_token", "fail"].includes(whenStoreDown)) {
+    throw new TypeError(`"whenStoreDown" must be "stable_client_token", "client_token" or "fail"`);
+  }
   const shared = createCoordinator(options);
   const { now } = shared;
   const key = `douyin-oauth:${douyin.clientKey}:${source}`;
@@ -71,8 +84,8 @@ export function createClientTokenProvider(
   let local: ClientTokenRecord | undefined;
   let inflight: Promise<string> | undefined;
 
-  async function fetchRecord(): Promise<ClientTokenRecord> {
-    const operation = source === "stable_client_token" ? "stableClientToken" : "clientToken";
+  async function fetchRecord(from = source): Promise<ClientTokenRecord> {
+    const operation = from === "stable_client_token" ? "stableClientToken" : "clientToken";
     const started = now();
     const data = await douyin[operation]();
     const record: ClientTokenRecord = {
@@ -122,9 +135,11 @@ export function createClientTokenProvider(
       stored = await shared.read<ClientTokenRecord>(key);
     } catch (error) {
       // The store is unreachable: serve what this process holds while it lives, else fetch
-      // alone (it cannot coordinate with the others now).
+      // as whenStoreDown says (it cannot coordinate with the others now).
       shared.report(error);
-      if (!valid(local)) local = await fetchRecord();
+      if (valid(local)) return local.token;
+      if (whenStoreDown === "fail") throw error;
+      local = await fetchRecord(whenStoreDown);
       return local.token;
     }
     if (stored !== undefined && fresh(stored.value)) return (local = stored.value).token;

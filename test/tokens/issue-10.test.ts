@@ -108,6 +108,40 @@ describe("12. store errors reach onError redacted", () => {
   });
 });
 
+describe("client tokens while the store is down", () => {
+  const down = () => {
+    const store = new FaultyStore(emu.now);
+    store.faults.set("*", { kind: "reject" });
+    return store;
+  };
+  const provider = (options: Parameters<typeof createClientTokenProvider>[1]) =>
+    createClientTokenProvider(douyin, { now: emu.now, onError: () => undefined, ...options });
+
+  it("servers with no token fetch the stable token: the same for all, no client_token knocked out", async () => {
+    const first = await provider({ store: new MemoryTokenStore(emu.now) }).get();
+    const store = down();
+    const tokens = await Promise.all([1, 2, 3].map(() => provider({ store }).get()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(emu.stats).toMatchObject({ clientToken: 1, stableClientToken: 3 });
+    expect(emu.isValid(first)).toBe(true);
+    expect(emu.isValid(tokens[0]!)).toBe(true);
+  });
+
+  it('whenStoreDown "client_token" fetches one alone; "fail" throws the DouyinStoreError', async () => {
+    await expect(provider({ store: down(), whenStoreDown: "client_token" }).get()).resolves.toMatch(
+      /^clt\./,
+    );
+    expect(emu.stats).toMatchObject({ clientToken: 1, stableClientToken: 0 });
+    await expect(provider({ store: down(), whenStoreDown: "fail" }).get()).rejects.toMatchObject({
+      name: "DouyinStoreError",
+      reason: "failed",
+    });
+    expect(() => provider({ whenStoreDown: "sometimes" as never })).toThrow(
+      new TypeError(`"whenStoreDown" must be "stable_client_token", "client_token" or "fail"`),
+    );
+  });
+});
+
 describe("2. a renewed refresh token is written before the refresh after it", () => {
   it("renewal succeeds, the refresh fails: the stored record holds the new refresh token", async () => {
     const { users } = managerOn(new MemoryTokenStore(emu.now));
