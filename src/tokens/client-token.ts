@@ -1,7 +1,7 @@
 // The app's client token, cached: one fetch at a time in this process, one per expiry window in
 // a fleet sharing a store, refreshed ahead of expiry, never handed out past it.
 import type { DouyinOAuth } from "../client.js";
-import { DouyinTransportError } from "../errors.js";
+import { DouyinStoreError, DouyinTransportError } from "../errors.js";
 import { requirePositiveMs } from "../validate.js";
 import { createCoordinator, type CoordinationOptions, type Stored } from "./coordinate.js";
 
@@ -129,18 +129,24 @@ export function createClientTokenProvider(
     return stored !== undefined && fresh(stored.value) ? stored.value : undefined;
   }
 
+  /**
+   * Without the store's help (it failed, or its lock stayed taken): what this process holds
+   * while it lives, else as whenStoreDown says; it cannot coordinate with the others now.
+   */
+  async function alone(storeError: unknown): Promise<string> {
+    shared.report(storeError);
+    if (valid(local)) return local.token;
+    if (whenStoreDown === "fail") throw storeError;
+    local = await fetchRecord(whenStoreDown);
+    return local.token;
+  }
+
   async function refresh(): Promise<string> {
     let stored: Stored<ClientTokenRecord> | undefined;
     try {
       stored = await shared.read<ClientTokenRecord>(key);
     } catch (error) {
-      // The store is unreachable: serve what this process holds while it lives, else fetch
-      // as whenStoreDown says (it cannot coordinate with the others now).
-      shared.report(error);
-      if (valid(local)) return local.token;
-      if (whenStoreDown === "fail") throw error;
-      local = await fetchRecord(whenStoreDown);
-      return local.token;
+      return alone(error);
     }
     if (stored !== undefined && fresh(stored.value)) return (local = stored.value).token;
     // Due for refresh but still valid: served at once if another process holds the lock.
@@ -151,9 +157,12 @@ export function createClientTokenProvider(
       else if (servable) return servable.token;
       else local = await shared.whenLocked(lockKey, fetchAndKeep, storedFresh);
     } catch (error) {
-      if (!servable) throw error;
-      shared.report(error);
-      return servable.token;
+      if (servable) {
+        shared.report(error);
+        return servable.token;
+      }
+      if (error instanceof DouyinStoreError) return alone(error);
+      throw error;
     }
     return local.token;
   }

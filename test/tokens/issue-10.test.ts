@@ -127,6 +127,13 @@ describe("client tokens while the store is down", () => {
     expect(emu.isValid(tokens[0]!)).toBe(true);
   });
 
+  it("a store that reads but cannot lock: the same fallback, no client_token fetched", async () => {
+    const store = new FaultyStore(emu.now);
+    store.faults.set("lock", { kind: "throw" });
+    expect(await provider({ store }).get()).toMatch(/^clt\./);
+    expect(emu.stats).toMatchObject({ clientToken: 0, stableClientToken: 1 });
+  });
+
   it('whenStoreDown "client_token" fetches one alone; "fail" throws the DouyinStoreError', async () => {
     await expect(provider({ store: down(), whenStoreDown: "client_token" }).get()).resolves.toMatch(
       /^clt\./,
