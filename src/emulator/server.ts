@@ -207,6 +207,17 @@ async function handlePage(
   return redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
 }
 
+/**
+ * The platform's path a request means: its documented form has a trailing slash, the seed's
+ * generated clients send none (`/oauth/access_token`), so both reach the same operation.
+ */
+export function platformPath(pathname: string): { path: string; withoutSlash: boolean } {
+  const slashed = `${pathname}/`;
+  return slashed in TOKEN_ROUTES || slashed in PAGE_ROUTES
+    ? { path: slashed, withoutSlash: true }
+    : { path: pathname, withoutSlash: false };
+}
+
 async function handle(
   platform: Platform,
   faults: Faults,
@@ -215,7 +226,8 @@ async function handle(
 ) {
   platform.purge();
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
-  const tokenOperation = TOKEN_ROUTES[url.pathname as keyof typeof TOKEN_ROUTES];
+  const { path } = platformPath(url.pathname);
+  const tokenOperation = TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES];
   if (tokenOperation !== undefined) {
     const allowed = POST_ONLY.has(tokenOperation) ? ["POST"] : ["GET", "POST"];
     if (!allowed.includes(req.method ?? "")) {
@@ -228,7 +240,7 @@ async function handle(
     platform.stats[tokenOperation] += 1;
     return answerToken(res, faults, tokenOperation, () => platform[tokenOperation](params));
   }
-  const pageOperation = PAGE_ROUTES[url.pathname];
+  const pageOperation = PAGE_ROUTES[path];
   if (pageOperation !== undefined) return handlePage(platform, pageOperation, req, res, url);
   if (req.method === "GET" && url.pathname === "/") {
     return send(res, 200, "text/html; charset=utf-8", indexPage(platform.listApps()));
