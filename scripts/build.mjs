@@ -3,6 +3,7 @@
 //   dist/esm  ES modules: the client, douyin-oauth/node, the emulator and its bin
 //   dist/cjs  CommonJS: the client and douyin-oauth/node (the emulator is ESM-only)
 //   dist/docs/douyin-oauth.html.br  the Redoc page the emulator serves
+//   dist/docs/emulator-control.html.br  the control API's Redoc page, without Redoc's bundle
 // Each entry is one bundled file (esbuild), so importing the package loads one module, not a
 // dozen (BENCHMARKS.md, cold start); declarations come from tsc, one per source file.
 import { execFileSync } from "node:child_process";
@@ -85,4 +86,33 @@ const brotli = brotliCompressSync(html, {
   params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
 });
 writeFileSync(join(dist, "docs/douyin-oauth.html.br"), brotli);
+
+// The control API's Redoc page carries the same 2 MB Redoc bundle: ship it without, and let the
+// emulator put the platform page's copy back (src/emulator/docs.ts), so the tarball grows by
+// the control spec's few KB, not by a second bundle.
+const REDOC_BUNDLE = "/*@douyin-oauth:redoc-bundle@*/";
+const redocBundle = (page, name) => {
+  const start = page.indexOf('<script type="module">');
+  const end = page.indexOf("const __redoc_definition", start);
+  if (start < 0 || end < 0) throw new Error(`${name}: Redoc's inline bundle not found`);
+  return { start: start + '<script type="module">'.length, end };
+};
+const platformPage = html.toString("utf8");
+const controlPage = readFileSync(join(root, "docs/emulator-control.html"), "utf8");
+const shared = redocBundle(platformPage, "docs/index.html");
+const own = redocBundle(controlPage, "docs/emulator-control.html");
+const bundleText = platformPage.slice(shared.start, shared.end);
+if (controlPage.slice(own.start, own.end) !== bundleText) {
+  throw new Error("docs/emulator-control.html: its Redoc bundle differs from docs/index.html's");
+}
+const slim = controlPage.slice(0, own.start) + REDOC_BUNDLE + controlPage.slice(own.end);
+if (slim.replace(REDOC_BUNDLE, () => bundleText) !== controlPage) {
+  throw new Error("docs/emulator-control.html: the slim page does not restore");
+}
+writeFileSync(
+  join(dist, "docs/emulator-control.html.br"),
+  brotliCompressSync(Buffer.from(slim), {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+  }),
+);
 console.log("built dist/esm, dist/cjs and dist/docs");

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Turns openapi/douyin-oauth.yaml into src/generated/ (committed) and docs/ (built).
+// Turns openapi/douyin-oauth.yaml into src/generated/ (committed) and docs/ (built), and the
+// emulator's control API, openapi/emulator-control.yaml, into its types and its own Redoc page.
 //
-//   npm run generate               lint the spec, write src/generated/, build docs/index.html
+//   npm run generate               lint the specs, write src/generated/, build docs/index.html
+//                                  and docs/emulator-control.html
 //   npm run generate -- --check    lint, then fail naming every file in src/generated/ that
 //                                  differs from what the spec produces (nothing is written)
-//   npm run docs                   build docs/index.html alone and print where it is
-//   --spec FILE                    read another spec (tests use it to prove --check fails)
-//   --out FILE                     where the docs go (default docs/index.html)
+//   npm run docs                   build both docs pages alone and print where they are
+//   --spec FILE                    read another platform spec (tests use it to prove --check fails)
+//   --out FILE                     where the platform docs go (default docs/index.html); the
+//                                  control API's page goes beside it (emulator-control.html)
 import { execFile } from "node:child_process";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
@@ -30,13 +33,17 @@ const specPath = resolve(
 );
 const outArg = args.indexOf("--out");
 const docsFile = resolve(outArg >= 0 ? args[outArg + 1] : join(root, "docs/index.html"));
-const specName = relative(root, specPath).startsWith("..") ? specPath : relative(root, specPath);
+const controlSpecPath = join(root, "openapi/emulator-control.yaml");
+const controlDocsFile = join(dirname(docsFile), "emulator-control.html");
+const shownPath = (file) => (relative(root, file).startsWith("..") ? file : relative(root, file));
+const specName = shownPath(specPath);
 
-const HEADER = `/*
- * Generated from openapi/douyin-oauth.yaml by scripts/generate.mjs. Do not edit:
+const header = (spec) => `/*
+ * Generated from ${spec} by scripts/generate.mjs. Do not edit:
  * change the spec and run \`npm run generate\` (see src/generated/README.md).
  */
 `;
+const HEADER = header("openapi/douyin-oauth.yaml");
 
 const GENERATED_README = `# src/generated: output only, do not edit
 
@@ -46,14 +53,17 @@ Every file in this folder is written by \`scripts/generate.mjs\` from the hand-m
 - \`douyin-oauth.ts\`: the \`paths\`, \`components\` and \`operations\` types (openapi-typescript).
 - \`constants.ts\`: the base URL of each platform (the spec's \`servers\`) and the path of each
   operation (keyed by \`operationId\`).
+- \`emulator-control.ts\`: the types of the emulator's control API, from
+  \`openapi/emulator-control.yaml\`.
 
 To change anything here, edit the spec and run \`npm run generate\`. \`npm test\` runs
 \`npm run generate -- --check\`, which fails naming every file here that the spec would change.
-Hand-written code imports these types only through \`src/spec.ts\`.
+Hand-written code imports these types only through \`src/spec.ts\` (the control API's through
+\`src/emulator/control-spec.ts\`).
 `;
 
 /** Runs the Redocly CLI quietly: its output is shown only when it fails. */
-async function redoclyCli(argv) {
+async function redoclyCli(argv, name = specName) {
   try {
     // Telemetry off for the CLI and for the Redoc page it builds (which would otherwise report
     // to Redocly's collector from every browser that opens it); redocly.yaml says so too.
@@ -64,7 +74,7 @@ async function redoclyCli(argv) {
     });
   } catch (error) {
     process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
-    throw new Error(`redocly ${argv[0]} failed on ${specName}`);
+    throw new Error(`redocly ${argv[0]} failed on ${name}`);
   }
 }
 
@@ -166,6 +176,14 @@ async function generatedFiles() {
     "constants.ts",
     await format(constantsSource(spec), join(generatedDir, "constants.ts")),
   );
+  const control = await openapiTS(pathToFileURL(controlSpecPath), { alphabetize: false });
+  files.set(
+    "emulator-control.ts",
+    await format(
+      `${header("openapi/emulator-control.yaml")}\n${astToString(control)}`,
+      join(generatedDir, "emulator-control.ts"),
+    ),
+  );
   files.set("README.md", await format(GENERATED_README, join(generatedDir, "README.md")));
   return files;
 }
@@ -192,41 +210,44 @@ const logoDataUrl = (label) =>
     `<svg xmlns="http://www.w3.org/2000/svg" width="${label.length * 9 + 8}" height="18"><text x="4" y="13" font-family="sans-serif" font-size="13" fill="#0044D4">${label}</text></svg>`,
   )}`;
 
-async function buildDocs() {
-  await mkdir(dirname(docsFile), { recursive: true });
+async function buildDocs(spec = specPath, out = docsFile, title = "Douyin Open Platform OAuth") {
+  await mkdir(dirname(out), { recursive: true });
   // --inlineBundle embeds Redoc's script instead of loading it from a CDN, so the page
   // renders with no network at all; the check below keeps it that way.
-  await redoclyCli([
-    "build-docs",
-    specPath,
-    "--inlineBundle",
-    "--title",
-    "Douyin Open Platform OAuth",
-    "-o",
-    docsFile,
-  ]);
+  await redoclyCli(["build-docs", spec, "--inlineBundle", "--title", title, "-o", out]);
   // Redoc 3's sidebar shows its attribution logo from cdn.redoc.ly, which fails offline (a
   // console error and a request off the machine). Keep the attribution, inline the picture.
-  let html = await readFile(docsFile, "utf8");
+  let html = await readFile(out, "utf8");
   for (const [url, label] of REDOC_LOGOS) html = html.replaceAll(url, logoDataUrl(label));
   const remote =
     html.match(/<(?:script|link|img)[^>]+(?:src|href)="https?:\/\/[^"]+"/) ??
     html.match(/https:\/\/cdn\.redoc\.ly\/[^`"']*/);
-  if (remote) throw new Error(`${docsFile} loads a remote resource: ${remote[0]}`);
+  if (remote) throw new Error(`${out} loads a remote resource: ${remote[0]}`);
   if (!/"disableTelemetry":\s*true/.test(html))
-    throw new Error(`${docsFile}: Redoc telemetry is not disabled`);
-  await writeFile(docsFile, html);
-  return docsFile;
+    throw new Error(`${out}: Redoc telemetry is not disabled`);
+  await writeFile(out, html);
+  return out;
+}
+
+/** Both docs pages: the platform's and, beside it, the emulator's control API. */
+async function buildAllDocs() {
+  const built = [await buildDocs()];
+  built.push(
+    await buildDocs(controlSpecPath, controlDocsFile, "Douyin OAuth emulator: control API"),
+  );
+  return built;
 }
 
 async function main() {
   if (docsOnly) {
-    const file = await buildDocs();
-    const shown = relative(process.cwd(), file);
-    console.log(`docs: ${shown.startsWith("..") ? file : shown}`);
+    for (const file of await buildAllDocs()) {
+      const shown = relative(process.cwd(), file);
+      console.log(`docs: ${shown.startsWith("..") ? file : shown}`);
+    }
     return;
   }
   await redoclyCli(["lint", specPath]);
+  await redoclyCli(["lint", controlSpecPath], shownPath(controlSpecPath));
   const files = await generatedFiles();
   if (check) {
     const stale = await checkFresh(files);
@@ -242,8 +263,7 @@ async function main() {
   await mkdir(generatedDir, { recursive: true });
   for (const [name, content] of files) await writeFile(join(generatedDir, name), content);
   console.log(`wrote src/generated/ (${[...files.keys()].join(", ")})`);
-  const docs = await buildDocs();
-  console.log(`docs: ${relative(process.cwd(), docs)}`);
+  for (const docs of await buildAllDocs()) console.log(`docs: ${relative(process.cwd(), docs)}`);
 }
 
 main().catch((error) => {

@@ -1,36 +1,76 @@
-// The Redoc page of the spec, as the package ships it (brotli-compressed beside the build) or,
-// in a checkout, as `npm run docs` built it. Sent in whichever encoding the browser takes.
+// The Redoc pages: the platform's spec at /docs and the control API's at /docs/control, as the
+// package ships them (brotli-compressed beside the build) or, in a checkout, as `npm run docs`
+// built them. Sent in whichever encoding the browser takes.
 import { readFile } from "node:fs/promises";
 import { brotliDecompressSync, gzipSync } from "node:zlib";
 
-const SHIPPED = new URL("../../docs/douyin-oauth.html.br", import.meta.url);
-const CHECKOUT = new URL("../../docs/index.html", import.meta.url);
+const PAGES = {
+  platform: {
+    shipped: new URL("../../docs/douyin-oauth.html.br", import.meta.url),
+    checkout: new URL("../../docs/index.html", import.meta.url),
+  },
+  control: {
+    shipped: new URL("../../docs/emulator-control.html.br", import.meta.url),
+    checkout: new URL("../../docs/emulator-control.html", import.meta.url),
+  },
+} as const;
+export type DocsName = keyof typeof PAGES;
+
+// scripts/build.mjs ships the control page without Redoc's bundle, this marker in its place: the
+// platform page carries the same bundle.
+const REDOC_BUNDLE = "/*@douyin-oauth:redoc-bundle@*/";
+const BUNDLE_START = '<script type="module">';
 
 export interface DocsPage {
   /** The page in the best encoding `accept-encoding` allows. */
   encoded(acceptEncoding: string): { body: Buffer; encoding: "br" | "gzip" | undefined };
 }
 
-async function load(): Promise<DocsPage | undefined> {
-  const shipped = await readFile(SHIPPED).catch(() => undefined);
-  const plain = shipped
-    ? brotliDecompressSync(shipped)
-    : await readFile(CHECKOUT).catch(() => undefined);
-  if (plain === undefined) return undefined;
-  let gzipped: Buffer | undefined;
-  return {
-    encoded(accept) {
-      if (shipped && /\bbr\b/.test(accept)) return { body: shipped, encoding: "br" };
-      if (/\bgzip\b/.test(accept)) return { body: (gzipped ??= gzipSync(plain)), encoding: "gzip" };
-      return { body: plain, encoding: undefined };
-    },
-  };
+interface Loaded {
+  shipped: Buffer | undefined;
+  plain: Buffer;
+  gzipped?: Buffer;
 }
 
-let cached: Promise<DocsPage | undefined> | undefined;
+async function read(name: DocsName): Promise<Loaded | undefined> {
+  const shipped = await readFile(PAGES[name].shipped).catch(() => undefined);
+  if (!shipped) {
+    const plain = await readFile(PAGES[name].checkout).catch(() => undefined);
+    return plain && { shipped: undefined, plain };
+  }
+  let plain = brotliDecompressSync(shipped);
+  if (name === "control") {
+    const platform = await loaded("platform");
+    const text = plain.toString("utf8");
+    if (!platform || !text.includes(REDOC_BUNDLE)) return undefined;
+    const page = platform.plain.toString("utf8");
+    const start = page.indexOf(BUNDLE_START) + BUNDLE_START.length;
+    const bundle = page.slice(start, page.indexOf("const __redoc_definition", start));
+    plain = Buffer.from(text.replace(REDOC_BUNDLE, () => bundle));
+    // Only the platform page is sent as shipped: this one was rebuilt.
+    return { shipped: undefined, plain };
+  }
+  return { shipped, plain };
+}
 
-/** The docs page, read once; undefined when it was never built. */
-export function docsPage(): Promise<DocsPage | undefined> {
-  cached ??= load();
-  return cached;
+const cache = new Map<DocsName, Promise<Loaded | undefined>>();
+function loaded(name: DocsName): Promise<Loaded | undefined> {
+  let page = cache.get(name);
+  if (!page) cache.set(name, (page = read(name)));
+  return page;
+}
+
+/** A docs page, read once; undefined when it was never built. */
+export async function docsPage(name: DocsName = "platform"): Promise<DocsPage | undefined> {
+  const page = await loaded(name);
+  if (!page) return undefined;
+  return {
+    encoded(accept) {
+      if (page.shipped && /\bbr\b/.test(accept)) return { body: page.shipped, encoding: "br" };
+      if (/\bgzip\b/.test(accept)) {
+        return { body: (page.gzipped ??= gzipSync(page.plain)), encoding: "gzip" };
+      }
+      return { body: page.plain, encoding: undefined };
+    },
+  };
 }

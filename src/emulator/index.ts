@@ -7,26 +7,55 @@
  * const douyin = createDouyinOAuth({ ...emu.apps[0], baseUrl: emu.url });
  */
 import type { AddressInfo } from "node:net";
+import { checkApps } from "./apps.js";
+import { isLoopback } from "./control-api.js";
+import { Control, type FaultList, type LiveTokens } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
-import { Faults, type Fault } from "./faults.js";
-import { Platform, type EmulatorApp, type EmulatorStats } from "./platform.js";
+import type { Fault } from "./faults.js";
+import type { EmulatorApp, EmulatorStats, UserProfile } from "./platform.js";
+import type { RequestEntry } from "./activity.js";
 import { createEmulatorServer } from "./server.js";
+import { loadState, StateWriter } from "./state-file.js";
 
 export { DEMO_APP } from "./demo-app.js";
 export type { Fault, FaultKind } from "./faults.js";
-export { LIFETIMES, MAX_RENEWALS, type EmulatorApp, type EmulatorStats } from "./platform.js";
+export type { FaultList, LiveTokens } from "./control.js";
+export type { RequestEntry } from "./activity.js";
+export { StateFileError } from "./state-file.js";
+export {
+  LIFETIMES,
+  MAX_RENEWALS,
+  type EmulatorApp,
+  type EmulatorStats,
+  type UserProfile,
+} from "./platform.js";
 
 export interface EmulatorOptions {
-  /** Default `127.0.0.1`. */
+  /**
+   * Default `127.0.0.1`. An address beyond loopback (e.g. `0.0.0.0`) needs `controlToken`: the
+   * control API mints codes, moves the clock and resets everything.
+   */
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** Registered apps; default one demo app ({@link DEMO_APP}). */
+  /** Registered apps; default one demo app ({@link DEMO_APP}). Checked: key, secret, domains. */
   apps?: EmulatorApp[];
   /** The clock in milliseconds since the epoch; default `Date.now`. `advanceTime` adds to it. */
   now?: () => number;
   /** Answer numbers as numeric strings (`"7200"`), as the platform sometimes does. */
   stringNumbers?: boolean;
+  /**
+   * The secret every request to the control API (`/_emulator/...`) must carry, as
+   * `Authorization: Bearer <token>` or HTTP Basic's password. Without it, the control API answers
+   * loopback peers only.
+   */
+  controlToken?: string;
+  /**
+   * A JSON file that keeps the codes, tokens and the clock's advance across restarts: loaded at
+   * start (a damaged file rejects with {@link StateFileError}), written atomically after changes
+   * and at `close()`.
+   */
+  stateFile?: string;
 }
 
 export interface Emulator {
@@ -43,8 +72,18 @@ export interface Emulator {
     refreshTokens: number;
     clientTokens: number;
   };
-  /** A code as if the user had approved, without a browser. */
-  issueCode(options: { clientKey?: string; scope: string | string[]; openId?: string }): string;
+  /**
+   * A code as if the user had approved, without a browser. The user is `openId`, or `user` (an
+   * account name, turned into a stable open_id as on the consent page), or `demo_user`;
+   * `profile` is how the user appears on the activity page.
+   */
+  issueCode(options: {
+    clientKey?: string;
+    scope: string | string[];
+    openId?: string;
+    user?: string;
+    profile?: UserProfile;
+  }): string;
   /** Moves the emulator's clock forward. */
   advanceTime(ms: number): void;
   /** The emulator's clock, in milliseconds since the epoch. */
@@ -61,20 +100,46 @@ export interface Emulator {
    */
   injectFault(fault: Fault): void;
   clearFaults(): void;
+  /** The active faults, with the requests each still hits (`left`, null until cleared). */
+  listFaults(): FaultList["faults"];
+  /** Live users, codes and tokens, each code and token shown only as its first characters. */
+  tokens(): LiveTokens;
+  /** The last 100 requests to the platform's paths, newest first, secrets redacted. */
+  requests(): RequestEntry[];
+  /** Forgets every code, token, fault, count and request, and undoes the clock's advance. */
+  reset(): void;
   close(): Promise<void>;
 }
 
 /** Starts the emulator on loopback; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const apps = options.apps ?? [DEMO_APP];
-  if (apps.length === 0) throw new TypeError(`"apps" must list at least one app`);
-  const clock = options.now ?? Date.now;
-  let offset = 0;
-  const now = () => clock() + offset;
-  const platform = new Platform(apps, now, options.stringNumbers === true);
-  const faults = new Faults();
-  const server = createEmulatorServer(platform, faults);
+  const apps = checkApps(options.apps ?? [DEMO_APP]);
   const host = options.host ?? "127.0.0.1";
+  const { controlToken } = options;
+  if (controlToken !== undefined && (typeof controlToken !== "string" || controlToken.length < 8)) {
+    throw new TypeError(`"controlToken" must be a string of at least 8 characters`);
+  }
+  if (!isLoopback(host) && controlToken === undefined) {
+    throw new TypeError(
+      `"host" is beyond loopback: give "controlToken", or the control API would be open to the network`,
+    );
+  }
+  const control = new Control(apps, options.now ?? Date.now, options.stringNumbers === true);
+  let state: StateWriter | undefined;
+  if (options.stateFile !== undefined) {
+    const saved = await loadState(options.stateFile);
+    if (saved) control.restore(saved.clockOffsetMs, saved.platform);
+    const writer = new StateWriter(options.stateFile, () => ({
+      clockOffsetMs: control.readClock().offsetMs,
+      platform: control.platform.exportState(),
+    }));
+    control.onChange = () => writer.changed();
+    state = writer;
+  }
+  const server = createEmulatorServer(
+    control,
+    controlToken === undefined ? {} : { token: controlToken },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -82,10 +147,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       resolve();
     });
   });
-  const purgeTimer = setInterval(() => platform.purge(true), 60_000);
+  const purgeTimer = setInterval(() => control.platform.purge(true), 60_000);
   purgeTimer.unref();
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
+  const { platform } = control;
 
   return {
     url: `http://${shownHost}:${port}`,
@@ -98,27 +164,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get stored() {
       return platform.stored();
     },
-    issueCode({ clientKey = apps[0]!.clientKey, scope, openId }) {
-      if (!platform.app(clientKey)) throw new TypeError(`"clientKey" is not a registered app`);
-      const scopes = Array.isArray(scope) ? scope.join(",") : scope;
-      return platform.issueCode(
-        clientKey,
-        openId ?? platform.openIdFor(clientKey, "demo_user"),
-        scopes,
-      );
-    },
+    issueCode: (request) => control.issueCode(request).code,
     advanceTime(ms) {
-      if (!Number.isFinite(ms) || ms < 0) throw new TypeError(`"ms" must be a non-negative number`);
-      offset += ms;
+      control.advanceTime(ms);
     },
-    now,
-    isValid: (token) => platform.isValid(token),
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
+    now: () => control.now(),
+    isValid: (token) => control.isValid(token),
+    injectFault(fault) {
+      control.injectFault(fault);
+    },
+    clearFaults: () => control.clearFaults(),
+    listFaults: () => control.listFaults().faults,
+    tokens: () => control.tokens(),
+    requests: () => control.activity.list(),
+    reset: () => control.reset(),
     async close() {
       clearInterval(purgeTimer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await state?.close();
     },
   };
 }

@@ -47,25 +47,42 @@ export interface EmulatorStats {
   authorizeV2: number;
 }
 
-interface CodeRecord {
+export interface CodeRecord {
   clientKey: string;
   openId: string;
   scope: string;
   expiresAt: number;
 }
-interface UserToken {
+export interface UserToken {
   clientKey: string;
   openId: string;
   scope: string;
   expiresAt: number;
 }
-interface RefreshRecord extends UserToken {
+export interface RefreshRecord extends UserToken {
   renewals: number;
   accessToken: string;
 }
-interface ClientTokenRecord {
+export interface ClientTokenRecord {
   token: string;
   expiresAt: number;
+}
+/** How a user appears, as the control API's `issueCode` was told. */
+export interface UserProfile {
+  nickname?: string;
+  avatar?: string;
+}
+
+/** Everything the platform holds, whole values included: the control API's listings (which
+ * redact them) and the `--state` file read it. */
+export interface PlatformState {
+  codes: Array<[code: string, record: CodeRecord]>;
+  accessTokens: Array<[token: string, record: UserToken]>;
+  refreshTokens: Array<[token: string, record: RefreshRecord]>;
+  clientTokens: Array<[clientKey: string, records: ClientTokenRecord[]]>;
+  stableTokens: Array<[clientKey: string, record: ClientTokenRecord]>;
+  clientTokenCalls: Array<[clientKey: string, at: number[]]>;
+  profiles: Array<{ clientKey: string; openId: string; profile: UserProfile }>;
 }
 
 type Query = Record<string, string | undefined>;
@@ -108,6 +125,8 @@ export class Platform {
   private readonly clientTokenCalls = new Map<string, number[]>();
   /** Per app, the stable client token while it lives. */
   private readonly stableTokens = new Map<string, ClientTokenRecord>();
+  /** Per app and user (`clientKey\0openId`), the profile given with issueCode. */
+  private readonly profiles = new Map<string, UserProfile>();
   private lastPurge = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -156,6 +175,70 @@ export class Platform {
     this.codes.set(code, { clientKey, openId, scope, expiresAt: this.now() + LIFETIMES.code });
     this.userCodes.set(user, code);
     return code;
+  }
+
+  /** Remembers how a user appears; kept until reset. */
+  setProfile(clientKey: string, openId: string, profile: UserProfile): void {
+    this.profiles.set(`${clientKey}\u0000${openId}`, { ...profile });
+  }
+
+  /** A copy of everything held, expired records included until purged. */
+  exportState(): PlatformState {
+    const copy = <T extends object>(entries: Iterable<[string, T]>): Array<[string, T]> =>
+      [...entries].map(([key, value]) => [key, { ...value }]);
+    return {
+      codes: copy(this.codes),
+      accessTokens: copy(this.accessTokens),
+      refreshTokens: copy(this.refreshTokens),
+      clientTokens: [...this.clientTokens].map(([key, list]) => [key, list.map((r) => ({ ...r }))]),
+      stableTokens: copy(this.stableTokens),
+      clientTokenCalls: [...this.clientTokenCalls].map(([key, calls]) => [key, [...calls]]),
+      profiles: [...this.profiles].map(([user, profile]) => {
+        const [clientKey = "", openId = ""] = user.split("\u0000");
+        return { clientKey, openId, profile: { ...profile } };
+      }),
+    };
+  }
+
+  /** Replaces everything held with `state` (a reset when it is empty); stats start at zero. */
+  importState(state: PlatformState): void {
+    for (const map of [
+      this.codes,
+      this.userCodes,
+      this.accessTokens,
+      this.refreshTokens,
+      this.clientTokens,
+      this.clientTokenCalls,
+      this.stableTokens,
+      this.profiles,
+    ]) {
+      map.clear();
+    }
+    for (const name of Object.keys(this.stats) as Array<keyof EmulatorStats>) this.stats[name] = 0;
+    this.lastPurge = Number.NEGATIVE_INFINITY;
+    for (const [code, record] of state.codes) {
+      const user = `${record.clientKey}\u0000${record.openId}`;
+      const previous = this.userCodes.get(user);
+      // One live code per user: of two, the later-expiring one was issued last.
+      if (previous !== undefined && this.codes.get(previous)!.expiresAt > record.expiresAt)
+        continue;
+      if (previous !== undefined) this.codes.delete(previous);
+      this.codes.set(code, { ...record });
+      this.userCodes.set(user, code);
+    }
+    for (const [token, record] of state.accessTokens) this.accessTokens.set(token, { ...record });
+    for (const [token, record] of state.refreshTokens) this.refreshTokens.set(token, { ...record });
+    for (const [key, list] of state.clientTokens) {
+      this.clientTokens.set(
+        key,
+        list.slice(-2).map((r) => ({ ...r })),
+      );
+    }
+    for (const [key, record] of state.stableTokens) this.stableTokens.set(key, { ...record });
+    for (const [key, calls] of state.clientTokenCalls) this.clientTokenCalls.set(key, [...calls]);
+    for (const { clientKey, openId, profile } of state.profiles) {
+      this.setProfile(clientKey, openId, profile);
+    }
   }
 
   /** Forgets a code (exchanged or expired), and its user's pointer to it. */

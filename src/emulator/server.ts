@@ -1,10 +1,15 @@
 // HTTP routing for the emulator: token endpoints answer JSON (HTTP 200, success or not, as the
-// platform does); authorization pages answer HTML or redirect; / and /docs help a person.
+// platform does); authorization pages answer HTML or redirect; / and /docs help a person; the
+// control API and the activity page live under /_emulator (control-api.ts). Every request to a
+// platform path (or an unknown one) is recorded, redacted, for the activity page.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { OPERATION_PATHS } from "../spec.js";
-import { docsPage } from "./docs.js";
-import { consentPage, indexPage } from "./pages.js";
+import { formOf, redactParams, type RequestEntry } from "./activity.js";
+import { CONTROL_PREFIX, handleControl, type ControlAccess } from "./control-api.js";
+import type { Control } from "./control.js";
+import { docsPage, type DocsName } from "./docs.js";
 import type { Faults } from "./faults.js";
+import { consentPage, indexPage } from "./pages.js";
 import { checkPage, type PageOperation, type Platform } from "./platform.js";
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -34,7 +39,7 @@ function firstValues(params: URLSearchParams): Query {
   return query;
 }
 
-function send(
+export function send(
   res: ServerResponse,
   status: number,
   type: string,
@@ -53,7 +58,7 @@ function redirect(res: ServerResponse, target: URL) {
   res.end();
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+export async function readBody(req: IncomingMessage): Promise<string | undefined> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -77,12 +82,9 @@ async function tokenParams(req: IncomingMessage, url: URL): Promise<Query | unde
   if (req.method === "GET") return firstValues(url.searchParams);
   const body = await readBody(req);
   if (body === undefined) return undefined;
-  const type = String(req.headers["content-type"] ?? "")
-    .split(";")[0]!
-    .trim()
-    .toLowerCase();
-  if (type === "application/x-www-form-urlencoded") return firstValues(new URLSearchParams(body));
-  if (type === "application/json") {
+  const form = formOf(req.method, req.headers["content-type"]);
+  if (form === "POST form") return firstValues(new URLSearchParams(body));
+  if (form === "POST JSON") {
     try {
       const parsed: unknown = JSON.parse(body);
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
@@ -100,57 +102,92 @@ async function tokenParams(req: IncomingMessage, url: URL): Promise<Query | unde
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the activity records of an answer. */
+type Outcome = Pick<RequestEntry, "status" | "outcome"> & { errorCode?: number };
+
+/** The outcome of a JSON answer from the platform: success, or its error_code. */
+function answered(body: unknown, status = 200): Outcome {
+  const code = Number((body as { data?: { error_code?: unknown } }).data?.error_code);
+  return code === 0
+    ? { status, outcome: "success" }
+    : { status, outcome: "error", errorCode: code };
+}
+
 /** Answers a token call through whatever fault is planned for it. */
 async function answerToken(
   res: ServerResponse,
   faults: Faults,
   operation: string,
   answer: () => unknown,
-) {
+): Promise<Outcome> {
   const fault = faults.take(operation);
   switch (fault?.kind) {
-    case undefined:
-      return json(res, answer());
-    case "latency":
+    case undefined: {
+      const body = answer();
+      json(res, body);
+      return answered(body);
+    }
+    case "latency": {
       await sleep(fault.latencyMs ?? 1_000);
-      return json(res, answer());
+      const body = answer();
+      json(res, body);
+      const { outcome, ...rest } = answered(body);
+      return { ...rest, outcome: `${outcome} after fault latency` };
+    }
     case "status":
-      return send(
+      send(
         res,
         fault.status ?? 503,
         "text/html; charset=utf-8",
         "<html><body><h1>503 Service Unavailable</h1></body></html>",
       );
+      return { status: fault.status ?? 503, outcome: "fault status" };
     case "html":
-      return send(
+      send(
         res,
         200,
         "text/html; charset=utf-8",
         "<!doctype html><title>系统维护</title><p>Service under maintenance</p>",
       );
+      return { status: 200, outcome: "fault html" };
     case "empty":
-      return send(res, 200, "application/json; charset=utf-8", "");
+      send(res, 200, "application/json; charset=utf-8", "");
+      return { status: 200, outcome: "fault empty" };
     case "reset":
       res.socket?.destroy();
-      return;
-    case "lost":
-      answer();
+      return { status: 0, outcome: "fault reset" };
+    case "lost": {
+      const { errorCode } = answered(answer());
       res.socket?.destroy();
-      return;
+      return {
+        status: 0,
+        outcome: "fault lost",
+        ...(errorCode === undefined ? {} : { errorCode }),
+      };
+    }
     case "truncated":
     case "stall": {
-      const body = JSON.stringify(answer());
+      const processed = answer();
+      const body = JSON.stringify(processed);
       const half = body.slice(0, Math.floor(body.length / 2));
-      if (fault.kind === "truncated")
-        return send(res, 200, "application/json; charset=utf-8", half, {
+      const { errorCode } = answered(processed);
+      const outcome = {
+        status: 200,
+        outcome: `fault ${fault.kind}`,
+        ...(errorCode === undefined ? {} : { errorCode }),
+      };
+      if (fault.kind === "truncated") {
+        send(res, 200, "application/json; charset=utf-8", half, {
           "content-length": String(Buffer.byteLength(half)),
         });
+        return outcome;
+      }
       res.writeHead(200, {
         "content-type": "application/json; charset=utf-8",
         "content-length": String(Buffer.byteLength(body)),
       });
       res.write(half);
-      return; // never ends; the client's timeout (or close()) ends it
+      return outcome; // never ends; the client's timeout (or close()) ends it
     }
   }
 }
@@ -168,11 +205,17 @@ async function handlePage(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-) {
+  heard: (params: Query) => void,
+): Promise<Outcome> {
   if (req.method === "GET") {
     platform.stats[operation] += 1;
-    const page = checkPage(platform, operation, firstValues(url.searchParams));
-    if (!("app" in page)) return json(res, page);
+    const query = firstValues(url.searchParams);
+    heard(query);
+    const page = checkPage(platform, operation, query);
+    if (!("app" in page)) {
+      json(res, page);
+      return answered(page);
+    }
     if (operation === "authorizeV2") {
       // Silent authorization: no consent page, straight back with a code for the signed-in user.
       const code = platform.issueCode(
@@ -180,20 +223,32 @@ async function handlePage(
         platform.openIdFor(page.app.clientKey, "demo_user"),
         "login_id",
       );
-      return redirect(res, callbackUrl(page.redirectUri, { code, state: page.state }));
+      redirect(res, callbackUrl(page.redirectUri, { code, state: page.state }));
+      return { status: 302, outcome: "redirect" };
     }
-    return send(res, 200, "text/html; charset=utf-8", consentPage(page, url.pathname));
+    send(res, 200, "text/html; charset=utf-8", consentPage(page, url.pathname));
+    return { status: 200, outcome: "consent page" };
   }
   if (req.method !== "POST" || operation === "authorizeV2") {
-    return send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET" });
+    send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET" });
+    return { status: 405, outcome: "method not allowed" };
   }
   const form = await readForm(req);
-  if (!form) return send(res, 413, "text/plain; charset=utf-8", "form too large");
-  const page = checkPage(platform, operation, firstValues(form));
-  if (!("app" in page)) return json(res, page);
+  if (!form) {
+    send(res, 413, "text/plain; charset=utf-8", "form too large");
+    return { status: 413, outcome: "too large" };
+  }
+  const fields = firstValues(form);
+  heard(fields);
+  const page = checkPage(platform, operation, fields);
+  if (!("app" in page)) {
+    json(res, page);
+    return answered(page);
+  }
   if (form.get("decision") !== "approve") {
     // The platform's answer to a refusal is not documented: back to the app with no code.
-    return redirect(res, callbackUrl(page.redirectUri, { state: page.state }));
+    redirect(res, callbackUrl(page.redirectUri, { state: page.state }));
+    return { status: 302, outcome: "denied" };
   }
   const offered = new Set(page.optional.map((o) => o.scope));
   const ticked = form.getAll("optional_scope").filter((scope) => offered.has(scope));
@@ -204,7 +259,8 @@ async function handlePage(
     platform.openIdFor(page.app.clientKey, user),
     granted,
   );
-  return redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
+  redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
+  return { status: 302, outcome: "redirect" };
 }
 
 /**
@@ -218,54 +274,113 @@ export function platformPath(pathname: string): { path: string; withoutSlash: bo
     : { path: pathname, withoutSlash: false };
 }
 
-async function handle(
-  platform: Platform,
-  faults: Faults,
+/** The platform's endpoints and pages; undefined when the path is not one of them. */
+async function handlePlatform(
+  control: Control,
   req: IncomingMessage,
   res: ServerResponse,
-) {
-  platform.purge();
-  const url = new URL(req.url ?? "/", "http://emulator.invalid");
-  const { path } = platformPath(url.pathname);
+  url: URL,
+  path: string,
+  heard: (params: Query) => void,
+): Promise<Outcome | undefined> {
+  const { platform, faults } = control;
   const tokenOperation = TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES];
   if (tokenOperation !== undefined) {
     const allowed = POST_ONLY.has(tokenOperation) ? ["POST"] : ["GET", "POST"];
     if (!allowed.includes(req.method ?? "")) {
-      return send(res, 405, "text/plain; charset=utf-8", "method not allowed", {
+      send(res, 405, "text/plain; charset=utf-8", "method not allowed", {
         allow: allowed.join(", "),
       });
+      return { status: 405, outcome: "method not allowed" };
     }
     const params = await tokenParams(req, url);
-    if (!params) return send(res, 413, "text/plain; charset=utf-8", "body too large");
+    if (!params) {
+      send(res, 413, "text/plain; charset=utf-8", "body too large");
+      return { status: 413, outcome: "too large" };
+    }
+    heard(params);
     platform.stats[tokenOperation] += 1;
     return answerToken(res, faults, tokenOperation, () => platform[tokenOperation](params));
   }
   const pageOperation = PAGE_ROUTES[path];
-  if (pageOperation !== undefined) return handlePage(platform, pageOperation, req, res, url);
-  if (req.method === "GET" && url.pathname === "/") {
-    return send(res, 200, "text/html; charset=utf-8", indexPage(platform.listApps()));
+  if (pageOperation !== undefined) {
+    return handlePage(platform, pageOperation, req, res, url, heard);
   }
-  if (req.method === "GET" && (url.pathname === "/docs" || url.pathname === "/docs/")) {
-    const docs = await docsPage();
-    if (!docs)
+  return undefined;
+}
+
+const DOCS: Record<string, DocsName> = {
+  "/docs": "platform",
+  "/docs/": "platform",
+  "/docs/control": "control",
+  "/docs/control/": "control",
+};
+
+async function handle(
+  control: Control,
+  access: ControlAccess,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const { platform } = control;
+  platform.purge();
+  const url = new URL(req.url ?? "/", "http://emulator.invalid");
+  if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+    return handleControl(control, access, req, res, url);
+  }
+  const docs = req.method === "GET" ? DOCS[url.pathname] : undefined;
+  if (docs !== undefined) {
+    const page = await docsPage(docs);
+    if (!page)
       return send(res, 503, "text/plain; charset=utf-8", "docs not built: run `npm run docs`");
-    const { body, encoding } = docs.encoded(String(req.headers["accept-encoding"] ?? ""));
+    const { body, encoding } = page.encoded(String(req.headers["accept-encoding"] ?? ""));
     const headers =
       encoding === undefined
         ? { vary: "accept-encoding" }
         : { vary: "accept-encoding", "content-encoding": encoding };
     return send(res, 200, "text/html; charset=utf-8", body, headers);
   }
+  if (req.method === "GET" && url.pathname === "/") {
+    return send(res, 200, "text/html; charset=utf-8", indexPage(platform.listApps()));
+  }
   if (url.pathname === "/favicon.ico") {
     res.writeHead(204, { "cache-control": "max-age=86400" });
     return res.end();
   }
-  return send(res, 404, "text/plain; charset=utf-8", "not found");
+  const { path, withoutSlash } = platformPath(url.pathname);
+  const entry: RequestEntry = {
+    at: control.now(),
+    method: (req.method ?? "").slice(0, 16),
+    path: url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname,
+    withoutSlash,
+    form: formOf(req.method, req.headers["content-type"]),
+    operation: TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES] ?? PAGE_ROUTES[path] ?? null,
+    params: redactParams(firstValues(url.searchParams)),
+    status: 0,
+    outcome: "",
+  };
+  try {
+    const outcome = await handlePlatform(control, req, res, url, path, (params) => {
+      entry.params = redactParams(params);
+    });
+    if (outcome === undefined) {
+      send(res, 404, "text/plain; charset=utf-8", "not found");
+      Object.assign(entry, { status: 404, outcome: "not found" });
+    } else {
+      Object.assign(entry, outcome);
+      control.onChange();
+    }
+  } catch (error) {
+    Object.assign(entry, { status: 500, outcome: "emulator error" });
+    throw error;
+  } finally {
+    control.activity.record(entry);
+  }
 }
 
-export function createEmulatorServer(platform: Platform, faults: Faults): Server {
+export function createEmulatorServer(control: Control, access: ControlAccess): Server {
   return createServer((req, res) => {
-    handle(platform, faults, req, res).catch(() => {
+    handle(control, access, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "emulator error");
       else res.destroy();
     });

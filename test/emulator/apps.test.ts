@@ -1,0 +1,77 @@
+// startEmulator({ apps }) checks every app at the door; the CLI's --app and --config use the
+// same check. Messages name the place, never a value (a secret could be one).
+import { describe, expect, it } from "vitest";
+import { checkApps } from "../../src/emulator/apps.js";
+import { startEmulator } from "../../src/emulator/index.js";
+
+const app = { clientKey: "aw_key", clientSecret: "s3cret", redirectDomains: ["127.0.0.1"] };
+
+describe("checkApps", () => {
+  const refused: Array<[string, unknown, string]> = [
+    ["no app", [], `"apps" must list at least one app`],
+    ["not a list", app, `"apps" must list at least one app`],
+    ["an app that is not an object", ["aw_key"], `"apps"[0] must be an object`],
+    [
+      "an unknown field",
+      [{ ...app, secret: "x" }],
+      `"apps"[0] has an unknown field; known: clientKey, clientSecret, redirectDomains, name, canRenew`,
+    ],
+    [
+      "a key with a space",
+      [{ ...app, clientKey: "aw key" }],
+      `"apps"[0].clientKey must be a non-empty string without spaces`,
+    ],
+    [
+      "an empty secret",
+      [{ ...app, clientSecret: "" }],
+      `"apps"[0].clientSecret is missing or empty`,
+    ],
+    [
+      "a redirect domain that is a URL",
+      [{ ...app, redirectDomains: ["https://app.example"] }],
+      `"apps"[0].redirectDomains must list host names (e.g. "127.0.0.1")`,
+    ],
+    [
+      "no redirect domain",
+      [{ ...app, redirectDomains: [] }],
+      `"apps"[0].redirectDomains must list host names (e.g. "127.0.0.1")`,
+    ],
+    ["the same key twice", [app, { ...app }], `"apps"[1].clientKey is registered twice`],
+    [
+      "canRenew not a boolean",
+      [{ ...app, canRenew: "no" }],
+      `"apps"[0].canRenew must be true or false`,
+    ],
+  ];
+  for (const [name, apps, message] of refused) {
+    it(`${name} → TypeError "${message}"`, () => {
+      expect(() => checkApps(apps)).toThrow(new TypeError(message));
+    });
+  }
+
+  it("no message carries the secret", () => {
+    for (const [, apps] of refused) {
+      try {
+        checkApps(apps);
+      } catch (error) {
+        expect((error as Error).message).not.toContain("s3cret");
+      }
+    }
+  });
+
+  it("a valid list comes back as given, domains lower-cased", () => {
+    expect(
+      checkApps([
+        { ...app, redirectDomains: ["App.Example", "[::1]"], name: "Mine", canRenew: false },
+      ]),
+    ).toEqual([
+      { ...app, redirectDomains: ["app.example", "[::1]"], name: "Mine", canRenew: false },
+    ]);
+  });
+
+  it("startEmulator refuses bad apps before listening", async () => {
+    await expect(startEmulator({ apps: [{ ...app, clientSecret: "" }] })).rejects.toThrow(
+      new TypeError(`"apps"[0].clientSecret is missing or empty`),
+    );
+  });
+});
