@@ -1,27 +1,73 @@
 #!/usr/bin/env node
-// douyin-oauth-emulator [--port N] [--host H] [--string-numbers]
-import { startEmulator } from "./index.js";
+// douyin-oauth-emulator: see USAGE in cli-options.ts, or run it with --help.
+import { emulatorOptions, parseCli, UsageError, USAGE } from "./cli-options.js";
+import { DEMO_APP, StateFileError, startEmulator, type Emulator } from "./index.js";
 
-function option(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
+const NAME = "douyin-oauth-emulator";
+
+/** One line on stderr, then the exit status: 2 for a command-line mistake, 1 otherwise. */
+function fail(error: unknown): never {
+  const known = error instanceof UsageError || error instanceof StateFileError;
+  const message =
+    known || error instanceof TypeError
+      ? error.message
+      : (error as NodeJS.ErrnoException).code === "EADDRINUSE"
+        ? "the port is already in use"
+        : (error as NodeJS.ErrnoException).code === "EADDRNOTAVAIL"
+          ? "the --host address is not one of this machine's"
+          : "could not start";
+  process.stderr.write(
+    `${NAME}: ${message}${error instanceof UsageError ? ` (see ${NAME} --help)` : ""}\n`,
+  );
+  process.exit(error instanceof UsageError ? 2 : 1);
 }
 
-const port = Number(option("--port") ?? 8787);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error("--port needs a number from 0 to 65535");
-  process.exit(2);
+let emu: Emulator;
+try {
+  const cli = parseCli(process.argv.slice(2), process.env);
+  if (cli.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  emu = await startEmulator(await emulatorOptions(cli));
+  const restored = emu.stored;
+  const lines = [
+    `Douyin OAuth emulator listening on ${emu.url}`,
+    `  docs:          ${emu.url}/docs`,
+    `  control API:   ${emu.url}/_emulator/ (docs: ${emu.url}/docs/control)${cli.controlToken === undefined ? "" : ", token required"}`,
+    `  activity:      ${emu.url}/_emulator`,
+  ];
+  for (const app of emu.apps) {
+    lines.push(
+      `  client_key:    ${app.clientKey}`,
+      app.clientSecret === DEMO_APP.clientSecret
+        ? `  client_secret: ${app.clientSecret}   (a public demo value)`
+        : "  client_secret: (not shown)",
+      `  redirect to:   ${app.redirectDomains.join(", ")}`,
+    );
+  }
+  if (cli.state !== undefined) {
+    lines.push(
+      `  state:         ${cli.state} (${restored.codes} codes, ${restored.accessTokens + restored.refreshTokens + restored.clientTokens} tokens restored)`,
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+} catch (error) {
+  fail(error);
 }
-const emu = await startEmulator({
-  port,
-  host: option("--host") ?? "127.0.0.1",
-  stringNumbers: process.argv.includes("--string-numbers"),
-});
-const [app] = emu.apps;
-console.log(`Douyin OAuth emulator listening on ${emu.url}`);
-console.log(`  docs:          ${emu.url}/docs`);
-console.log(`  client_key:    ${app!.clientKey}`);
-console.log(`  client_secret: ${app!.clientSecret}   (a public demo value)`);
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void emu.close().then(() => process.exit(0)));
+  process.once(signal, () => {
+    // A second signal while closing takes Node's default: the process ends at once.
+    emu.close().then(
+      () => {
+        process.stdout.write(`${NAME}: stopped (${signal})\n`);
+        process.exit(0);
+      },
+      () => {
+        process.stderr.write(`${NAME}: stopped (${signal}), but the state file was not written\n`);
+        process.exit(1);
+      },
+    );
+  });
 }
