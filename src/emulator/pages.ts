@@ -79,7 +79,7 @@ th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee;vertical-
 th{color:#555;font-weight:600;background:#fafafa}
 .ok{color:#0a7d32}.err{color:#c3002f}.fault{color:#9a5b00}
 .badge{display:inline-block;font-size:.72rem;padding:0 .35rem;border-radius:4px;background:#fff3cd;color:#7a5b00;margin-left:.3rem}
-.muted{color:#777}.params code{margin-right:.3rem}`;
+.muted{color:#777}.params code{margin-right:.3rem}td.nowrap,td.nowrap code{white-space:nowrap;word-break:normal}`;
 
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
@@ -96,7 +96,11 @@ function remaining(ms: number): string {
 function table(id: string, headers: string[], rows: string[][], empty: string): string {
   if (rows.length === 0) return `<p class="muted" id="${id}">${escape(empty)}</p>`;
   const head = headers.map((h) => `<th>${escape(h)}</th>`).join("");
-  const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`);
+  // The first two columns (a time, a request or a key) read best unbroken.
+  const body = rows.map(
+    (cells) =>
+      `<tr>${cells.map((c, i) => (i < 2 ? `<td class="nowrap">${c}</td>` : `<td>${c}</td>`)).join("")}</tr>`,
+  );
   return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>${body.join("")}</tbody></table>`;
 }
 
