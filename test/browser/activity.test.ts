@@ -1,5 +1,6 @@
 // The activity page, /_emulator, in Chromium: what the emulator received and answered, live
 // users and tokens with their expiry on its clock, active faults; no secret, nothing external.
+// And the control API's Redoc page, /docs/control.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth } from "../../src/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
@@ -121,6 +122,28 @@ describe("/_emulator in Chromium", () => {
       expect(html).not.toContain(secret);
     }
     await screenshot(page, "activity");
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("/docs/control renders the control API's Redoc page: every operation, offline, no console error", async () => {
+    const page = await browser.context.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${emu.url}/docs/control`, { waitUntil: "load" });
+    expect(await page.title()).toBe("Douyin OAuth emulator: control API");
+    // The sidebar is an accordion: open each tag and find its operations there.
+    const byTag: Array<[string, string]> = [
+      ["Codes", "Issue a code for a user"],
+      ["Clock", "Advance the emulator's clock"],
+      ["Faults", "Inject a fault"],
+      ["Reset", "Forget every code, token, fault, count and request"],
+    ];
+    for (const [tag, summary] of byTag) {
+      await page.getByText(tag, { exact: true }).first().click();
+      await expect
+        .poll(() => page.getByText(summary, { exact: true }).first().isVisible())
+        .toBe(true);
+    }
+    await screenshot(page, "docs-control");
     expect(problems).toEqual([]);
   }, 60_000);
 });
