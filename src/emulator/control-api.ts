@@ -41,8 +41,35 @@ function presented(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
+/** The hostname of a Host header (`127.0.0.1:8787`, `[::1]:8787`, `localhost`). */
+function hostnameOf(host: string | undefined): string | undefined {
+  if (host === undefined || !URL.canParse(`http://${host}`)) return undefined;
+  return new URL(`http://${host}`).hostname;
+}
+
+/**
+ * A page of another site cannot drive the control API from the developer's browser: browsers
+ * send `Origin` with such requests (curl, urllib and test clients do not), and a DNS-rebound
+ * name reaches the emulator with a Host that is not loopback.
+ */
+function crossSite(req: IncomingMessage, access: ControlAccess): string | undefined {
+  const { origin, host } = req.headers;
+  if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== host)) {
+    return "the control API refuses requests from another site's pages";
+  }
+  if (access.token === undefined && !isLoopback(hostnameOf(host))) {
+    return "the control API answers requests addressed to a loopback host only";
+  }
+  return undefined;
+}
+
 /** False when allowed; true when refused, the refusal already sent. */
 function refused(req: IncomingMessage, res: ServerResponse, access: ControlAccess): boolean {
+  const foreign = crossSite(req, access);
+  if (foreign !== undefined) {
+    sendJson(res, 403, { error: foreign });
+    return true;
+  }
   if (access.token !== undefined) {
     const given = presented(req);
     if (given !== undefined && timingSafeEqual(digest(given), digest(access.token))) return false;

@@ -423,7 +423,10 @@ export interface components {
         "application/json": components["schemas"]["ControlError"];
       };
     };
-    /** @description No control token is set and the request came from beyond loopback. */
+    /**
+     * @description Without a control token, the request came from beyond loopback or named a Host that is
+     *     not loopback; or it came from another site's page (its Origin is not the emulator's).
+     */
     Forbidden: {
       headers: {
         [name: string]: unknown;

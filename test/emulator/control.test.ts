@@ -1,5 +1,6 @@
 // The control API under /_emulator/ (openapi/emulator-control.yaml) over real HTTP, and the
 // JavaScript API's same operations: one implementation, the same answers and the same refusals.
+import { request } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinOAuthError } from "../../src/index.js";
 import { isLoopback } from "../../src/emulator/control-api.js";
@@ -466,6 +467,40 @@ describe("access › the control token", () => {
   it("the platform's endpoints do not need it", async () => {
     const client = createDouyinOAuth({ ...DEMO_APP, baseUrl: guarded.url });
     expect((await client.clientToken()).access_token).toMatch(/^clt\./);
+  });
+});
+
+describe("access › another site's pages", () => {
+  /** A raw request, so the Host header can be what a DNS-rebound name would send. */
+  const raw = (headers: Record<string, string>, method = "GET", path = "/_emulator/stats") =>
+    new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const req = request(`${emu.url}${path}`, { method, headers }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  it("a request with another site's Origin → 403, nothing done; its own origin is fine", async () => {
+    const { host } = new URL(emu.url);
+    expect(await raw({ origin: "http://evil.example" }, "POST", "/_emulator/reset")).toEqual({
+      status: 403,
+      body: JSON.stringify({ error: "the control API refuses requests from another site's pages" }),
+    });
+    expect((await raw({ origin: "null" })).status).toBe(403);
+    expect((await raw({ origin: `http://${host}` })).status).toBe(200);
+  });
+
+  it("a Host that is not loopback (a DNS-rebound name) → 403", async () => {
+    expect(await raw({ host: "rebound.example:8787" })).toEqual({
+      status: 403,
+      body: JSON.stringify({
+        error: "the control API answers requests addressed to a loopback host only",
+      }),
+    });
+    expect((await raw({ host: "localhost" })).status).toBe(200);
   });
 });
 
