@@ -7,7 +7,7 @@ import { isIP } from "node:net";
 import type { ControlPaths } from "./control-spec.js";
 import { requireFields, type Control } from "./control.js";
 import { activityPage } from "./pages.js";
-import { readBody, send } from "./server.js";
+import { readBody, send } from "./http.js";
 
 /** Where the control API and the activity page live: off every platform path. */
 export const CONTROL_PREFIX = "/_emulator";

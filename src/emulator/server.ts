@@ -8,11 +8,11 @@ import { formOf, redactParams, type RequestEntry } from "./activity.js";
 import { CONTROL_PREFIX, handleControl, type ControlAccess } from "./control-api.js";
 import type { Control } from "./control.js";
 import { docsPage, type DocsName } from "./docs.js";
+import { readBody, send } from "./http.js";
 import type { Faults } from "./faults.js";
 import { consentPage, indexPage } from "./pages.js";
 import { checkPage, type PageOperation, type Platform } from "./platform.js";
 
-const MAX_FORM_BYTES = 64 * 1024;
 type Query = Record<string, string | undefined>;
 
 const TOKEN_ROUTES = {
@@ -39,34 +39,12 @@ function firstValues(params: URLSearchParams): Query {
   return query;
 }
 
-export function send(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string | Buffer,
-  headers = {},
-) {
-  res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
-  res.end(body);
-}
-
 const json = (res: ServerResponse, body: unknown) =>
   send(res, 200, "application/json; charset=utf-8", JSON.stringify(body));
 
 function redirect(res: ServerResponse, target: URL) {
   res.writeHead(302, { location: target.href, "cache-control": "no-store" });
   res.end();
-}
-
-export async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
