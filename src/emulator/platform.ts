@@ -3,6 +3,7 @@
 // every answer is typed from the spec's components.
 import { createHash, randomBytes } from "node:crypto";
 import { ERROR_CODE, type components } from "../spec.js";
+import type { ControlComponents } from "./control-spec.js";
 
 type Schemas = components["schemas"];
 type Envelope =
@@ -35,17 +36,8 @@ export interface EmulatorApp {
   canRenew?: boolean;
 }
 
-/** Calls per operation, errors included. */
-export interface EmulatorStats {
-  accessToken: number;
-  clientToken: number;
-  stableClientToken: number;
-  refreshToken: number;
-  renewRefreshToken: number;
-  connect: number;
-  authorize: number;
-  authorizeV2: number;
-}
+/** Calls per operation, errors included: the control API's `Stats.calls`. */
+export type EmulatorStats = ControlComponents["schemas"]["Stats"]["calls"];
 
 export interface CodeRecord {
   clientKey: string;
