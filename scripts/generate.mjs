@@ -51,8 +51,9 @@ Every file in this folder is written by \`scripts/generate.mjs\` from the hand-m
 \`openapi/douyin-oauth.yaml\`, the single source of truth of this package.
 
 - \`douyin-oauth.ts\`: the \`paths\`, \`components\` and \`operations\` types (openapi-typescript).
-- \`constants.ts\`: the base URL of each platform (the spec's \`servers\`) and the path of each
-  operation (keyed by \`operationId\`).
+- \`constants.ts\`: \`PLATFORM_BASE_URLS\` (the spec's \`servers\`), \`OPERATION_PATHS\` (keyed
+  by \`operationId\`), \`ERROR_CODE\` (from \`x-known-error-codes\`) and \`SUCCESS_DATA\` (each token
+  operation's required and numeric fields).
 - \`emulator-control.ts\`: the types of the emulator's control API, from
   \`openapi/emulator-control.yaml\`.
 

@@ -1,6 +1,7 @@
 // createDouyinOAuth: the thin wrapper. Each method checks its input, fills the fixed values the
-// spec requires (grant_type, response_type), sends through openapi-fetch, and hands the answer
-// to the one reader. clientSecret lives in this closure only, never on an object.
+// spec requires (grant_type, response_type), sends through the transport (fetch by default,
+// retries where safe), and hands the answer to the one reader. clientSecret lives in this
+// closure only, never on an object. `raw` alone goes through openapi-fetch.
 import { createClient, type Client } from "./openapi-fetch.js";
 import { readAnswer, type TokenData } from "./answer.js";
 import {
