@@ -201,9 +201,19 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
     sendOnce: SendRequest,
   ): Promise<TokenData<Op>> {
     const { signal, timeoutMs: callTimeout } = checkCallOptions(call);
-    return withRetries(operation, retry, callTimeout ?? timeoutMs, signal, log, async (budget) =>
-      readAnswer(operation, await send(operation, signal, budget, secrets, sendOnce), secrets),
-    );
+    return withRetries({
+      operation,
+      policy: retry,
+      timeoutMs: callTimeout ?? timeoutMs,
+      signal,
+      log,
+      attempt: async (budget) =>
+        readAnswer(
+          operation,
+          await send({ operation, signal, timeoutMs: budget, secrets, request: sendOnce }),
+          secrets,
+        ),
+    });
   }
 
   return {

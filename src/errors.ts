@@ -68,8 +68,8 @@ export class DouyinTransportError extends DouyinError {
   readonly kind: TransportFailure;
   /** HTTP status, when an answer arrived. */
   readonly status: number | undefined;
-  /** How many requests were sent, retries included (see the client's `retry` option). */
-  readonly attempts: number = 1;
+  /** How many requests were sent, retries included (see the client's `retry` option); set by the retry loop. */
+  attempts = 1;
 
   constructor(
     operation: TokenOperation,

@@ -2,7 +2,7 @@
 // stableClientToken and refreshToken. Never accessToken (a code works once) and never
 // renewRefreshToken (it rotates the refresh token: a lost answer plus a retry would burn a
 // renewal and leave the caller holding a dead token).
-import { DouyinTransportError, type TokenOperation } from "./errors.js";
+import { DouyinTransportError, type TokenOperation, type TransportFailure } from "./errors.js";
 import { abortedError } from "./transport.js";
 import { requirePositiveMs } from "./validate.js";
 
@@ -32,7 +32,7 @@ export interface DouyinLogEvent {
   outcome: "ok" | "retry" | "error";
   durationMs: number;
   status?: number;
-  kind?: string;
+  kind?: TransportFailure;
   errorCode?: number;
   /** Before a retry: how long the client waits. */
   delayMs?: number;
@@ -94,14 +94,16 @@ function sleep(
  * cannot mend, or the retries or the total time run out. Each attempt gets `timeoutMs`, cut
  * to what remains of the total.
  */
-export async function withRetries<T>(
-  operation: TokenOperation,
-  policy: RetryOptions,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  log: ((event: DouyinLogEvent) => void) | undefined,
-  attempt: (timeoutMs: number) => Promise<T>,
-): Promise<T> {
+export async function withRetries<T>(run: {
+  operation: TokenOperation;
+  policy: RetryOptions;
+  /** Per attempt. */
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  log: ((event: DouyinLogEvent) => void) | undefined;
+  attempt: (timeoutMs: number) => Promise<T>;
+}): Promise<T> {
+  const { operation, policy, timeoutMs, signal, log, attempt } = run;
   const retries = RETRYABLE.has(operation) ? policy.retries : 0;
   const deadline =
     policy.totalTimeoutMs === undefined ? Infinity : Date.now() + policy.totalTimeoutMs;
@@ -128,7 +130,7 @@ export async function withRetries<T>(
       const delayMs = backoff(policy, n);
       if (n > retries || !worthRetrying(error) || Date.now() + delayMs >= deadline) {
         log?.({ ...facts, outcome: "error" });
-        if (error instanceof DouyinTransportError) Object.assign(error, { attempts: n });
+        if (error instanceof DouyinTransportError) error.attempts = n;
         throw error;
       }
       log?.({ ...facts, outcome: "retry", delayMs });

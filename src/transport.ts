@@ -132,13 +132,16 @@ export const abortedError = (operation: TokenOperation, signal: AbortSignal) =>
   new DouyinTransportError(operation, "aborted", { cause: signal.reason });
 
 /** One request, bounded by `timeoutMs` and the caller's signal; never rejects with anything else. */
-export async function send(
-  operation: TokenOperation,
-  callerSignal: AbortSignal | undefined,
-  timeoutMs: number,
-  secrets: readonly string[],
-  request: SendRequest,
-): Promise<RawAnswer> {
+export async function send(one: {
+  operation: TokenOperation;
+  /** The caller's signal, if any. */
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  /** The values this request carries, kept out of any error. */
+  secrets: readonly string[];
+  request: SendRequest;
+}): Promise<RawAnswer> {
+  const { operation, signal: callerSignal, timeoutMs, secrets, request } = one;
   if (callerSignal?.aborted) throw abortedError(operation, callerSignal);
   const timer = AbortSignal.timeout(timeoutMs);
   const signal = callerSignal ? AbortSignal.any([callerSignal, timer]) : timer;
