@@ -6,6 +6,7 @@
 import { DouyinOAuthError, DouyinTransportError, type TokenOperation } from "./errors.js";
 import { redactText } from "./redact.js";
 import { SUCCESS_DATA, type components, type operations } from "./spec.js";
+import type { TransportResponse } from "./transport.js";
 
 /** The success `data` of a token operation: the branch of its answer whose error_code is 0. */
 type SuccessData<Op extends TokenOperation> = Extract<
@@ -24,11 +25,6 @@ type NumericField<Op extends TokenOperation> =
 export type TokenData<Op extends TokenOperation> = {
   [K in keyof SuccessData<Op>]: K extends NumericField<Op> ? number : SuccessData<Op>[K];
 };
-
-export interface RawAnswer {
-  status: number;
-  text: string;
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -50,7 +46,7 @@ const asText = (value: unknown): string | undefined =>
  */
 export function readAnswer<Op extends TokenOperation>(
   operation: Op,
-  answer: RawAnswer,
+  answer: TransportResponse,
   secrets: readonly string[] = [],
 ): TokenData<Op> {
   const { status, text } = answer;

@@ -1,7 +1,6 @@
 // Sends one request with its own timeout and the caller's signal, and turns every way it can
 // fail into a DouyinTransportError. The timeout starts when the request starts, not when the
 // client is made (openapi-fetch #2567).
-import type { RawAnswer } from "./answer.js";
 import { DouyinTransportError, type TokenOperation } from "./errors.js";
 import { safeCause } from "./redact.js";
 import { requirePositiveMs } from "./validate.js";
@@ -140,7 +139,7 @@ export async function send(one: {
   /** The values this request carries, kept out of any error. */
   secrets: readonly string[];
   request: SendRequest;
-}): Promise<RawAnswer> {
+}): Promise<TransportResponse> {
   const { operation, signal: callerSignal, timeoutMs, secrets, request } = one;
   if (callerSignal?.aborted) throw abortedError(operation, callerSignal);
   const timer = AbortSignal.timeout(timeoutMs);

@@ -77,7 +77,8 @@ export interface PlatformState {
   profiles: Array<{ clientKey: string; openId: string; profile: UserProfile }>;
 }
 
-type Query = Record<string, string | undefined>;
+/** A request's parameters by name: the first value of each, as the platform reads them. */
+export type Query = Record<string, string | undefined>;
 
 const MESSAGES: Record<number, string> = {
   [ERROR_CODE.PARAMETER_ERROR]: "参数错误 / parameter error",

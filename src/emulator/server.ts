@@ -11,9 +11,7 @@ import { docsPage, type DocsName } from "./docs.js";
 import { readBody, send } from "./http.js";
 import type { Faults } from "./faults.js";
 import { consentPage, indexPage } from "./pages.js";
-import { checkPage, type PageOperation, type Platform } from "./platform.js";
-
-type Query = Record<string, string | undefined>;
+import { checkPage, type PageOperation, type Platform, type Query } from "./platform.js";
 
 const TOKEN_ROUTES = {
   [OPERATION_PATHS.accessToken]: "accessToken",
