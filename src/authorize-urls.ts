@@ -1,7 +1,9 @@
 // Builders for the three authorization pages: pure, no network, no clock. Each returns a URL
 // for the user's browser; the platform redirects back to redirectUri with code, state, scopes.
+import { encodeQuery } from "./query-string.js";
 import { OPERATION_PATHS, type paths } from "./spec.js";
 import {
+  checkBaseUrl,
   optionalText,
   requireHttpUrl,
   requireObject,
@@ -84,36 +86,11 @@ export function serializeOptionalScope(value: unknown): string | undefined {
   return pairs.length > 0 ? pairs.join(",") : undefined;
 }
 
-/** A query string (or form body) of the defined values, each percent-encoded (space as %20). */
-export function encodeQuery(query: Readonly<Record<string, string | undefined>>): string {
-  let out = "";
-  for (const key in query) {
-    const value = query[key];
-    if (value !== undefined) out += `${out ? "&" : ""}${key}=${encodeURIComponent(value)}`;
-  }
-  return out;
-}
-
 /** The page's address with the query. */
 function pageUrl(page: string, query: Record<string, string | undefined>): URL {
   const url = new URL(page);
   url.search = encodeQuery(query);
   return url;
-}
-
-/**
- * An absolute http(s) base URL without credentials, query or fragment. A `user:password@`
- * would be sent with every request and quoted in error causes, so it is refused.
- */
-export function checkBaseUrl(value: unknown, name: string): string {
-  const url = requireHttpUrl(value, name);
-  if (url.username !== "" || url.password !== "") {
-    throw new TypeError(`"${name}" must not carry a user name or password`);
-  }
-  if (url.search !== "" || url.hash !== "") {
-    throw new TypeError(`"${name}" must not carry a query string or fragment`);
-  }
-  return url.href;
 }
 
 function commonQuery(options: unknown) {

@@ -7,14 +7,13 @@ import { readAnswer, type TokenData } from "./answer.js";
 import {
   authorizeUrl,
   authorizeV2Url,
-  checkBaseUrl,
   connectUrl,
-  encodeQuery,
   type AuthorizeUrlOptions,
   type AuthorizeV2UrlOptions,
   type ConnectUrlOptions,
 } from "./authorize-urls.js";
 import { parseCallback, type CallbackResult } from "./callback.js";
+import { encodeQuery } from "./query-string.js";
 import type { TokenOperation } from "./errors.js";
 import { checkRetry, withRetries, type DouyinLogEvent, type RetryOptions } from "./retry.js";
 import {
@@ -33,7 +32,13 @@ import {
   type SendRequest,
   type Transport,
 } from "./transport.js";
-import { optionalText, requireObject, requirePositiveMs, requireText } from "./validate.js";
+import {
+  checkBaseUrl,
+  optionalText,
+  requireObject,
+  requirePositiveMs,
+  requireText,
+} from "./validate.js";
 
 export interface DouyinOAuthOptions {
   /** The app's client_key. */

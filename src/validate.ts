@@ -53,3 +53,18 @@ export function requireObject(value: unknown, name: string): asserts value is ob
     throw new TypeError(`"${name}" must be an object`);
   }
 }
+
+/**
+ * An absolute http(s) base URL without credentials, query or fragment. A `user:password@`
+ * would be sent with every request and quoted in error causes, so it is refused.
+ */
+export function checkBaseUrl(value: unknown, name: string): string {
+  const url = requireHttpUrl(value, name);
+  if (url.username !== "" || url.password !== "") {
+    throw new TypeError(`"${name}" must not carry a user name or password`);
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new TypeError(`"${name}" must not carry a query string or fragment`);
+  }
+  return url.href;
+}
