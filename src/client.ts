@@ -13,66 +13,15 @@ import {
   type ConnectUrlOptions,
 } from "./authorize-urls.js";
 import { parseCallback, type CallbackResult } from "./callback.js";
-import { encodeQuery } from "./query-string.js";
 import type { TokenOperation } from "./errors.js";
-import { checkRetry, withRetries, type DouyinLogEvent, type RetryOptions } from "./retry.js";
-import {
-  OPERATION_PATHS,
-  PLATFORM_BASE_URLS,
-  type BodyOf,
-  type paths,
-  type Platform,
-  type QueryOf,
-} from "./spec.js";
-import {
-  checkCallOptions,
-  fetchTransport,
-  send,
-  type CallOptions,
-  type SendRequest,
-  type Transport,
-} from "./transport.js";
-import {
-  checkBaseUrl,
-  optionalText,
-  requireObject,
-  requirePositiveMs,
-  requireText,
-} from "./validate.js";
+import { checkCallOptions, checkOptions, type DouyinOAuthOptions } from "./options.js";
+import { encodeQuery } from "./query-string.js";
+import { withRetries } from "./retry.js";
+import { OPERATION_PATHS, type BodyOf, type paths, type QueryOf } from "./spec.js";
+import { send, type CallOptions, type SendRequest } from "./transport.js";
+import { requireObject, requireText } from "./validate.js";
 
-export interface DouyinOAuthOptions {
-  /** The app's client_key. */
-  clientKey: string;
-  /** The app's client_secret; needed by `accessToken`, `clientToken` and `stableClientToken`. */
-  clientSecret?: string;
-  /** Which platform's host to use; default `"douyin"`. */
-  platform?: Platform;
-  /** Overrides the platform host: an emulator, a proxy, a sandbox. No `user:password@`. */
-  baseUrl?: string;
-  /** Used for every request (undici agents, proxies, tests); default `globalThis.fetch`. */
-  fetch?: typeof globalThis.fetch;
-  /**
-   * Sends the token requests instead of `fetch`: `nodeTransport()` from `douyin-oauth/node` is
-   * the fast path on Node (keep-alive node:http). Not with `fetch`.
-   */
-  transport?: Transport;
-  /** Per-request timeout in whole milliseconds, 1 to 2^31 - 1; default 10 000. */
-  timeoutMs?: number;
-  /**
-   * `"GET"` (default, as the seed describes) puts the parameters in the query string; `"POST"`
-   * sends them in the body as the platform's current docs do, keeping client_secret, codes and
-   * refresh tokens out of URLs and so out of proxy and server logs.
-   */
-  tokenRequestMethod?: "GET" | "POST";
-  /**
-   * Retries for clientToken, stableClientToken and refreshToken on network failures, timeouts,
-   * 5xx and garbled answers; default `{ retries: 2, minDelayMs: 200, maxDelayMs: 2000 }`,
-   * `false` for none. accessToken and renewRefreshToken are never retried.
-   */
-  retry?: Partial<RetryOptions> | false;
-  /** Hears one event per attempt (operation, outcome, status, timing); never a secret. */
-  logger?: (event: DouyinLogEvent) => void;
-}
+export type { DouyinOAuthOptions } from "./options.js";
 
 export interface DouyinOAuth {
   readonly clientKey: string;
@@ -112,7 +61,6 @@ export interface DouyinOAuth {
   ): Promise<TokenData<"renewRefreshToken">>;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 const HEADERS = {
   query: {},
   form: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
@@ -126,48 +74,8 @@ const HEADERS = {
  * const { access_token } = await douyin.clientToken();
  */
 export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
-  requireObject(options, "options");
-  const { clientKey, clientSecret, platform = "douyin", timeoutMs = DEFAULT_TIMEOUT_MS } = options;
-  requireText(clientKey, "clientKey");
-  optionalText(clientSecret, "clientSecret");
-  if (typeof platform !== "string" || !Object.hasOwn(PLATFORM_BASE_URLS, platform)) {
-    throw new TypeError(`"platform" must be one of ${Object.keys(PLATFORM_BASE_URLS).join(", ")}`);
-  }
-  requirePositiveMs(timeoutMs, "timeoutMs");
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new TypeError(`"fetch" must be a function`);
-  }
-  if (options.transport !== undefined && typeof options.transport !== "function") {
-    throw new TypeError(`"transport" must be a function`);
-  }
-  if (options.transport !== undefined && options.fetch !== undefined) {
-    throw new TypeError(`"transport" and "fetch" exclude each other: pass one`);
-  }
-  const method = options.tokenRequestMethod ?? "GET";
-  if (method !== "GET" && method !== "POST") {
-    throw new TypeError(`"tokenRequestMethod" must be "GET" or "POST"`);
-  }
-  const retry = checkRetry(options.retry);
-  const { logger } = options;
-  if (logger !== undefined && typeof logger !== "function") {
-    throw new TypeError(`"logger" must be a function`);
-  }
-  const log =
-    logger &&
-    ((event: DouyinLogEvent) => {
-      try {
-        logger(event);
-      } catch {
-        // A failing logger must not fail the call.
-      }
-    });
-  const baseUrl = (
-    options.baseUrl === undefined
-      ? PLATFORM_BASE_URLS[platform]
-      : checkBaseUrl(options.baseUrl, "baseUrl")
-  ).replace(/\/+$/, "");
-  const userFetch = options.fetch;
-  const transport = options.transport ?? fetchTransport(userFetch);
+  const { clientKey, clientSecret, baseUrl, timeoutMs, method, retry, log, userFetch, transport } =
+    checkOptions(options);
   let raw: Client<paths> | undefined;
 
   /** A token request: the spec's parameters in the query (GET) or in a form or JSON body. */

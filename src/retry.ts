@@ -4,7 +4,6 @@
 // renewal and leave the caller holding a dead token).
 import { DouyinTransportError, type TokenOperation, type TransportFailure } from "./errors.js";
 import { abortedError } from "./transport.js";
-import { requirePositiveMs } from "./validate.js";
 
 export interface RetryOptions {
   /** Retries after the first attempt; 0 turns retrying off. */
@@ -36,26 +35,6 @@ export interface DouyinLogEvent {
   errorCode?: number;
   /** Before a retry: how long the client waits. */
   delayMs?: number;
-}
-
-export function checkRetry(value: unknown): RetryOptions {
-  if (value === undefined) return DEFAULT_RETRY;
-  if (value === false) return { ...DEFAULT_RETRY, retries: 0 };
-  if (typeof value !== "object" || value === null) {
-    throw new TypeError(`"retry" must be false or { retries, minDelayMs, maxDelayMs }`);
-  }
-  const retry = { ...DEFAULT_RETRY, ...(value as Partial<RetryOptions>) };
-  if (!Number.isInteger(retry.retries) || retry.retries < 0 || retry.retries > 10) {
-    throw new TypeError(`"retry.retries" must be an integer from 0 to 10`);
-  }
-  requirePositiveMs(retry.minDelayMs, "retry.minDelayMs");
-  requirePositiveMs(retry.maxDelayMs, "retry.maxDelayMs");
-  if (retry.maxDelayMs < retry.minDelayMs) {
-    throw new TypeError(`"retry.maxDelayMs" must not be below "retry.minDelayMs"`);
-  }
-  if (retry.totalTimeoutMs !== undefined)
-    requirePositiveMs(retry.totalTimeoutMs, "retry.totalTimeoutMs");
-  return retry;
 }
 
 /** Transport failures worth another try: the network, a timeout, a 5xx, a garbled body. */

@@ -3,7 +3,6 @@
 // client is made (openapi-fetch #2567).
 import { DouyinTransportError, type TokenOperation } from "./errors.js";
 import { safeCause } from "./redact.js";
-import { requirePositiveMs } from "./validate.js";
 
 /** Per-call options, the optional last argument of every token method. */
 export interface CallOptions {
@@ -116,16 +115,6 @@ async function readCapped(response: Response): Promise<string> {
 }
 
 export type SendRequest = (signal: AbortSignal) => Promise<TransportResponse>;
-
-export function checkCallOptions(call: CallOptions | undefined): CallOptions {
-  if (call === undefined) return {};
-  if (typeof call !== "object" || call === null) throw new TypeError(`"options" must be an object`);
-  if (call.timeoutMs !== undefined) requirePositiveMs(call.timeoutMs, "timeoutMs");
-  if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) {
-    throw new TypeError(`"signal" must be an AbortSignal`);
-  }
-  return call;
-}
 
 export const abortedError = (operation: TokenOperation, signal: AbortSignal) =>
   new DouyinTransportError(operation, "aborted", { cause: signal.reason });

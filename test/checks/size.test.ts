@@ -9,9 +9,11 @@ describe("size budgets", () => {
   it("the core client bundle (openapi-fetch included), minified + gzipped", async () => {
     const core = await bundleSize('export * from "./dist/esm/index.js";');
     // Target 6 KB; 7.7 KB before the transport hardening (redirects refused, the 1 MiB answer
-    // cap, the callback's platform error, lone surrogates: +0.6 KB), 8.3 KB after. openapi-fetch
-    // is 2.6 KB of it, kept for douyin.raw: BENCHMARKS.md.
-    expect(core.gzipped).toBeLessThanOrEqual(8_400);
+    // cap, the callback's platform error, lone surrogates: +0.6 KB), 8.3 KB after, 8.4 KB once
+    // withRetries and send took named parameters and the options got their own module (issue 15:
+    // property names cannot be minified away, +0.1 KB). openapi-fetch is 2.6 KB of it, kept for
+    // douyin.raw: BENCHMARKS.md.
+    expect(core.gzipped).toBeLessThanOrEqual(8_500);
   });
 
   it("the core bundle does not pull in the emulator, node: modules or the Node transport", async () => {
