@@ -152,10 +152,10 @@ export function createClientTokenProvider(
     // Due for refresh but still valid: served at once if another process holds the lock.
     const servable = [stored?.value, local].find(valid);
     try {
-      const outcome = await shared.withLock(lockKey, fetchAndKeep);
-      if (!outcome.busy) local = outcome.value;
-      else if (servable) return servable.token;
-      else local = await shared.whenLocked(lockKey, fetchAndKeep, storedFresh);
+      local = await shared.underLock(lockKey, fetchAndKeep, {
+        serve: servable,
+        settled: storedFresh,
+      });
     } catch (error) {
       if (servable) {
         shared.report(error);

@@ -124,6 +124,8 @@ export function createCoordinator(options: CoordinationOptions) {
    * Writes `next` (or deletes, when undefined) only if the stored text is still `expected`;
    * false when another writer came first. Throws DouyinStoreError.
    */
+  const ttl = (ms: number) => Math.max(1, Math.floor(ms));
+
   async function swap(
     key: string,
     expected: string | undefined,
@@ -131,23 +133,22 @@ export function createCoordinator(options: CoordinationOptions) {
     ttlMs: number,
     secrets: readonly string[] = [],
   ): Promise<boolean> {
-    const ttl = Math.max(1, Math.floor(ttlMs));
     if (typeof store.compareAndSet === "function") {
       return bounded(
         "compareAndSet",
-        () => store.compareAndSet!(key, expected, next, ttl),
+        () => store.compareAndSet!(key, expected, next, ttl(ttlMs)),
         secrets,
       );
     }
     const current = await bounded("get", () => store.get(key));
     if ((typeof current === "string" ? current : undefined) !== expected) return false;
     if (next === undefined) await bounded("delete", () => store.delete(key));
-    else await bounded("set", () => store.set(key, next, ttl), secrets);
+    else await bounded("set", () => store.set(key, next, ttl(ttlMs)), secrets);
     return true;
   }
 
   const write = (key: string, raw: string, ttlMs: number, secrets: readonly string[] = []) =>
-    bounded("set", () => store.set(key, raw, Math.max(1, Math.floor(ttlMs))), secrets);
+    bounded("set", () => store.set(key, raw, ttl(ttlMs)), secrets);
 
   const remove = (key: string) => bounded("delete", () => store.delete(key));
 
@@ -204,27 +205,28 @@ export function createCoordinator(options: CoordinationOptions) {
   }
 
   /**
-   * Takes the lock on `key` to run `work`, or waits for whoever holds it until `settled()`
-   * finds their result (then returns it) or the lock frees; fails with DouyinStoreError
-   * `lock_wait` after lockWaitMs. Real time, not the injected clock: the lock expires in the
-   * store's time.
+   * Runs `work` under the store's lock on `key`. While another process holds it: `serve` (a
+   * still-valid result) at once if there is one, else wait until `settled()` finds their
+   * result or the lock frees; DouyinStoreError `lock_wait` after lockWaitMs. Real time, not the
+   * injected clock: the lock expires in the store's time.
    */
-  async function whenLocked<R>(
+  async function underLock<R>(
     key: string,
     work: (lock: HeldLock) => Promise<R>,
-    settled: () => Promise<R | undefined>,
+    when: { serve: R | undefined; settled: () => Promise<R | undefined> },
   ): Promise<R> {
     const deadline = Date.now() + lockWaitMs;
     for (let round = 0; ; round++) {
       const outcome = await withLock(key, work);
       if (!outcome.busy) return outcome.value;
+      if (when.serve !== undefined) return when.serve;
       const left = deadline - Date.now();
       if (left <= 0) throw new DouyinStoreError("lock_wait", "lock");
       await sleep(Math.min(left, POLL_MS * 2 ** Math.min(round, 4), MAX_POLL_MS));
-      const theirs = await settled();
+      const theirs = await when.settled();
       if (theirs !== undefined) return theirs;
     }
   }
 
-  return { store, now, report, read, swap, write, remove, list, withLock, whenLocked };
+  return { store, now, report, read, swap, write, remove, list, withLock, underLock };
 }

@@ -173,18 +173,16 @@ export function createUserTokenManager(
     const work = (lock: HeldLock) => grants.maintain(openId, lock, flight);
     let record: UserTokenRecord;
     try {
-      const outcome = await shared.withLock(lockOf(openId), work);
-      if (!outcome.busy) record = outcome.value;
       // Another server is on it: serve what still works; never renew without the lock.
-      else if (usable(stored)) record = stored;
-      else {
-        record = await shared.whenLocked(lockOf(openId), work, async () => {
+      record = await shared.underLock(lockOf(openId), work, {
+        serve: usable(stored) ? stored : undefined,
+        settled: async () => {
           const theirs = await shared.read<UserTokenRecord>(keyOf(openId));
           return theirs !== undefined && usable(theirs.value) && !refreshDue(theirs.value)
             ? theirs.value
             : undefined;
-        });
-      }
+        },
+      });
     } catch (error) {
       if (error instanceof DouyinReauthorizeError || !usable(stored)) throw error;
       report(error); // only due, not expired: serve it, and say the refresh failed
