@@ -146,7 +146,7 @@ const STORE_MESSAGES: Record<StoreFailure, string> = {
 export class DouyinStoreError extends DouyinError {
   override name = "DouyinStoreError";
   readonly reason: StoreFailure;
-  /** The store call: "get", "set", "delete", "lock", "extend", "release", "list". */
+  /** The store call: "get", "set", "delete", "compareAndSet", "lock", "extend", "release", "list". */
   readonly operation: string;
 
   constructor(reason: StoreFailure, operation: string, cause?: unknown) {

@@ -44,6 +44,8 @@ if ARGV[1] == "1" then
 elseif current then return 0 end
 if ARGV[3] == "1" then redis.call("set", KEYS[1], ARGV[4], "PX", ARGV[5]) else redis.call("del", KEYS[1]) end
 return 1`;
+/** A lifetime as Redis' PX takes it: whole milliseconds, at least 1. */
+const px = (ms: number) => Math.max(1, Math.floor(ms));
 /** A SCAN pattern matching `prefix` literally. */
 const literalPattern = (prefix: string) => `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
 
@@ -72,7 +74,7 @@ export class RedisTokenStore implements TokenStore {
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.redis.set(this.prefix + key, value, {
-      expiration: { type: "PX", value: Math.max(1, Math.floor(ttlMs)) },
+      expiration: { type: "PX", value: px(ttlMs) },
     });
   }
 
@@ -94,7 +96,7 @@ export class RedisTokenStore implements TokenStore {
         expected ?? "",
         next === undefined ? "0" : "1",
         next ?? "",
-        String(Math.max(1, Math.floor(ttlMs))),
+        String(px(ttlMs)),
       ],
     });
     return Number(done) === 1;
@@ -123,7 +125,7 @@ export class RedisTokenStore implements TokenStore {
     const name = this.prefix + key;
     const holder = globalThis.crypto.randomUUID();
     const taken = await this.redis.set(name, holder, {
-      expiration: { type: "PX", value: Math.max(1, Math.floor(ttlMs)) },
+      expiration: { type: "PX", value: px(ttlMs) },
       condition: "NX",
     });
     if (taken !== "OK") return undefined;
@@ -134,7 +136,7 @@ export class RedisTokenStore implements TokenStore {
       extend: async (ms) => {
         const kept = await this.redis.eval(EXTEND, {
           keys: [name],
-          arguments: [holder, String(Math.max(1, Math.floor(ms)))],
+          arguments: [holder, String(px(ms))],
         });
         return Number(kept) === 1;
       },
