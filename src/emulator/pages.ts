@@ -2,7 +2,8 @@
 // No external resources: everything renders offline.
 import type { Control } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
-import type { EmulatorApp, PageRequest } from "./platform.js";
+import type { EmulatorApp } from "./ledger.js";
+import type { PageRequest } from "./page-check.js";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -11,7 +11,8 @@ import { docsPage, type DocsName } from "./docs.js";
 import { readBody, send } from "./http.js";
 import type { Faults } from "./faults.js";
 import { consentPage, indexPage } from "./pages.js";
-import { checkPage, type PageOperation, type Platform, type Query } from "./platform.js";
+import type { OAuthLedger, Query } from "./ledger.js";
+import { checkPage, type PageOperation } from "./page-check.js";
 
 const TOKEN_ROUTES = {
   [OPERATION_PATHS.accessToken]: "accessToken",
@@ -175,8 +176,15 @@ function callbackUrl(redirectUri: URL, fields: Record<string, string>): URL {
   return target;
 }
 
+/** A page request the platform refuses: its error envelope, as JSON. */
+function refused(res: ServerResponse, ledger: OAuthLedger, errorCode: number): Outcome {
+  const answer = ledger.answers.error(errorCode);
+  json(res, answer);
+  return answered(answer);
+}
+
 async function handlePage(
-  platform: Platform,
+  ledger: OAuthLedger,
   operation: PageOperation,
   req: IncomingMessage,
   res: ServerResponse,
@@ -184,19 +192,17 @@ async function handlePage(
   heard: (params: Query) => void,
 ): Promise<Outcome> {
   if (req.method === "GET") {
-    platform.stats[operation] += 1;
+    ledger.stats[operation] += 1;
     const query = firstValues(url.searchParams);
     heard(query);
-    const page = checkPage(platform, operation, query);
-    if (!("app" in page)) {
-      json(res, page);
-      return answered(page);
-    }
+    const checked = checkPage((key) => ledger.app(key), operation, query);
+    if (!checked.ok) return refused(res, ledger, checked.errorCode);
+    const { page } = checked;
     if (operation === "authorizeV2") {
       // Silent authorization: no consent page, straight back with a code for the signed-in user.
-      const code = platform.issueCode(
+      const code = ledger.issueCode(
         page.app.clientKey,
-        platform.openIdFor(page.app.clientKey, "demo_user"),
+        ledger.openIdFor(page.app.clientKey, "demo_user"),
         "login_id",
       );
       redirect(res, callbackUrl(page.redirectUri, { code, state: page.state }));
@@ -216,11 +222,9 @@ async function handlePage(
   }
   const fields = firstValues(form);
   heard(fields);
-  const page = checkPage(platform, operation, fields);
-  if (!("app" in page)) {
-    json(res, page);
-    return answered(page);
-  }
+  const checked = checkPage((key) => ledger.app(key), operation, fields);
+  if (!checked.ok) return refused(res, ledger, checked.errorCode);
+  const { page } = checked;
   if (form.get("decision") !== "approve") {
     // The platform's answer to a refusal is not documented: back to the app with no code.
     redirect(res, callbackUrl(page.redirectUri, { state: page.state }));
@@ -230,9 +234,9 @@ async function handlePage(
   const ticked = form.getAll("optional_scope").filter((scope) => offered.has(scope));
   const granted = [...page.scopes, ...ticked].join(",");
   const user = form.get("user")?.trim() || "demo_user";
-  const code = platform.issueCode(
+  const code = ledger.issueCode(
     page.app.clientKey,
-    platform.openIdFor(page.app.clientKey, user),
+    ledger.openIdFor(page.app.clientKey, user),
     granted,
   );
   redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
@@ -259,7 +263,7 @@ async function handlePlatform(
   path: string,
   heard: (params: Query) => void,
 ): Promise<Outcome | undefined> {
-  const { platform, faults } = control;
+  const { ledger, faults } = control;
   const tokenOperation = TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES];
   if (tokenOperation !== undefined) {
     const allowed = POST_ONLY.has(tokenOperation) ? ["POST"] : ["GET", "POST"];
@@ -275,12 +279,12 @@ async function handlePlatform(
       return { status: 413, outcome: "too large" };
     }
     heard(params);
-    platform.stats[tokenOperation] += 1;
-    return answerToken(res, faults, tokenOperation, () => platform[tokenOperation](params));
+    ledger.stats[tokenOperation] += 1;
+    return answerToken(res, faults, tokenOperation, () => ledger[tokenOperation](params));
   }
   const pageOperation = PAGE_ROUTES[path];
   if (pageOperation !== undefined) {
-    return handlePage(platform, pageOperation, req, res, url, heard);
+    return handlePage(ledger, pageOperation, req, res, url, heard);
   }
   return undefined;
 }
@@ -298,8 +302,8 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
-  const { platform } = control;
-  platform.purge();
+  const { ledger } = control;
+  ledger.purge();
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
   if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
     return handleControl(control, access, req, res, url);
@@ -317,7 +321,7 @@ async function handle(
     return send(res, 200, "text/html; charset=utf-8", body, headers);
   }
   if (req.method === "GET" && url.pathname === "/") {
-    return send(res, 200, "text/html; charset=utf-8", indexPage(platform.listApps()));
+    return send(res, 200, "text/html; charset=utf-8", indexPage(ledger.listApps()));
   }
   if (url.pathname === "/favicon.ico") {
     res.writeHead(204, { "cache-control": "max-age=86400" });
