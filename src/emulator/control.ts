@@ -69,7 +69,7 @@ function scopeText(value: unknown): string {
 
 function profileOf(value: unknown): Schemas["Profile"] | undefined {
   if (value === undefined) return undefined;
-  const fields = requireFields(value, `"profile"`, ["nickname", "avatar"]);
+  const fields = requireFields(value, `"profile"`, ["nickname", "avatar", "mobile"]);
   const profile: Schemas["Profile"] = {};
   const nickname = optionalText(fields.nickname, "profile.nickname");
   if (nickname !== undefined) profile.nickname = nickname;
@@ -79,6 +79,13 @@ function profileOf(value: unknown): Schemas["Profile"] | undefined {
       throw new TypeError(`"profile.avatar" must be an http:// or https:// URL`);
     }
     profile.avatar = avatar;
+  }
+  const mobile = optionalText(fields.mobile, "profile.mobile");
+  if (mobile !== undefined) {
+    if (!/^\+?[0-9][0-9 ]{0,30}$/.test(mobile)) {
+      throw new TypeError(`"profile.mobile" must be digits, with an optional leading + and spaces`);
+    }
+    profile.mobile = mobile;
   }
   return profile;
 }

@@ -17,6 +17,10 @@ const MESSAGES: Record<number, string> = {
   [ERROR_CODE.CLIENT_KEY_OR_SECRET_WRONG]:
     "client_key或client_secret错误 / wrong client_key or client_secret",
   [ERROR_CODE.LIMIT_REACHED]: "超过次数限制 / limit reached",
+  [ERROR_CODE.GATEWAY_PARAMETER_ERROR]: "参数不合法 / parameter error",
+  [ERROR_CODE.GATEWAY_ACCESS_TOKEN_INVALID]: "access_token无效 / access_token invalid",
+  [ERROR_CODE.GATEWAY_ACCESS_TOKEN_EXPIRED]:
+    "access_token过期,请刷新或重新授权 / access_token expired: refresh it or authorize again",
 };
 
 /** Wraps answers in the platform's envelope, stamped with the emulator's clock. */

@@ -2,9 +2,10 @@
 // "Lifetimes and rules"): apps, codes, user and client tokens, and what each token call does to
 // them. No HTTP here (server.ts routes requests to these methods) and no wire format (answers
 // are wrapped by envelope.ts); every answer is typed from the spec's components.
-import { createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { ERROR_CODE, type components } from "../spec.js";
 import type { ControlComponents } from "./control-spec.js";
+import { AVATAR_PATH } from "./avatar.js";
 import { Envelopes } from "./envelope.js";
 
 type Schemas = components["schemas"];
@@ -14,6 +15,7 @@ type Envelope =
   | Schemas["RefreshTokenSuccess"]
   | Schemas["RenewRefreshTokenSuccess"]
   | Schemas["ErrorAnswer"];
+type UserInfoAnswer = Schemas["UserInfoSuccess"] | Schemas["ErrorAnswer"];
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
@@ -61,10 +63,12 @@ export interface ClientTokenRecord {
   token: string;
   expiresAt: number;
 }
-/** How a user appears, as the control API's `issueCode` was told. */
+/** How a user appears, as `issueCode` or the consent page's account field set it. */
 export interface UserProfile {
   nickname?: string;
   avatar?: string;
+  /** Returned encrypted (`encrypt_mobile`) to apps the user granted `mobile_alert`. */
+  mobile?: string;
 }
 
 /** Everything the platform holds, whole values included: the control API's listings (which
@@ -97,6 +101,7 @@ export class OAuthLedger {
     stableClientToken: 0,
     refreshToken: 0,
     renewRefreshToken: 0,
+    userInfo: 0,
     connect: 0,
     authorize: 0,
     authorizeV2: 0,
@@ -180,6 +185,13 @@ export class OAuthLedger {
   /** Remembers how a user appears; kept until reset. */
   setProfile(clientKey: string, openId: string, profile: UserProfile): void {
     this.profiles.set(`${clientKey}\u0000${openId}`, { ...profile });
+  }
+
+  /** The consent page's account name becomes the nickname, unless one was given already. */
+  nameUser(clientKey: string, openId: string, nickname: string): void {
+    const profile = this.profiles.get(`${clientKey}\u0000${openId}`) ?? {};
+    if (profile.nickname === undefined)
+      this.setProfile(clientKey, openId, { ...profile, nickname });
   }
 
   /** A copy of everything held, expired records included until purged. */
@@ -414,6 +426,44 @@ export class OAuthLedger {
     });
   }
 
+  /**
+   * Who the access token's user is (`/oauth/userinfo/`, the newer gateway's codes): 2100005 for a
+   * missing parameter; 2190008 for a token not live (expired tokens are purged, so an expired
+   * token and one never issued look alike); 2190002 for another user's token. Fields not set by
+   * `issueCode` or the consent page are stable per open_id; `avatarBase` is the emulator's URL.
+   */
+  userInfo(
+    accessToken: string | undefined,
+    openId: string | undefined,
+    avatarBase: string,
+  ): UserInfoAnswer {
+    if (!accessToken || !openId) return this.answers.error(ERROR_CODE.GATEWAY_PARAMETER_ERROR);
+    const held = this.accessTokens.get(accessToken);
+    if (!held || held.expiresAt <= this.now()) {
+      return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_EXPIRED);
+    }
+    if (held.openId !== openId) return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_INVALID);
+    const digest = createHash("sha256").update(`${held.clientKey}\u0000${openId}`).digest("hex");
+    const set = this.profiles.get(`${held.clientKey}\u0000${openId}`) ?? {};
+    const avatar = set.avatar ?? `${avatarBase}${AVATAR_PATH}${digest.slice(0, 20)}.svg`;
+    const secret = this.app(held.clientKey)?.clientSecret ?? "";
+    const mobile =
+      set.mobile ?? `13${String(parseInt(digest.slice(20, 32), 16) % 1e9).padStart(9, "0")}`;
+    const granted = held.scope.split(",").includes("mobile_alert");
+    return this.answers.success({
+      open_id: openId,
+      union_id: `${digest.slice(32, 40)}-${digest.slice(40, 44)}-${digest.slice(44, 48)}-${digest.slice(48, 52)}-${digest.slice(52, 64)}`,
+      nickname: set.nickname ?? `用户${digest.slice(0, 6)}`,
+      avatar,
+      avatar_larger: avatar,
+      // The platform's sample sends the literal "<nil>" for an ordinary account's role.
+      e_account_role: "<nil>",
+      ...(granted && Buffer.byteLength(secret) === 32
+        ? { encrypt_mobile: encryptMobile(mobile, secret) }
+        : {}),
+    });
+  }
+
   /** Counts a client-token fetch; false once the app made 500 in the last 5 minutes. */
   private withinRate(clientKey: string): boolean {
     const now = this.now();
@@ -468,4 +518,14 @@ export class OAuthLedger {
       expires_in: this.answers.seconds(record.expiresAt - now),
     });
   }
+}
+
+/**
+ * `encrypt_mobile` as the platform makes it (DOUYIN-OAUTH-FACTS.md, "User information"): base64
+ * of AES-256-CBC with PKCS#7 padding, key = the app's 32-byte client_secret, IV = its first 16.
+ */
+function encryptMobile(mobile: string, clientSecret: string): string {
+  const key = Buffer.from(clientSecret, "utf8");
+  const cipher = createCipheriv("aes-256-cbc", key, key.subarray(0, 16));
+  return Buffer.concat([cipher.update(mobile, "utf8"), cipher.final()]).toString("base64");
 }

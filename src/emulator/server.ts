@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { OPERATION_PATHS } from "../spec.js";
 import { formOf, redactParams, type RequestEntry } from "./activity.js";
+import { AVATAR_FILE, AVATAR_PATH, avatarSvg } from "./avatar.js";
 import { CONTROL_PREFIX, handleControl, type ControlAccess } from "./control-api.js";
 import type { Control } from "./control.js";
 import { docsPage, type DocsName } from "./docs.js";
@@ -234,11 +235,10 @@ async function handlePage(
   const ticked = form.getAll("optional_scope").filter((scope) => offered.has(scope));
   const granted = [...page.scopes, ...ticked].join(",");
   const user = form.get("user")?.trim() || "demo_user";
-  const code = ledger.issueCode(
-    page.app.clientKey,
-    ledger.openIdFor(page.app.clientKey, user),
-    granted,
-  );
+  const openId = ledger.openIdFor(page.app.clientKey, user);
+  // The account name is who the user is to /oauth/userinfo/ too, unless issueCode said otherwise.
+  ledger.nameUser(page.app.clientKey, openId, user.slice(0, 64));
+  const code = ledger.issueCode(page.app.clientKey, openId, granted);
   redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
   return { status: 302, outcome: "redirect" };
 }
@@ -249,9 +249,54 @@ async function handlePage(
  */
 export function platformPath(pathname: string): { path: string; withoutSlash: boolean } {
   const slashed = `${pathname}/`;
-  return slashed in TOKEN_ROUTES || slashed in PAGE_ROUTES
+  return slashed in TOKEN_ROUTES || slashed in PAGE_ROUTES || slashed === OPERATION_PATHS.userInfo
     ? { path: slashed, withoutSlash: true }
     : { path: pathname, withoutSlash: false };
+}
+
+/** A header's one value; undefined when absent or sent twice. */
+const header = (req: IncomingMessage, name: string) => {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : undefined;
+};
+
+/** The emulator's own origin as the client reached it, for the avatar URLs it hands out. */
+function originOf(req: IncomingMessage): string {
+  const host = header(req, "host");
+  return host !== undefined && /^[\w.-]+(?::\d{1,5})?$|^\[[\da-f:.]+\](?::\d{1,5})?$/i.test(host)
+    ? `http://${host}`
+    : "http://127.0.0.1";
+}
+
+/**
+ * `/oauth/userinfo/` in the four forms in use (DOUYIN-OAUTH-FACTS.md, "User information"): the
+ * token in an `access-token` header (the platform's page, JSON body) or an `access_token` header
+ * (ByteDance's Node SDK, form body), or as `access_token` beside `open_id` in a form body or,
+ * for the seed's family, in a GET query.
+ */
+async function handleUserInfo(
+  control: Control,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  heard: (params: Query) => void,
+): Promise<Outcome> {
+  const { ledger, faults } = control;
+  if (req.method !== "GET" && req.method !== "POST") {
+    send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET, POST" });
+    return { status: 405, outcome: "method not allowed" };
+  }
+  const params = await tokenParams(req, url);
+  if (!params) {
+    send(res, 413, "text/plain; charset=utf-8", "body too large");
+    return { status: 413, outcome: "too large" };
+  }
+  heard(params);
+  ledger.stats.userInfo += 1;
+  const token = header(req, "access-token") ?? header(req, "access_token") ?? params.access_token;
+  return answerToken(res, faults, "userInfo", () =>
+    ledger.userInfo(token, params.open_id, originOf(req)),
+  );
 }
 
 /** The platform's endpoints and pages; undefined when the path is not one of them. */
@@ -282,6 +327,7 @@ async function handlePlatform(
     ledger.stats[tokenOperation] += 1;
     return answerToken(res, faults, tokenOperation, () => ledger[tokenOperation](params));
   }
+  if (path === OPERATION_PATHS.userInfo) return handleUserInfo(control, req, res, url, heard);
   const pageOperation = PAGE_ROUTES[path];
   if (pageOperation !== undefined) {
     return handlePage(ledger, pageOperation, req, res, url, heard);
@@ -323,6 +369,14 @@ async function handle(
   if (req.method === "GET" && url.pathname === "/") {
     return send(res, 200, "text/html; charset=utf-8", indexPage(ledger.listApps()));
   }
+  const avatar = url.pathname.startsWith(AVATAR_PATH)
+    ? AVATAR_FILE.exec(url.pathname.slice(AVATAR_PATH.length))
+    : null;
+  if (req.method === "GET" && avatar) {
+    return send(res, 200, "image/svg+xml", avatarSvg(avatar[1]!), {
+      "cache-control": "max-age=86400",
+    });
+  }
   if (url.pathname === "/favicon.ico") {
     res.writeHead(204, { "cache-control": "max-age=86400" });
     return res.end();
@@ -334,7 +388,10 @@ async function handle(
     path: url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname,
     withoutSlash,
     form: formOf(req.method, req.headers["content-type"]),
-    operation: TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES] ?? PAGE_ROUTES[path] ?? null,
+    operation:
+      TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES] ??
+      PAGE_ROUTES[path] ??
+      (path === OPERATION_PATHS.userInfo ? "userInfo" : null),
     params: redactParams(firstValues(url.searchParams)),
     status: 0,
     outcome: "",

@@ -72,7 +72,7 @@ const checkState = record({
       record({
         clientKey: text,
         openId: text,
-        profile: record({ nickname: optionalText, avatar: optionalText }),
+        profile: record({ nickname: optionalText, avatar: optionalText, mobile: optionalText }),
       }),
     ),
   }),
