@@ -73,8 +73,23 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
   let raw: Client<paths> | undefined;
   /** Where accessToken, refreshToken and renewRefreshToken put their parameters. */
   const formOrQuery = method === "POST" ? "form" : "query";
-  const request = (path: string, params: Record<string, string>, encoding: Encoding) =>
-    tokenRequest(transport, baseUrl + path, params, encoding);
+  /** Sends one operation's parameters, encoded as given, and reads its answer. */
+  const run = <Op extends TokenOperation>(
+    request: { operation: Op; params: Record<string, string>; encoding: Encoding },
+    secrets: readonly string[],
+    options: CallOptions | undefined,
+  ) =>
+    exchange(config, {
+      operation: request.operation,
+      options,
+      secrets,
+      request: tokenRequest(
+        transport,
+        baseUrl + OPERATION_PATHS[request.operation],
+        request.params,
+        request.encoding,
+      ),
+    });
 
   function secretFor(operation: TokenOperation): string {
     if (typeof clientSecret !== "string") {
@@ -109,13 +124,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         code: input.code,
         grant_type: "authorization_code",
       } satisfies QueryOf<"/oauth/access_token/"> & BodyOf<"/oauth/access_token/">;
-      const sendOnce = request(OPERATION_PATHS.accessToken, params, formOrQuery);
-      return exchange(config, {
-        operation: "accessToken",
-        options: call,
-        secrets: [client_secret, input.code],
-        request: sendOnce,
-      });
+      return run(
+        { operation: "accessToken", params, encoding: formOrQuery },
+        [client_secret, input.code],
+        call,
+      );
     },
 
     async clientToken(call) {
@@ -125,17 +138,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_secret,
         grant_type: "client_credential",
       } satisfies QueryOf<"/oauth/client_token/"> & BodyOf<"/oauth/client_token/">;
-      const sendOnce = request(
-        OPERATION_PATHS.clientToken,
-        params,
-        method === "POST" ? "json" : "query",
+      return run(
+        { operation: "clientToken", params, encoding: method === "POST" ? "json" : "query" },
+        [client_secret],
+        call,
       );
-      return exchange(config, {
-        operation: "clientToken",
-        options: call,
-        secrets: [client_secret],
-        request: sendOnce,
-      });
     },
 
     async stableClientToken(call) {
@@ -145,13 +152,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_secret,
         grant_type: "client_credential",
       } satisfies BodyOf<"/oauth/stable_client_token/">;
-      const sendOnce = request(OPERATION_PATHS.stableClientToken, body, "json");
-      return exchange(config, {
-        operation: "stableClientToken",
-        options: call,
-        secrets: [client_secret],
-        request: sendOnce,
-      });
+      return run(
+        { operation: "stableClientToken", params: body, encoding: "json" },
+        [client_secret],
+        call,
+      );
     },
 
     async refreshToken(input, call) {
@@ -162,13 +167,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         refresh_token: input.refreshToken,
         grant_type: "refresh_token",
       } satisfies QueryOf<"/oauth/refresh_token/"> & BodyOf<"/oauth/refresh_token/">;
-      const sendOnce = request(OPERATION_PATHS.refreshToken, params, formOrQuery);
-      return exchange(config, {
-        operation: "refreshToken",
-        options: call,
-        secrets: [input.refreshToken],
-        request: sendOnce,
-      });
+      return run(
+        { operation: "refreshToken", params, encoding: formOrQuery },
+        [input.refreshToken],
+        call,
+      );
     },
 
     async renewRefreshToken(input, call) {
@@ -178,13 +181,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_key: clientKey,
         refresh_token: input.refreshToken,
       } satisfies QueryOf<"/oauth/renew_refresh_token/"> & BodyOf<"/oauth/renew_refresh_token/">;
-      const sendOnce = request(OPERATION_PATHS.renewRefreshToken, params, formOrQuery);
-      return exchange(config, {
-        operation: "renewRefreshToken",
-        options: call,
-        secrets: [input.refreshToken],
-        request: sendOnce,
-      });
+      return run(
+        { operation: "renewRefreshToken", params, encoding: formOrQuery },
+        [input.refreshToken],
+        call,
+      );
     },
   };
 }
