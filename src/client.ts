@@ -1,9 +1,10 @@
-// createDouyinOAuth: the thin wrapper. Each method checks its input, fills the fixed values the
-// spec requires (grant_type, response_type), sends through the transport (fetch by default,
-// retries where safe), and hands the answer to the one reader. clientSecret lives in this
-// closure only, never on an object. `raw` alone goes through openapi-fetch.
+// createDouyinOAuth: the methods. Each checks its input, fills the fixed values the spec requires
+// (grant_type, response_type) and hands the request to request.ts, which sends it through the
+// transport (fetch by default, retries where safe) to the one answer reader. Options are checked
+// in options.ts. clientSecret lives in this closure only, never on an object it hands on.
+// `raw` alone goes through openapi-fetch.
 import { createClient, type Client } from "./openapi-fetch.js";
-import { readAnswer, type TokenData, type UserInfo } from "./answer.js";
+import type { TokenData, UserInfo } from "./answer.js";
 import {
   authorizeUrl,
   authorizeV2Url,
@@ -14,11 +15,10 @@ import {
 } from "./authorize-urls.js";
 import { parseCallback, type CallbackResult } from "./callback.js";
 import type { TokenOperation } from "./errors.js";
-import { checkCallOptions, checkOptions, type DouyinOAuthOptions } from "./options.js";
-import { encodeQuery } from "./query-string.js";
-import { withRetries } from "./retry.js";
+import { checkOptions, type DouyinOAuthOptions } from "./options.js";
+import { exchange, tokenRequest, type Encoding } from "./request.js";
 import { OPERATION_PATHS, type BodyOf, type paths, type QueryOf } from "./spec.js";
-import { send, type CallOptions, type SendRequest } from "./transport.js";
+import type { CallOptions } from "./transport.js";
 import { requireObject, requireText } from "./validate.js";
 
 export type { DouyinOAuthOptions } from "./options.js";
@@ -68,12 +68,6 @@ export interface DouyinOAuth {
   userInfo(input: { accessToken: string; openId: string }, call?: CallOptions): Promise<UserInfo>;
 }
 
-const HEADERS = {
-  query: {},
-  form: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-  json: { accept: "application/json", "content-type": "application/json" },
-} as const;
-
 /**
  * Makes a client for one app.
  * @example
@@ -81,28 +75,34 @@ const HEADERS = {
  * const { access_token } = await douyin.clientToken();
  */
 export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
-  const { clientKey, clientSecret, baseUrl, timeoutMs, method, retry, log, userFetch, transport } =
-    checkOptions(options);
+  const { clientSecret, ...config } = checkOptions(options);
+  const { clientKey, baseUrl, method, userFetch, transport } = config;
   let raw: Client<paths> | undefined;
-
-  /** A token request: the spec's parameters in the query (GET) or in a form or JSON body. */
-  function request(
-    path: string,
-    params: Record<string, string>,
-    encoding: keyof typeof HEADERS,
-  ): SendRequest {
-    const url = encoding === "query" ? `${baseUrl}${path}?${encodeQuery(params)}` : baseUrl + path;
-    const body =
-      encoding === "form"
-        ? encodeQuery(params)
-        : encoding === "json"
-          ? JSON.stringify(params)
-          : undefined;
-    const method = encoding === "query" ? "GET" : "POST";
-    const headers = HEADERS[encoding];
-    return (signal) => transport({ method, url, headers, body, signal });
-  }
+  /** Where accessToken, refreshToken and renewRefreshToken put their parameters. */
   const formOrQuery = method === "POST" ? "form" : "query";
+  /** Sends one operation's parameters, encoded as given, and reads its answer. */
+  const run = <Op extends TokenOperation>(
+    request: {
+      operation: Op;
+      params: Record<string, string>;
+      encoding: Encoding;
+      headers?: Record<string, string>;
+    },
+    secrets: readonly string[],
+    options: CallOptions | undefined,
+  ) =>
+    exchange(config, {
+      operation: request.operation,
+      options,
+      secrets,
+      request: tokenRequest(
+        transport,
+        baseUrl + OPERATION_PATHS[request.operation],
+        request.params,
+        request.encoding,
+        request.headers,
+      ),
+    });
 
   function secretFor(operation: TokenOperation): string {
     if (typeof clientSecret !== "string") {
@@ -111,29 +111,6 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
       );
     }
     return clientSecret;
-  }
-
-  /** Sends (with retries where safe) and reads the answer. */
-  async function exchange<Op extends TokenOperation>(
-    operation: Op,
-    call: CallOptions | undefined,
-    secrets: readonly string[],
-    sendOnce: SendRequest,
-  ): Promise<TokenData<Op>> {
-    const { signal, timeoutMs: callTimeout } = checkCallOptions(call);
-    return withRetries({
-      operation,
-      policy: retry,
-      timeoutMs: callTimeout ?? timeoutMs,
-      signal,
-      log,
-      attempt: async (budget) =>
-        readAnswer(
-          operation,
-          await send({ operation, signal, timeoutMs: budget, secrets, request: sendOnce }),
-          secrets,
-        ),
-    });
   }
 
   return {
@@ -160,8 +137,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         code: input.code,
         grant_type: "authorization_code",
       } satisfies QueryOf<"/oauth/access_token/"> & BodyOf<"/oauth/access_token/">;
-      const sendOnce = request(OPERATION_PATHS.accessToken, params, formOrQuery);
-      return exchange("accessToken", call, [client_secret, input.code], sendOnce);
+      return run(
+        { operation: "accessToken", params, encoding: formOrQuery },
+        [client_secret, input.code],
+        call,
+      );
     },
 
     async clientToken(call) {
@@ -171,12 +151,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_secret,
         grant_type: "client_credential",
       } satisfies QueryOf<"/oauth/client_token/"> & BodyOf<"/oauth/client_token/">;
-      const sendOnce = request(
-        OPERATION_PATHS.clientToken,
-        params,
-        method === "POST" ? "json" : "query",
+      return run(
+        { operation: "clientToken", params, encoding: method === "POST" ? "json" : "query" },
+        [client_secret],
+        call,
       );
-      return exchange("clientToken", call, [client_secret], sendOnce);
     },
 
     async stableClientToken(call) {
@@ -186,8 +165,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_secret,
         grant_type: "client_credential",
       } satisfies BodyOf<"/oauth/stable_client_token/">;
-      const sendOnce = request(OPERATION_PATHS.stableClientToken, body, "json");
-      return exchange("stableClientToken", call, [client_secret], sendOnce);
+      return run(
+        { operation: "stableClientToken", params: body, encoding: "json" },
+        [client_secret],
+        call,
+      );
     },
 
     async refreshToken(input, call) {
@@ -198,8 +180,11 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         refresh_token: input.refreshToken,
         grant_type: "refresh_token",
       } satisfies QueryOf<"/oauth/refresh_token/"> & BodyOf<"/oauth/refresh_token/">;
-      const sendOnce = request(OPERATION_PATHS.refreshToken, params, formOrQuery);
-      return exchange("refreshToken", call, [input.refreshToken], sendOnce);
+      return run(
+        { operation: "refreshToken", params, encoding: formOrQuery },
+        [input.refreshToken],
+        call,
+      );
     },
 
     async renewRefreshToken(input, call) {
@@ -209,23 +194,25 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_key: clientKey,
         refresh_token: input.refreshToken,
       } satisfies QueryOf<"/oauth/renew_refresh_token/"> & BodyOf<"/oauth/renew_refresh_token/">;
-      const sendOnce = request(OPERATION_PATHS.renewRefreshToken, params, formOrQuery);
-      return exchange("renewRefreshToken", call, [input.refreshToken], sendOnce);
+      return run(
+        { operation: "renewRefreshToken", params, encoding: formOrQuery },
+        [input.refreshToken],
+        call,
+      );
     },
 
     async userInfo(input, call) {
       requireObject(input, "input");
       requireText(input.accessToken, "accessToken");
       requireText(input.openId, "openId");
+      const body = { open_id: input.openId } satisfies BodyOf<"/oauth/userinfo/">;
       // The platform's current form: the token in a header, never in a URL or beside open_id.
-      const headers = { ...HEADERS.json, "access-token": input.accessToken };
-      const body = JSON.stringify({
-        open_id: input.openId,
-      } satisfies BodyOf<"/oauth/userinfo/">);
-      const url = baseUrl + OPERATION_PATHS.userInfo;
-      const sendOnce: SendRequest = (signal) =>
-        transport({ method: "POST", url, headers, body, signal });
-      return exchange("userInfo", call, [input.accessToken], sendOnce);
+      const headers = { "access-token": input.accessToken };
+      return run(
+        { operation: "userInfo", params: body, encoding: "json", headers },
+        [input.accessToken],
+        call,
+      );
     },
   };
 }

@@ -476,13 +476,14 @@ export class OAuthLedger {
     return true;
   }
 
+  /** The client-credential grant both client-token calls take. */
+  private checkClientCredential(query: Query) {
+    const required = ["client_key", "client_secret", "grant_type"] as const;
+    return this.checkClient(query, required, "client_credential", true);
+  }
+
   clientToken(query: Query): Envelope {
-    const checked = this.checkClient(
-      query,
-      ["client_key", "client_secret", "grant_type"],
-      "client_credential",
-      true,
-    );
+    const checked = this.checkClientCredential(query);
     if (!checked.ok) return checked.answer;
     const { app } = checked;
     if (!this.withinRate(app.clientKey)) return this.answers.error(ERROR_CODE.LIMIT_REACHED);
@@ -498,12 +499,7 @@ export class OAuthLedger {
 
   /** The same token while it is valid, with the seconds it has left; a new one after. */
   stableClientToken(query: Query): Envelope {
-    const checked = this.checkClient(
-      query,
-      ["client_key", "client_secret", "grant_type"],
-      "client_credential",
-      true,
-    );
+    const checked = this.checkClientCredential(query);
     if (!checked.ok) return checked.answer;
     const { app } = checked;
     const now = this.now();

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSpec, runCommand } from "../support/project.js";
 
-describe("npm run docs", () => {
+// The docs build takes seconds alone, far more on a busy machine.
+describe("npm run docs", { timeout: 90_000 }, () => {
   it("builds docs/index.html with every operation and nothing loaded from the network", () => {
     // Into a temporary file: docs/index.html is what the emulator tests are serving.
     const dir = mkdtempSync(join(tmpdir(), "douyin-docs-"));

@@ -8,7 +8,8 @@ import { root, runCommand, specPath } from "../support/project.js";
 const generate = (...args: string[]) =>
   runCommand(process.execPath, [join(root, "scripts/generate.mjs"), ...args]);
 
-describe("generate --check", () => {
+// Each case runs the generator (lint, types, prettier): seconds alone, far more on a busy machine.
+describe("generate --check", { timeout: 90_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "douyin-spec-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
