@@ -26,6 +26,16 @@ export type TokenData<Op extends TokenOperation> = {
   [K in keyof SuccessData<Op>]: K extends NumericField<Op> ? number : SuccessData<Op>[K];
 };
 
+/**
+ * What `userInfo` resolves to: `open_id`, `union_id`, `nickname` and `avatar` always, the
+ * other fields of the spec's `UserInfoData` when the platform sent them with a value.
+ */
+export type UserInfo = TokenData<"userInfo">;
+
+// The platform fills some fields with the literal "<nil>" (the userinfo sample's
+// e_account_role): DOUYIN-OAUTH-FACTS.md, "User information". Read as absent.
+const NIL = "<nil>";
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -80,15 +90,16 @@ export function readAnswer<Op extends TokenOperation>(
   const shape = SUCCESS_DATA[operation];
   const numeric: readonly string[] = shape.numeric;
   const result: Record<string, unknown> = { ...data, error_code: 0 };
+  for (const [field, value] of Object.entries(data)) if (value === NIL) delete result[field];
   for (const field of shape.required) {
-    const value = data[field];
+    const value = result[field];
     // An empty token or open_id is no token: the answer is broken, not a success.
     if (value === undefined || value === null || value === "")
       throw invalid(`data.${field} is missing`);
   }
   for (const field of numeric) {
-    if (data[field] === undefined) continue;
-    const value = asInteger(data[field]);
+    if (result[field] === undefined) continue;
+    const value = asInteger(result[field]);
     if (value === undefined) throw invalid(`data.${field} is not an integer`);
     result[field] = value;
   }

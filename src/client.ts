@@ -3,7 +3,7 @@
 // retries where safe), and hands the answer to the one reader. clientSecret lives in this
 // closure only, never on an object. `raw` alone goes through openapi-fetch.
 import { createClient, type Client } from "./openapi-fetch.js";
-import { readAnswer, type TokenData } from "./answer.js";
+import { readAnswer, type TokenData, type UserInfo } from "./answer.js";
 import {
   authorizeUrl,
   authorizeV2Url,
@@ -59,6 +59,13 @@ export interface DouyinOAuth {
     input: { refreshToken: string },
     call?: CallOptions,
   ): Promise<TokenData<"renewRefreshToken">>;
+  /**
+   * Who signed in: `open_id`, `union_id`, `nickname`, `avatar` (promised), and whatever else the
+   * platform sent (`"<nil>"` placeholders left out). POST `/oauth/userinfo/`, the token in the
+   * `access-token` header. Retried like refreshToken: it only reads.
+   * @example const { nickname, avatar } = await douyin.userInfo({ accessToken, openId: open_id });
+   */
+  userInfo(input: { accessToken: string; openId: string }, call?: CallOptions): Promise<UserInfo>;
 }
 
 const HEADERS = {
@@ -204,6 +211,21 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
       } satisfies QueryOf<"/oauth/renew_refresh_token/"> & BodyOf<"/oauth/renew_refresh_token/">;
       const sendOnce = request(OPERATION_PATHS.renewRefreshToken, params, formOrQuery);
       return exchange("renewRefreshToken", call, [input.refreshToken], sendOnce);
+    },
+
+    async userInfo(input, call) {
+      requireObject(input, "input");
+      requireText(input.accessToken, "accessToken");
+      requireText(input.openId, "openId");
+      // The platform's current form: the token in a header, never in a URL or beside open_id.
+      const headers = { ...HEADERS.json, "access-token": input.accessToken };
+      const body = JSON.stringify({
+        open_id: input.openId,
+      } satisfies BodyOf<"/oauth/userinfo/">);
+      const url = baseUrl + OPERATION_PATHS.userInfo;
+      const sendOnce: SendRequest = (signal) =>
+        transport({ method: "POST", url, headers, body, signal });
+      return exchange("userInfo", call, [input.accessToken], sendOnce);
     },
   };
 }

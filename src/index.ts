@@ -9,7 +9,7 @@
  * const url = douyin.connectUrl({ scope: ["user_info"], redirectUri: "https://app.example/cb", state });
  */
 export { createDouyinOAuth, type DouyinOAuth, type DouyinOAuthOptions } from "./client.js";
-export type { TokenData } from "./answer.js";
+export type { TokenData, UserInfo } from "./answer.js";
 export type {
   AuthorizeUrlOptions,
   AuthorizeV2UrlOptions,

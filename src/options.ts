@@ -37,8 +37,8 @@ export interface DouyinOAuthOptions {
    */
   tokenRequestMethod?: "GET" | "POST";
   /**
-   * Retries for clientToken, stableClientToken and refreshToken on network failures, timeouts,
-   * 5xx and garbled answers; default `{ retries: 2, minDelayMs: 200, maxDelayMs: 2000 }`,
+   * Retries for clientToken, stableClientToken, refreshToken and userInfo on network failures,
+   * timeouts, 5xx and garbled answers; default `{ retries: 2, minDelayMs: 200, maxDelayMs: 2000 }`,
    * `false` for none. accessToken and renewRefreshToken are never retried.
    */
   retry?: Partial<RetryOptions> | false;

@@ -1,5 +1,6 @@
 // Retries with exponential backoff and jitter, only where a retry cannot do harm: clientToken,
-// stableClientToken and refreshToken. Never accessToken (a code works once) and never
+// stableClientToken, refreshToken and userInfo (a read: asking twice changes nothing on the
+// platform, and a sign-in should not fail on one dropped connection). Never accessToken (a code works once) and never
 // renewRefreshToken (it rotates the refresh token: a lost answer plus a retry would burn a
 // renewal and leave the caller holding a dead token).
 import { DouyinTransportError, type TokenOperation, type TransportFailure } from "./errors.js";
@@ -22,6 +23,7 @@ export const RETRYABLE: ReadonlySet<TokenOperation> = new Set<TokenOperation>([
   "clientToken",
   "stableClientToken",
   "refreshToken",
+  "userInfo",
 ]);
 
 /** What the optional logger hears after each attempt: facts, never a value that was sent. */

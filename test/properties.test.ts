@@ -112,6 +112,7 @@ describe("the answer reader on arbitrary JSON", () => {
     "refreshToken",
     "renewRefreshToken",
     "stableClientToken",
+    "userInfo",
   ];
   const dataLike = fc.record(
     {
@@ -122,6 +123,10 @@ describe("the answer reader on arbitrary JSON", () => {
       scope: fc.string(),
       expires_in: fc.oneof(fc.integer(), fc.string(), fc.double()),
       refresh_expires_in: fc.oneof(fc.integer(), fc.string()),
+      union_id: fc.oneof(fc.string(), fc.constant("<nil>")),
+      nickname: fc.oneof(fc.string(), fc.constant("<nil>")),
+      avatar: fc.string(),
+      gender: fc.oneof(fc.integer(), fc.string(), fc.constant("<nil>")),
     },
     { requiredKeys: [] },
   );
@@ -154,6 +159,10 @@ describe("the answer reader on arbitrary JSON", () => {
               expect(data[field] === undefined || data[field] === "", `${operation}.${field}`).toBe(
                 false,
               );
+            }
+            // "<nil>" placeholders are read as absent
+            for (const field of Object.keys(data)) {
+              expect(data[field], `${operation}.${field}`).not.toBe("<nil>");
             }
           } catch (error) {
             expect(error).toBeInstanceOf(DouyinError);

@@ -20,6 +20,7 @@ export const OPERATION_PATHS = {
   refreshToken: "/oauth/refresh_token/",
   renewRefreshToken: "/oauth/renew_refresh_token/",
   stableClientToken: "/oauth/stable_client_token/",
+  userInfo: "/oauth/userinfo/",
 } as const;
 
 /**
@@ -79,5 +80,9 @@ export const SUCCESS_DATA = {
   stableClientToken: {
     required: ["access_token", "error_code", "expires_in"],
     numeric: ["expires_in"],
+  },
+  userInfo: {
+    required: ["error_code", "open_id", "union_id", "nickname", "avatar"],
+    numeric: ["gender"],
   },
 } as const;

@@ -149,6 +149,39 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/oauth/userinfo/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * 获取用户公开信息 / Who signed in (nickname, avatar, open_id, union_id)
+     * @description 获取用户公开信息 (beyond the seed; scope `user_info`).
+     *
+     *     The call every login makes right after `accessToken`: the user's `nickname`, `avatar`,
+     *     `open_id` and `union_id` are promised, the other fields are optional. This is the
+     *     platform's current form: the access token in the `access-token` header, `open_id` in a
+     *     JSON body. Three older forms are in use elsewhere, with the same answers: header
+     *     `access_token` with a form body `open_id=...` (ByteDance's Node SDK), a form body
+     *     `access_token=...&open_id=...` (older pages, most third-party SDKs), and
+     *     `GET /oauth/userinfo?open_id=...&access_token=...` (the seed's family; it puts the token
+     *     in a URL, so in logs).
+     *
+     *     An expired or invalid access token answers `error_code` 10008 (older gateway) or
+     *     2190008 / 2190002 (newer gateway); a missing parameter 2100005. Some fields carry the
+     *     literal string `"<nil>"` where there is no value (seen in `e_account_role`).
+     */
+    post: operations["userInfo"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/platform/oauth/connect/": {
     parameters: {
       query?: never;
@@ -404,6 +437,53 @@ export interface components {
     /** @description What `/oauth/stable_client_token/` answers, success or error (both HTTP 200). */
     StableClientTokenAnswer:
       components["schemas"]["ClientTokenSuccess"] | components["schemas"]["ErrorAnswer"];
+    /** @description The JSON body of `userInfo` (the access token rides in the `access-token` header). */
+    UserInfoRequest: {
+      /** @description 通过/oauth/access_token/获取，用户唯一标志 / The user's `open_id`, from `/oauth/access_token/`. */
+      open_id: string;
+    };
+    /**
+     * @description The `data` object of a successful `userInfo` call. Only `open_id`, `union_id`, `nickname`
+     *     and `avatar` are promised; a field the platform fills with the literal string `"<nil>"`
+     *     has no value.
+     */
+    UserInfoData: {
+      error_code: components["schemas"]["SuccessCode"];
+      description?: string;
+      /** @description The user's id within this app. */
+      open_id: string;
+      /** @description The user's id across the developer's apps on the same open platform account. */
+      union_id: string;
+      /** @description The user's Douyin nickname. */
+      nickname: string;
+      /** @description URL of the user's avatar. */
+      avatar: string;
+      /** @description URL of a larger avatar. */
+      avatar_larger?: string;
+      city?: string;
+      province?: string;
+      country?: string;
+      /** @description 0 unknown, 1 male, 2 female (older pages; often absent). */
+      gender?: components["schemas"]["NumberOrNumericString"];
+      /**
+       * @description Enterprise account role (`EAccountM`, `EAccountS`, `EAccountK`); the platform's sample
+       *     sends `"<nil>"` for an ordinary account.
+       */
+      e_account_role?: string;
+      /**
+       * @description The user's mobile number when they granted `mobile_alert`: base64 of AES-256-CBC with
+       *     PKCS#7 padding, key = the app's client_secret, IV = its first 16 bytes.
+       */
+      encrypt_mobile?: string;
+      log_id?: string;
+    };
+    UserInfoSuccess: {
+      data: components["schemas"]["UserInfoData"];
+      extra?: components["schemas"]["Extra"];
+      message?: components["schemas"]["Message"];
+    };
+    /** @description What `/oauth/userinfo/` answers, success or error (both HTTP 200). */
+    UserInfoAnswer: components["schemas"]["UserInfoSuccess"] | components["schemas"]["ErrorAnswer"];
     /**
      * @description The query parameters the browser brings back to `redirect_uri` after an authorization
      *     page. Unknown extra parameters (e.g. `recommend=1`) may ride along.
@@ -725,6 +805,36 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["StableClientTokenAnswer"];
+        };
+      };
+    };
+  };
+  userInfo: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description 调用/oauth/access_token/生成的token，此token需要用户授权 / The user's access token
+         *     from `/oauth/access_token/` (scope `user_info`).
+         */
+        "access-token": string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UserInfoRequest"];
+      };
+    };
+    responses: {
+      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserInfoAnswer"];
         };
       };
     };

@@ -235,7 +235,11 @@ describe("spec conformance with the seed", () => {
       ["toutiao", "https://open.snssdk.com"],
       ["xigua", "https://open-api.ixigua.com"],
     ]);
-    expect(spec.tags.map((t: any) => t.name)).toEqual(["Tokens", "Authorization pages"]);
+    expect(spec.tags.map((t: any) => t.name)).toEqual([
+      "Tokens",
+      "Authorization pages",
+      "User information",
+    ]);
     expect(spec.info.license.identifier).toBe("MIT");
   });
 });
@@ -259,9 +263,9 @@ describe("the platform's POST forms (beyond the seed)", () => {
     ["clientTokenByJson", "clientToken", "application/json"],
   ];
 
-  it("exist for the four token operations and stable_client_token, nothing else", () => {
+  it("exist for the four token operations, stable_client_token and userinfo, nothing else", () => {
     expect([...posts.keys()].sort()).toEqual(
-      [...forms.map(([id]) => id), "stableClientToken"].sort(),
+      [...forms.map(([id]) => id), "stableClientToken", "userInfo"].sort(),
     );
   });
 
@@ -287,6 +291,55 @@ describe("the platform's POST forms (beyond the seed)", () => {
     expect(bodyParams(stable.op, "application/json")).toEqual(
       bodyParams(posts.get("clientTokenByJson")!.op, "application/json"),
     );
+  });
+});
+
+describe("userInfo (beyond the seed: DOUYIN-OAUTH-FACTS.md, User information)", () => {
+  const op = operationsById("post").get("userInfo")!;
+
+  it("POST /oauth/userinfo/: the token in the access-token header, open_id in a JSON body", () => {
+    expect(op.path).toBe("/oauth/userinfo/");
+    expect(op.op["x-form-of"]).toBeUndefined();
+    expect(op.op.parameters.map(deref)).toMatchObject([
+      { name: "access-token", in: "header", required: true },
+    ]);
+    expect(Object.keys(op.op.requestBody.content)).toEqual(["application/json"]);
+    const body = deref(op.op.requestBody.content["application/json"].schema);
+    expect(body.required).toEqual(["open_id"]);
+    expect(Object.keys(body.properties)).toEqual(["open_id"]);
+  });
+
+  it("answers UserInfoSuccess or the shared ErrorAnswer, with a success and two error examples", () => {
+    const media = op.op.responses["200"].content["application/json"];
+    expect(deref(media.schema).anyOf.map((s: any) => s.$ref)).toEqual([
+      "#/components/schemas/UserInfoSuccess",
+      "#/components/schemas/ErrorAnswer",
+    ]);
+    const codes = Object.values<any>(media.examples).map((e) =>
+      Number(deref(e).value.data.error_code),
+    );
+    expect(codes).toEqual([0, 2190008, 2100005]);
+  });
+
+  it("promises open_id, union_id, nickname and avatar; lists every other field of the facts", () => {
+    const data = spec.components.schemas.UserInfoData;
+    expect([...data.required].sort()).toEqual(
+      ["error_code", "open_id", "union_id", "nickname", "avatar"].sort(),
+    );
+    expect(Object.keys(data.properties)).toEqual(
+      expect.arrayContaining([
+        "avatar_larger",
+        "city",
+        "province",
+        "country",
+        "gender",
+        "e_account_role",
+        "description",
+        "encrypt_mobile",
+      ]),
+    );
+    expect(data.properties.error_code.$ref).toBe("#/components/schemas/SuccessCode");
+    expect(data.properties.gender.$ref).toBe("#/components/schemas/NumberOrNumericString");
   });
 });
 

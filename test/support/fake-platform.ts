@@ -1,6 +1,11 @@
 // A throwaway node:http server on 127.0.0.1 standing in for the platform: it records every
 // request and answers whatever the test scripts, hostile bytes included.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Recorded {
@@ -10,6 +15,7 @@ export interface Recorded {
   query: Array<[string, string]>;
   rawQuery: string;
   contentType: string | undefined;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -50,6 +56,13 @@ export const defaultHandler: Handler = (request) => {
       return ok({ access_token: "clt.fake", expires_in: 7200 });
     case "/oauth/renew_refresh_token/":
       return ok({ refresh_token: "rft.renewed", expires_in: 2592000 });
+    case "/oauth/userinfo/":
+      return ok({
+        open_id: "open-1",
+        union_id: "union-1",
+        nickname: "Fake User",
+        avatar: "https://p3.example/avatar.jpeg",
+      });
     default:
       return { status: 404, body: "not found" };
   }
@@ -68,6 +81,7 @@ export async function startFakePlatform(handler: Handler = defaultHandler): Prom
       query: [...url.searchParams.entries()],
       rawQuery: url.search.slice(1),
       contentType: req.headers["content-type"],
+      headers: req.headers,
       body: Buffer.concat(chunks).toString("utf8"),
     };
     requests.push(recorded);
