@@ -50,7 +50,8 @@ const database = memoryAdapter({ user: [], session: [], account: [], verificatio
       const path = new URL(req.url ?? "/", url).pathname;
       if (path.startsWith("/api/auth/")) return handler(req, res);
       if (path === "/") return html(res, 200, HOME);
-      if (path === "/me") return html(res, 200, mePage("Better Auth", await signedIn(req), SIGN_OUT));
+      if (path === "/me")
+        return html(res, 200, mePage("Better Auth", await signedIn(req), SIGN_OUT));
       html(res, 404, page("Not found", "not found"));
     };
   });
@@ -119,9 +120,7 @@ describe("Better Auth + douyin-oauth/better-auth in Chromium", () => {
 
     await page.click("#logout");
     await page.waitForSelector("#signed-out");
-    const session = await page.evaluate(() =>
-      fetch("/api/auth/get-session").then((r) => r.json()),
-    );
+    const session = await page.evaluate(() => fetch("/api/auth/get-session").then((r) => r.json()));
     expect(session).toBeNull();
     expect(problems).toEqual([]);
   });
