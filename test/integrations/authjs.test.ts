@@ -113,4 +113,19 @@ describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
     await page.waitForSelector("#signed-out");
     expect(problems).toEqual([]);
   });
+
+  it("Deny on the consent page: Auth.js's error page, no code exchanged, nobody signed in", async () => {
+    const page = await browser.context.newPage();
+    const before = emu.stats.accessToken;
+    await page.goto(`${app.url}/auth/signin?callbackUrl=${encodeURIComponent(`${app.url}/me`)}`);
+    await page.click("text=Sign in with Douyin");
+    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+    await page.click('button[value="deny"]');
+    // The emulator sends no error parameter (the platform's refusal is not documented): Auth.js
+    // reports a callback without a code as its generic "Configuration" error.
+    await page.waitForURL(`${app.url}/auth/error?error=Configuration`);
+    expect(emu.stats.accessToken).toBe(before);
+    await page.goto(`${app.url}/me`);
+    await page.waitForSelector("#signed-out");
+  });
 });

@@ -124,4 +124,18 @@ describe("Better Auth + douyin-oauth/better-auth in Chromium", () => {
     expect(session).toBeNull();
     expect(problems).toEqual([]);
   });
+
+  it("Deny on the consent page: Better Auth's error page, no code exchanged, nobody signed in", async () => {
+    const page = await browser.context.newPage();
+    const before = emu.stats.accessToken;
+    await page.goto(app.url);
+    await page.click("#login");
+    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+    await page.click('button[value="deny"]');
+    await page.waitForURL(`${app.url}/api/auth/error**`);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("no_code");
+    expect(emu.stats.accessToken).toBe(before);
+    await page.goto(`${app.url}/me`);
+    await page.waitForSelector("#signed-out");
+  });
 });
