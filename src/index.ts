@@ -32,6 +32,7 @@ export {
   type TokenOperation,
   type TransportFailure,
 } from "./errors.js";
+export { decryptMobile } from "./mobile.js";
 export { redactUrl } from "./redact.js";
 export {
   AnswerTooLargeError,

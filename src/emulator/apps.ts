@@ -1,6 +1,6 @@
 // The registered apps, checked at the door: startEmulator's `apps` option, the CLI's --app and
 // --config, all through one function, whose messages name the place and never a value.
-import type { EmulatorApp } from "./platform.js";
+import type { EmulatorApp } from "./ledger.js";
 
 const FIELDS = ["clientKey", "clientSecret", "redirectDomains", "name", "canRenew"];
 /** A hostname as a redirect_uri's would read (URL's `hostname`): letters, digits, dots, dashes, IPv6. */

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { checkApps } from "./apps.js";
 import { isLoopback } from "./control-api.js";
 import type { EmulatorOptions } from "./index.js";
-import type { EmulatorApp } from "./platform.js";
+import type { EmulatorApp } from "./ledger.js";
 
 export const USAGE = `Usage: douyin-oauth-emulator [options]
 

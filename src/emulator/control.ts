@@ -5,7 +5,7 @@
 import type { ControlComponents } from "./control-spec.js";
 import { Activity, shown } from "./activity.js";
 import { FAULT_KINDS, Faults, TOKEN_OPERATIONS, type Fault } from "./faults.js";
-import { LIFETIMES, Platform, type EmulatorApp, type PlatformState } from "./platform.js";
+import { LIFETIMES, OAuthLedger, type EmulatorApp, type PlatformState } from "./ledger.js";
 
 type Schemas = ControlComponents["schemas"];
 export type IssueCodeRequest = Schemas["IssueCodeRequest"];
@@ -69,7 +69,7 @@ function scopeText(value: unknown): string {
 
 function profileOf(value: unknown): Schemas["Profile"] | undefined {
   if (value === undefined) return undefined;
-  const fields = requireFields(value, `"profile"`, ["nickname", "avatar"]);
+  const fields = requireFields(value, `"profile"`, ["nickname", "avatar", "mobile"]);
   const profile: Schemas["Profile"] = {};
   const nickname = optionalText(fields.nickname, "profile.nickname");
   if (nickname !== undefined) profile.nickname = nickname;
@@ -79,6 +79,13 @@ function profileOf(value: unknown): Schemas["Profile"] | undefined {
       throw new TypeError(`"profile.avatar" must be an http:// or https:// URL`);
     }
     profile.avatar = avatar;
+  }
+  const mobile = optionalText(fields.mobile, "profile.mobile");
+  if (mobile !== undefined) {
+    if (!/^\+?[0-9][0-9 ]{0,30}$/.test(mobile)) {
+      throw new TypeError(`"profile.mobile" must be digits, with an optional leading + and spaces`);
+    }
+    profile.mobile = mobile;
   }
   return profile;
 }
@@ -110,9 +117,9 @@ export function checkFault(value: unknown): Fault {
 
 // ---- the hooks -----------------------------------------------------------------------------
 
-/** The emulator's state and hooks: the platform, its clock, faults and activity. */
+/** The emulator's state and hooks: the platform's ledger, its clock, faults and activity. */
 export class Control {
-  readonly platform: Platform;
+  readonly ledger: OAuthLedger;
   readonly faults = new Faults();
   readonly activity = new Activity();
   private offset = 0;
@@ -124,7 +131,7 @@ export class Control {
     private readonly clock: () => number,
     stringNumbers: boolean,
   ) {
-    this.platform = new Platform(apps, () => this.now(), stringNumbers);
+    this.ledger = new OAuthLedger(apps, () => this.now(), stringNumbers);
   }
 
   now(): number {
@@ -140,8 +147,8 @@ export class Control {
       "profile",
     ]);
     const clientKey =
-      optionalText(fields.clientKey, "clientKey") ?? this.platform.listApps()[0]!.clientKey;
-    if (!this.platform.app(clientKey)) throw new TypeError(`"clientKey" is not a registered app`);
+      optionalText(fields.clientKey, "clientKey") ?? this.ledger.listApps()[0]!.clientKey;
+    if (!this.ledger.app(clientKey)) throw new TypeError(`"clientKey" is not a registered app`);
     const scope = scopeText(fields.scope);
     const openId = optionalText(fields.openId, "openId");
     const user = optionalText(fields.user, "user");
@@ -149,9 +156,9 @@ export class Control {
       throw new TypeError(`give "openId" or "user", not both`);
     }
     const profile = profileOf(fields.profile);
-    const id = openId ?? this.platform.openIdFor(clientKey, user ?? "demo_user");
-    if (profile !== undefined) this.platform.setProfile(clientKey, id, profile);
-    const code = this.platform.issueCode(clientKey, id, scope);
+    const id = openId ?? this.ledger.openIdFor(clientKey, user ?? "demo_user");
+    if (profile !== undefined) this.ledger.setProfile(clientKey, id, profile);
+    const code = this.ledger.issueCode(clientKey, id, scope);
     this.onChange();
     return { code, clientKey, openId: id, scope, expiresAt: this.now() + LIFETIMES.code };
   }
@@ -172,7 +179,7 @@ export class Control {
   /** The clock's advance, as the --state file restores it. */
   restore(offsetMs: number, state: PlatformState): void {
     this.offset = offsetMs;
-    this.platform.importState(state);
+    this.ledger.importState(state);
   }
 
   injectFault(fault: unknown): FaultList {
@@ -189,20 +196,20 @@ export class Control {
   }
 
   stats(): Stats {
-    return { calls: { ...this.platform.stats }, stored: this.platform.stored() };
+    return { calls: { ...this.ledger.stats }, stored: this.ledger.stored() };
   }
 
   isValid(token: unknown): boolean {
     if (typeof token !== "string" || token === "") {
       throw new TypeError(`"token" is missing or empty`);
     }
-    return this.platform.isValid(token);
+    return this.ledger.isValid(token);
   }
 
   /** Live codes and tokens, each shown only as its first characters. */
   tokens(): LiveTokens {
-    this.platform.purge(true);
-    const state = this.platform.exportState();
+    this.ledger.purge(true);
+    const state = this.ledger.exportState();
     const users = new Map<string, Schemas["LiveUser"]>();
     const user = (clientKey: string, openId: string) =>
       users.set(`${clientKey}\u0000${openId}`, { clientKey, openId });
@@ -258,7 +265,7 @@ export class Control {
 
   apps(): AppList {
     return {
-      apps: this.platform.listApps().map(({ clientKey, name, redirectDomains, canRenew }) => ({
+      apps: this.ledger.listApps().map(({ clientKey, name, redirectDomains, canRenew }) => ({
         clientKey,
         ...(name === undefined ? {} : { name }),
         redirectDomains,
@@ -270,7 +277,7 @@ export class Control {
   /** Back to a fresh start; the apps stay. */
   reset(): void {
     this.offset = 0;
-    this.platform.importState({
+    this.ledger.importState({
       codes: [],
       accessTokens: [],
       refreshTokens: [],

@@ -1,4 +1,4 @@
-import type { EmulatorApp } from "./platform.js";
+import type { EmulatorApp } from "./ledger.js";
 
 /**
  * The app every emulator registers unless told otherwise. Its credentials are public test

@@ -49,6 +49,7 @@ export const TOKEN_OPERATIONS = every<TokenOperation>()([
   "stableClientToken",
   "refreshToken",
   "renewRefreshToken",
+  "userInfo",
 ]);
 
 export class Faults {

@@ -12,7 +12,7 @@ import { isLoopback } from "./control-api.js";
 import { Control, type FaultList, type LiveTokens } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
 import type { Fault } from "./faults.js";
-import type { EmulatorApp, EmulatorStats, UserProfile } from "./platform.js";
+import type { EmulatorApp, EmulatorStats, UserProfile } from "./ledger.js";
 import type { RequestEntry } from "./activity.js";
 import { createEmulatorServer } from "./server.js";
 import { loadState, StateWriter } from "./state-file.js";
@@ -28,7 +28,7 @@ export {
   type EmulatorApp,
   type EmulatorStats,
   type UserProfile,
-} from "./platform.js";
+} from "./ledger.js";
 
 export interface EmulatorOptions {
   /**
@@ -131,7 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (saved) control.restore(saved.clockOffsetMs, saved.platform);
     const writer = new StateWriter(options.stateFile, () => ({
       clockOffsetMs: control.readClock().offsetMs,
-      platform: control.platform.exportState(),
+      platform: control.ledger.exportState(),
     }));
     control.onChange = () => writer.changed();
     state = writer;
@@ -147,22 +147,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       resolve();
     });
   });
-  const purgeTimer = setInterval(() => control.platform.purge(true), 60_000);
+  const purgeTimer = setInterval(() => control.ledger.purge(true), 60_000);
   purgeTimer.unref();
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  const { platform } = control;
+  const { ledger } = control;
 
   return {
     url: `http://${shownHost}:${port}`,
     get apps() {
-      return platform.listApps();
+      return ledger.listApps();
     },
     get stats() {
-      return { ...platform.stats };
+      return { ...ledger.stats };
     },
     get stored() {
-      return platform.stored();
+      return ledger.stored();
     },
     issueCode: (request) => control.issueCode(request).code,
     advanceTime(ms) {

@@ -2,7 +2,8 @@
 // No external resources: everything renders offline.
 import type { Control } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
-import type { EmulatorApp, PageRequest } from "./platform.js";
+import type { EmulatorApp } from "./ledger.js";
+import type { PageRequest } from "./page-check.js";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -40,7 +41,8 @@ export function consentPage(page: PageRequest, action: string): string {
 <form method="post" action="${escape(action)}">${hidden}
 <p>The app asks for:</p><ul id="scopes">${required}</ul>
 ${optional ? `<p>Optional:</p><div id="optional-scopes">${optional}</div>` : ""}
-<label>Douyin account <input name="user" value="demo_user" autocomplete="off"></label>
+<label>Douyin account <input name="user" value="demo_user" autocomplete="off" maxlength="64"></label>
+<p class="note">The account's name is the user's nickname in <code>/oauth/userinfo/</code>, unless the test gave one.</p>
 <p class="note">Redirects to <code>${escape(page.redirectUri.origin + page.redirectUri.pathname)}</code></p>
 <div class="actions"><button class="approve" name="decision" value="approve">Approve</button><button name="decision" value="deny">Deny</button></div>
 </form>`,

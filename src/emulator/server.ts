@@ -5,13 +5,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { OPERATION_PATHS } from "../spec.js";
 import { formOf, redactParams, type RequestEntry } from "./activity.js";
+import { AVATAR_FILE, AVATAR_PATH, avatarSvg } from "./avatar.js";
 import { CONTROL_PREFIX, handleControl, type ControlAccess } from "./control-api.js";
 import type { Control } from "./control.js";
 import { docsPage, type DocsName } from "./docs.js";
 import { readBody, send } from "./http.js";
 import type { Faults } from "./faults.js";
 import { consentPage, indexPage } from "./pages.js";
-import { checkPage, type PageOperation, type Platform, type Query } from "./platform.js";
+import type { OAuthLedger, Query } from "./ledger.js";
+import { checkPage, type PageOperation } from "./page-check.js";
 
 const TOKEN_ROUTES = {
   [OPERATION_PATHS.accessToken]: "accessToken",
@@ -175,8 +177,15 @@ function callbackUrl(redirectUri: URL, fields: Record<string, string>): URL {
   return target;
 }
 
+/** A page request the platform refuses: its error envelope, as JSON. */
+function refused(res: ServerResponse, ledger: OAuthLedger, errorCode: number): Outcome {
+  const answer = ledger.answers.error(errorCode);
+  json(res, answer);
+  return answered(answer);
+}
+
 async function handlePage(
-  platform: Platform,
+  ledger: OAuthLedger,
   operation: PageOperation,
   req: IncomingMessage,
   res: ServerResponse,
@@ -184,19 +193,17 @@ async function handlePage(
   heard: (params: Query) => void,
 ): Promise<Outcome> {
   if (req.method === "GET") {
-    platform.stats[operation] += 1;
+    ledger.stats[operation] += 1;
     const query = firstValues(url.searchParams);
     heard(query);
-    const page = checkPage(platform, operation, query);
-    if (!("app" in page)) {
-      json(res, page);
-      return answered(page);
-    }
+    const checked = checkPage((key) => ledger.app(key), operation, query);
+    if (!checked.ok) return refused(res, ledger, checked.errorCode);
+    const { page } = checked;
     if (operation === "authorizeV2") {
       // Silent authorization: no consent page, straight back with a code for the signed-in user.
-      const code = platform.issueCode(
+      const code = ledger.issueCode(
         page.app.clientKey,
-        platform.openIdFor(page.app.clientKey, "demo_user"),
+        ledger.openIdFor(page.app.clientKey, "demo_user"),
         "login_id",
       );
       redirect(res, callbackUrl(page.redirectUri, { code, state: page.state }));
@@ -216,11 +223,9 @@ async function handlePage(
   }
   const fields = firstValues(form);
   heard(fields);
-  const page = checkPage(platform, operation, fields);
-  if (!("app" in page)) {
-    json(res, page);
-    return answered(page);
-  }
+  const checked = checkPage((key) => ledger.app(key), operation, fields);
+  if (!checked.ok) return refused(res, ledger, checked.errorCode);
+  const { page } = checked;
   if (form.get("decision") !== "approve") {
     // The platform's answer to a refusal is not documented: back to the app with no code.
     redirect(res, callbackUrl(page.redirectUri, { state: page.state }));
@@ -230,11 +235,10 @@ async function handlePage(
   const ticked = form.getAll("optional_scope").filter((scope) => offered.has(scope));
   const granted = [...page.scopes, ...ticked].join(",");
   const user = form.get("user")?.trim() || "demo_user";
-  const code = platform.issueCode(
-    page.app.clientKey,
-    platform.openIdFor(page.app.clientKey, user),
-    granted,
-  );
+  const openId = ledger.openIdFor(page.app.clientKey, user);
+  // The account name is who the user is to /oauth/userinfo/ too, unless issueCode said otherwise.
+  ledger.nameUser(page.app.clientKey, openId, user.slice(0, 64));
+  const code = ledger.issueCode(page.app.clientKey, openId, granted);
   redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
   return { status: 302, outcome: "redirect" };
 }
@@ -245,9 +249,54 @@ async function handlePage(
  */
 export function platformPath(pathname: string): { path: string; withoutSlash: boolean } {
   const slashed = `${pathname}/`;
-  return slashed in TOKEN_ROUTES || slashed in PAGE_ROUTES
+  return slashed in TOKEN_ROUTES || slashed in PAGE_ROUTES || slashed === OPERATION_PATHS.userInfo
     ? { path: slashed, withoutSlash: true }
     : { path: pathname, withoutSlash: false };
+}
+
+/** A header's one value; undefined when absent or sent twice. */
+const header = (req: IncomingMessage, name: string) => {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : undefined;
+};
+
+/** The emulator's own origin as the client reached it, for the avatar URLs it hands out. */
+function originOf(req: IncomingMessage): string {
+  const host = header(req, "host");
+  return host !== undefined && /^[\w.-]+(?::\d{1,5})?$|^\[[\da-f:.]+\](?::\d{1,5})?$/i.test(host)
+    ? `http://${host}`
+    : "http://127.0.0.1";
+}
+
+/**
+ * `/oauth/userinfo/` in the four forms in use (DOUYIN-OAUTH-FACTS.md, "User information"): the
+ * token in an `access-token` header (the platform's page, JSON body) or an `access_token` header
+ * (ByteDance's Node SDK, form body), or as `access_token` beside `open_id` in a form body or,
+ * for the seed's family, in a GET query.
+ */
+async function handleUserInfo(
+  control: Control,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  heard: (params: Query) => void,
+): Promise<Outcome> {
+  const { ledger, faults } = control;
+  if (req.method !== "GET" && req.method !== "POST") {
+    send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET, POST" });
+    return { status: 405, outcome: "method not allowed" };
+  }
+  const params = await tokenParams(req, url);
+  if (!params) {
+    send(res, 413, "text/plain; charset=utf-8", "body too large");
+    return { status: 413, outcome: "too large" };
+  }
+  heard(params);
+  ledger.stats.userInfo += 1;
+  const token = header(req, "access-token") ?? header(req, "access_token") ?? params.access_token;
+  return answerToken(res, faults, "userInfo", () =>
+    ledger.userInfo(token, params.open_id, originOf(req)),
+  );
 }
 
 /** The platform's endpoints and pages; undefined when the path is not one of them. */
@@ -259,7 +308,7 @@ async function handlePlatform(
   path: string,
   heard: (params: Query) => void,
 ): Promise<Outcome | undefined> {
-  const { platform, faults } = control;
+  const { ledger, faults } = control;
   const tokenOperation = TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES];
   if (tokenOperation !== undefined) {
     const allowed = POST_ONLY.has(tokenOperation) ? ["POST"] : ["GET", "POST"];
@@ -275,12 +324,13 @@ async function handlePlatform(
       return { status: 413, outcome: "too large" };
     }
     heard(params);
-    platform.stats[tokenOperation] += 1;
-    return answerToken(res, faults, tokenOperation, () => platform[tokenOperation](params));
+    ledger.stats[tokenOperation] += 1;
+    return answerToken(res, faults, tokenOperation, () => ledger[tokenOperation](params));
   }
+  if (path === OPERATION_PATHS.userInfo) return handleUserInfo(control, req, res, url, heard);
   const pageOperation = PAGE_ROUTES[path];
   if (pageOperation !== undefined) {
-    return handlePage(platform, pageOperation, req, res, url, heard);
+    return handlePage(ledger, pageOperation, req, res, url, heard);
   }
   return undefined;
 }
@@ -298,8 +348,8 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
-  const { platform } = control;
-  platform.purge();
+  const { ledger } = control;
+  ledger.purge();
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
   if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
     return handleControl(control, access, req, res, url);
@@ -317,7 +367,15 @@ async function handle(
     return send(res, 200, "text/html; charset=utf-8", body, headers);
   }
   if (req.method === "GET" && url.pathname === "/") {
-    return send(res, 200, "text/html; charset=utf-8", indexPage(platform.listApps()));
+    return send(res, 200, "text/html; charset=utf-8", indexPage(ledger.listApps()));
+  }
+  const avatar = url.pathname.startsWith(AVATAR_PATH)
+    ? AVATAR_FILE.exec(url.pathname.slice(AVATAR_PATH.length))
+    : null;
+  if (req.method === "GET" && avatar) {
+    return send(res, 200, "image/svg+xml", avatarSvg(avatar[1]!), {
+      "cache-control": "max-age=86400",
+    });
   }
   if (url.pathname === "/favicon.ico") {
     res.writeHead(204, { "cache-control": "max-age=86400" });
@@ -330,7 +388,10 @@ async function handle(
     path: url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname,
     withoutSlash,
     form: formOf(req.method, req.headers["content-type"]),
-    operation: TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES] ?? PAGE_ROUTES[path] ?? null,
+    operation:
+      TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES] ??
+      PAGE_ROUTES[path] ??
+      (path === OPERATION_PATHS.userInfo ? "userInfo" : null),
     params: redactParams(firstValues(url.searchParams)),
     status: 0,
     outcome: "",

@@ -3,7 +3,7 @@
 // that is not the emulator's state, or is damaged, is an error naming where, never dropped.
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import type { PlatformState } from "./platform.js";
+import type { PlatformState } from "./ledger.js";
 
 const FORMAT = "douyin-oauth-emulator-state";
 const VERSION = 1;
@@ -72,7 +72,7 @@ const checkState = record({
       record({
         clientKey: text,
         openId: text,
-        profile: record({ nickname: optionalText, avatar: optionalText }),
+        profile: record({ nickname: optionalText, avatar: optionalText, mobile: optionalText }),
       }),
     ),
   }),

@@ -227,16 +227,31 @@ export interface components {
       error: string;
     };
     /**
-     * @description A token endpoint's `operationId` in the platform's spec.
+     * @description An `operationId` in the platform's spec that answers JSON: the token endpoints and
+     *     `userInfo`.
      * @enum {string}
      */
     TokenOperation:
-      "accessToken" | "clientToken" | "stableClientToken" | "refreshToken" | "renewRefreshToken";
-    /** @description How the user appears (on the activity page, for now). */
+      | "accessToken"
+      | "clientToken"
+      | "stableClientToken"
+      | "refreshToken"
+      | "renewRefreshToken"
+      | "userInfo";
+    /**
+     * @description How the user appears: on the activity page and in `/oauth/userinfo/`. A field not given
+     *     keeps a default that is stable per `open_id` (a nickname, an avatar the emulator serves,
+     *     a mobile number).
+     */
     Profile: {
       nickname?: string;
       /** @description An http(s) URL. */
       avatar?: string;
+      /**
+       * @description The mobile number `userInfo` returns, encrypted as `encrypt_mobile`, to users who
+       *     granted `mobile_alert` (digits, an optional leading `+`, spaces).
+       */
+      mobile?: string;
     };
     IssueCodeRequest: {
       /** @description A registered app; default the first one. */
@@ -299,6 +314,7 @@ export interface components {
         stableClientToken: number;
         refreshToken: number;
         renewRefreshToken: number;
+        userInfo: number;
         connect: number;
         authorize: number;
         authorizeV2: number;

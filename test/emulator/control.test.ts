@@ -162,7 +162,7 @@ describe("/_emulator/faults › inject, list, clear", () => {
     ],
     [
       { kind: "reset", operation: "acessToken" },
-      `"operation" must be one of accessToken, clientToken, stableClientToken, refreshToken, renewRefreshToken`,
+      `"operation" must be one of accessToken, clientToken, stableClientToken, refreshToken, renewRefreshToken, userInfo`,
     ],
     [{ kind: "reset", times: 0 }, `"times" must be an integer of at least 1`],
     [{ kind: "status", status: 200 }, `"status" must be an integer from 400 to 599`],
@@ -191,6 +191,7 @@ describe("/_emulator/stats, /tokens, /tokens/check, /requests, /apps", () => {
         stableClientToken: 0,
         refreshToken: 1,
         renewRefreshToken: 0,
+        userInfo: 0,
         connect: 0,
         authorize: 0,
         authorizeV2: 0,

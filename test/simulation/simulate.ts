@@ -1,7 +1,7 @@
 // A deterministic simulation of the whole token lifecycle, in the spirit of FoundationDB's
 // simulation testing: one seed drives a virtual clock, users, servers and faults, and the
 // invariants are checked after every step. The platform is the emulator's own rules
-// (src/emulator/platform.ts) reached through an in-process transport, so a year of virtual time
+// (src/emulator/ledger.ts) reached through an in-process transport, so a year of virtual time
 // runs in seconds; the token managers, the clients and the store are the package's own code.
 import FakeTimers from "@sinonjs/fake-timers";
 import { createDouyinOAuth, DouyinReauthorizeError, type DouyinOAuth } from "../../src/index.js";
@@ -13,7 +13,7 @@ import {
   type UserTokenManager,
 } from "../../src/tokens/index.js";
 import { DEMO_APP } from "../../src/emulator/demo-app.js";
-import { Platform } from "../../src/emulator/platform.js";
+import { OAuthLedger } from "../../src/emulator/ledger.js";
 import { OPERATION_PATHS } from "../../src/spec.js";
 import { FaultyStore, type StoreFault } from "../support/faulty-store.js";
 
@@ -170,11 +170,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     );
 
   try {
-    const platform = new Platform([DEMO_APP], () => Date.now(), false);
-    const internals = platform as unknown as {
-      refreshTokens: Map<string, { openId: string; expiresAt: number }>;
-      clientTokens: Map<string, Array<{ token: string; expiresAt: number }>>;
-    };
+    const platform = new OAuthLedger([DEMO_APP], () => Date.now(), false);
     /** Refresh tokens the platform issued whose answer was lost (renewals, code exchanges). */
     const lostTokens = new Set<string>();
     const lostFor = new Set<string>();
@@ -204,7 +200,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const owner =
         params.refresh_token === undefined
           ? undefined
-          : internals.refreshTokens.get(params.refresh_token)?.openId;
+          : platform.refreshRecord(params.refresh_token)?.openId;
       const answer = platform[operation](params) as { data: Record<string, unknown> };
       trace(
         operation === "clientToken"
@@ -229,7 +225,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           lostTokens.add(answer.data.refresh_token);
         if (operation === "renewRefreshToken") {
           report.lostRenewals += 1;
-          const owner = internals.refreshTokens.get(answer.data.refresh_token as string)?.openId;
+          const owner = platform.refreshRecord(answer.data.refresh_token as string)?.openId;
           if (owner) lostFor.add(owner);
         }
       }
@@ -275,7 +271,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
     /** Whether the platform holds a refresh token for this user that the app was handed. */
     const liveGrant = (openId: string) => {
-      for (const [token, record] of internals.refreshTokens) {
+      for (const [token, record] of platform.refreshRecords()) {
         if (record.openId !== openId || record.expiresAt <= Date.now()) continue;
         if (!lostTokens.has(token) && !abandoned.has(token)) return true;
       }
@@ -392,7 +388,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           // A failed or timed-out delete may still have happened: the sign-out request stands.
           if (result.status !== "fulfilled") return;
           user.signedIn = false;
-          for (const [token, record] of internals.refreshTokens) {
+          for (const [token, record] of platform.refreshRecords()) {
             if (record.openId === user.openId) abandoned.add(token);
           }
           setTimeout(() => {

@@ -1,9 +1,12 @@
-// The platform's OAuth rules, in memory, on an injected clock (DOUYIN-OAUTH-FACTS.md,
-// "Lifetimes and rules"). No HTTP here: server.ts routes requests to these functions, and
-// every answer is typed from the spec's components.
-import { createHash, randomBytes } from "node:crypto";
+// The platform's OAuth records and rules, in memory, on an injected clock (DOUYIN-OAUTH-FACTS.md,
+// "Lifetimes and rules"): apps, codes, user and client tokens, and what each token call does to
+// them. No HTTP here (server.ts routes requests to these methods) and no wire format (answers
+// are wrapped by envelope.ts); every answer is typed from the spec's components.
+import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { ERROR_CODE, type components } from "../spec.js";
 import type { ControlComponents } from "./control-spec.js";
+import { AVATAR_PATH } from "./avatar.js";
+import { Envelopes } from "./envelope.js";
 
 type Schemas = components["schemas"];
 type Envelope =
@@ -12,6 +15,7 @@ type Envelope =
   | Schemas["RefreshTokenSuccess"]
   | Schemas["RenewRefreshTokenSuccess"]
   | Schemas["ErrorAnswer"];
+type UserInfoAnswer = Schemas["UserInfoSuccess"] | Schemas["ErrorAnswer"];
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
@@ -59,10 +63,12 @@ export interface ClientTokenRecord {
   token: string;
   expiresAt: number;
 }
-/** How a user appears, as the control API's `issueCode` was told. */
+/** How a user appears, as `issueCode` or the consent page's account field set it. */
 export interface UserProfile {
   nickname?: string;
   avatar?: string;
+  /** Returned encrypted (`encrypt_mobile`) to apps the user granted `mobile_alert`. */
+  mobile?: string;
 }
 
 /** Everything the platform holds, whole values included: the control API's listings (which
@@ -80,29 +86,22 @@ export interface PlatformState {
 /** A request's parameters by name: the first value of each, as the platform reads them. */
 export type Query = Record<string, string | undefined>;
 
-const MESSAGES: Record<number, string> = {
-  [ERROR_CODE.PARAMETER_ERROR]: "参数错误 / parameter error",
-  [ERROR_CODE.CLIENT_KEY_NOT_FOUND]: "client_key不存在 / client_key does not exist",
-  [ERROR_CODE.PERMISSION_DENIED]: "权限不足 / permission denied",
-  [ERROR_CODE.MISSING_PARAMETER]: "缺少参数 / missing parameter",
-  [ERROR_CODE.ILLEGAL_REDIRECT_URI]: "redirect_uri不合法 / illegal redirect_uri",
-  [ERROR_CODE.CODE_EXPIRED]: "code过期 / code expired or already used",
-  [ERROR_CODE.REFRESH_TOKEN_EXPIRED]: "refresh_token过期 / refresh_token expired, authorize again",
-  [ERROR_CODE.CLIENT_KEY_OR_SECRET_WRONG]:
-    "client_key或client_secret错误 / wrong client_key or client_secret",
-  [ERROR_CODE.LIMIT_REACHED]: "超过次数限制 / limit reached",
-};
-
 const token = (prefix: string) => `${prefix}${randomBytes(24).toString("hex")}`;
 
-/** The platform's state and rules for a set of apps. */
-export class Platform {
+/** A token call's required parameters, all present, and the app they name. */
+type Checked<Name extends string> =
+  | { ok: true; app: EmulatorApp; params: Record<Name, string> }
+  | { ok: false; answer: Schemas["ErrorAnswer"] };
+
+/** The platform's records and rules for a set of apps. */
+export class OAuthLedger {
   readonly stats: EmulatorStats = {
     accessToken: 0,
     clientToken: 0,
     stableClientToken: 0,
     refreshToken: 0,
     renewRefreshToken: 0,
+    userInfo: 0,
     connect: 0,
     authorize: 0,
     authorizeV2: 0,
@@ -121,13 +120,16 @@ export class Platform {
   /** Per app and user (`clientKey\0openId`), the profile given with issueCode. */
   private readonly profiles = new Map<string, UserProfile>();
   private lastPurge = Number.NEGATIVE_INFINITY;
+  /** The envelope every answer travels in. */
+  readonly answers: Envelopes;
 
   constructor(
     apps: readonly EmulatorApp[],
     readonly now: () => number,
-    private readonly stringNumbers: boolean,
+    stringNumbers: boolean,
   ) {
     for (const app of apps) this.apps.set(app.clientKey, { canRenew: true, ...app });
+    this.answers = new Envelopes(now, stringNumbers);
   }
 
   app(clientKey: string | undefined): EmulatorApp | undefined {
@@ -153,6 +155,16 @@ export class Platform {
     };
   }
 
+  /** A refresh token's record while held, expired until purged: read-only, live. */
+  refreshRecord(token: string): Readonly<RefreshRecord> | undefined {
+    return this.refreshTokens.get(token);
+  }
+
+  /** Every refresh token held with its record, expired ones until purged: read-only, live. */
+  refreshRecords(): IterableIterator<[token: string, record: Readonly<RefreshRecord>]> {
+    return this.refreshTokens.entries();
+  }
+
   /** A stable open_id for a user of an app. */
   openIdFor(clientKey: string, user: string): string {
     const hex = createHash("sha256").update(`${clientKey}\u0000${user}`).digest("hex");
@@ -173,6 +185,13 @@ export class Platform {
   /** Remembers how a user appears; kept until reset. */
   setProfile(clientKey: string, openId: string, profile: UserProfile): void {
     this.profiles.set(`${clientKey}\u0000${openId}`, { ...profile });
+  }
+
+  /** The consent page's account name becomes the nickname, unless one was given already. */
+  nameUser(clientKey: string, openId: string, nickname: string): void {
+    const profile = this.profiles.get(`${clientKey}\u0000${openId}`) ?? {};
+    if (profile.nickname === undefined)
+      this.setProfile(clientKey, openId, { ...profile, nickname });
   }
 
   /** A copy of everything held, expired records included until purged. */
@@ -213,8 +232,8 @@ export class Platform {
       const user = `${record.clientKey}\u0000${record.openId}`;
       const previous = this.userCodes.get(user);
       // One live code per user: of two, the later-expiring one was issued last.
-      if (previous !== undefined && this.codes.get(previous)!.expiresAt > record.expiresAt)
-        continue;
+      const held = previous === undefined ? undefined : this.codes.get(previous);
+      if (held && held.expiresAt > record.expiresAt) continue;
       if (previous !== undefined) this.codes.delete(previous);
       this.codes.set(code, { ...record });
       this.userCodes.set(user, code);
@@ -279,76 +298,50 @@ export class Platform {
     }
   }
 
-  // ---- answers -------------------------------------------------------------------------
+  // ---- token calls -------------------------------------------------------------------------
 
-  private num(value: number): number | string {
-    return this.stringNumbers ? String(value) : value;
-  }
-
-  private extra(): Schemas["Extra"] {
-    const now = this.now();
-    const stamp = new Date(now).toISOString().replace(/\D/g, "").slice(0, 14);
-    return {
-      logid: `${stamp}${randomBytes(10).toString("hex").toUpperCase()}`,
-      now: this.num(now),
-    };
-  }
-
-  error(code: number): Schemas["ErrorAnswer"] {
-    return {
-      data: { description: MESSAGES[code] ?? "error", error_code: this.num(code) },
-      extra: this.extra(),
-      message: "error",
-    };
-  }
-
-  private success<D extends object>(data: D) {
-    return {
-      data: {
-        ...data,
-        description: "",
-        error_code: this.stringNumbers ? ("0" as const) : (0 as const),
-      },
-      extra: this.extra(),
-      message: "success",
-    };
-  }
-
-  private seconds(ms: number): number | string {
-    return this.num(Math.max(0, Math.round(ms / 1000)));
-  }
-
-  /** The first parameter missing, or the app and checked secret. */
-  private checkClient(
+  /** The first parameter missing, a wrong grant_type, an unknown app or a wrong secret. */
+  private checkClient<Name extends string>(
     query: Query,
-    required: readonly string[],
+    required: readonly Name[],
     grantType: string | undefined,
     withSecret: boolean,
-  ): EmulatorApp | Schemas["ErrorAnswer"] {
-    if (required.some((name) => !query[name])) return this.error(ERROR_CODE.MISSING_PARAMETER);
-    if (grantType !== undefined && query.grant_type !== grantType)
-      return this.error(ERROR_CODE.PARAMETER_ERROR);
-    const app = this.app(query.client_key);
-    if (!app) return this.error(ERROR_CODE.CLIENT_KEY_NOT_FOUND);
-    if (withSecret && query.client_secret !== app.clientSecret) {
-      return this.error(ERROR_CODE.CLIENT_KEY_OR_SECRET_WRONG);
+  ): Checked<Name> {
+    const refuse = (code: number): Checked<Name> => ({
+      ok: false,
+      answer: this.answers.error(code),
+    });
+    const params = {} as Record<Name, string>;
+    for (const name of required) {
+      const value = query[name];
+      if (!value) return refuse(ERROR_CODE.MISSING_PARAMETER);
+      params[name] = value;
     }
-    return app;
+    if (grantType !== undefined && query.grant_type !== grantType) {
+      return refuse(ERROR_CODE.PARAMETER_ERROR);
+    }
+    const app = this.app(query.client_key);
+    if (!app) return refuse(ERROR_CODE.CLIENT_KEY_NOT_FOUND);
+    if (withSecret && query.client_secret !== app.clientSecret) {
+      return refuse(ERROR_CODE.CLIENT_KEY_OR_SECRET_WRONG);
+    }
+    return { ok: true, app, params };
   }
 
   accessToken(query: Query): Envelope {
-    const app = this.checkClient(
+    const checked = this.checkClient(
       query,
       ["client_key", "client_secret", "code", "grant_type"],
       "authorization_code",
       true,
     );
-    if (!("clientKey" in app)) return app;
-    const record = this.codes.get(query.code!);
+    if (!checked.ok) return checked.answer;
+    const { app, params } = checked;
+    const record = this.codes.get(params.code);
     // Single use: the code is gone once exchanged, whatever the outcome below.
-    if (record) this.dropCode(query.code!, record);
+    if (record) this.dropCode(params.code, record);
     if (!record || record.clientKey !== app.clientKey || record.expiresAt <= this.now()) {
-      return this.error(ERROR_CODE.CODE_EXPIRED);
+      return this.answers.error(ERROR_CODE.CODE_EXPIRED);
     }
     const now = this.now();
     const access = token("act.");
@@ -361,12 +354,12 @@ export class Platform {
       renewals: 0,
       accessToken: access,
     });
-    return this.success({
+    return this.answers.success({
       access_token: access,
-      expires_in: this.seconds(LIFETIMES.accessToken),
+      expires_in: this.answers.seconds(LIFETIMES.accessToken),
       open_id: record.openId,
       refresh_token: refresh,
-      refresh_expires_in: this.seconds(LIFETIMES.refreshToken),
+      refresh_expires_in: this.answers.seconds(LIFETIMES.refreshToken),
       scope: record.scope,
     });
   }
@@ -380,16 +373,17 @@ export class Platform {
   }
 
   refreshToken(query: Query): Envelope {
-    const app = this.checkClient(
+    const checked = this.checkClient(
       query,
       ["client_key", "refresh_token", "grant_type"],
       "refresh_token",
       false,
     );
-    if (!("clientKey" in app)) return app;
+    if (!checked.ok) return checked.answer;
+    const { app, params } = checked;
     const now = this.now();
-    const refresh = this.liveRefreshToken(app, query.refresh_token!);
-    if (!refresh) return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
+    const refresh = this.liveRefreshToken(app, params.refresh_token);
+    if (!refresh) return this.answers.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
     // A still-valid access token comes back with a new expiry; otherwise a new one is issued.
     const current = this.accessTokens.get(refresh.accessToken);
     const access = current && current.expiresAt > now ? refresh.accessToken : token("act.");
@@ -400,34 +394,73 @@ export class Platform {
       expiresAt: now + LIFETIMES.accessToken,
     });
     refresh.accessToken = access;
-    return this.success({
+    return this.answers.success({
       access_token: access,
-      expires_in: this.seconds(LIFETIMES.accessToken),
+      expires_in: this.answers.seconds(LIFETIMES.accessToken),
       open_id: refresh.openId,
-      refresh_token: query.refresh_token!,
-      refresh_expires_in: this.seconds(refresh.expiresAt - now),
+      refresh_token: params.refresh_token,
+      refresh_expires_in: this.answers.seconds(refresh.expiresAt - now),
       scope: refresh.scope,
     });
   }
 
   renewRefreshToken(query: Query): Envelope {
-    const app = this.checkClient(query, ["client_key", "refresh_token"], undefined, false);
-    if (!("clientKey" in app)) return app;
-    if (app.canRenew === false) return this.error(ERROR_CODE.PERMISSION_DENIED);
+    const checked = this.checkClient(query, ["client_key", "refresh_token"], undefined, false);
+    if (!checked.ok) return checked.answer;
+    const { app, params } = checked;
+    if (app.canRenew === false) return this.answers.error(ERROR_CODE.PERMISSION_DENIED);
     const now = this.now();
-    const old = this.liveRefreshToken(app, query.refresh_token!);
-    if (!old) return this.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
-    if (old.renewals >= MAX_RENEWALS) return this.error(ERROR_CODE.LIMIT_REACHED);
+    const old = this.liveRefreshToken(app, params.refresh_token);
+    if (!old) return this.answers.error(ERROR_CODE.REFRESH_TOKEN_EXPIRED);
+    if (old.renewals >= MAX_RENEWALS) return this.answers.error(ERROR_CODE.LIMIT_REACHED);
     const renewed = token("rft.");
-    this.refreshTokens.delete(query.refresh_token!);
+    this.refreshTokens.delete(params.refresh_token);
     this.refreshTokens.set(renewed, {
       ...old,
       renewals: old.renewals + 1,
       expiresAt: now + LIFETIMES.refreshToken,
     });
-    return this.success({
+    return this.answers.success({
       refresh_token: renewed,
-      expires_in: this.seconds(LIFETIMES.refreshToken),
+      expires_in: this.answers.seconds(LIFETIMES.refreshToken),
+    });
+  }
+
+  /**
+   * Who the access token's user is (`/oauth/userinfo/`, the newer gateway's codes): 2100005 for a
+   * missing parameter; 2190008 for a token not live (expired tokens are purged, so an expired
+   * token and one never issued look alike); 2190002 for another user's token. Fields not set by
+   * `issueCode` or the consent page are stable per open_id; `avatarBase` is the emulator's URL.
+   */
+  userInfo(
+    accessToken: string | undefined,
+    openId: string | undefined,
+    avatarBase: string,
+  ): UserInfoAnswer {
+    if (!accessToken || !openId) return this.answers.error(ERROR_CODE.GATEWAY_PARAMETER_ERROR);
+    const held = this.accessTokens.get(accessToken);
+    if (!held || held.expiresAt <= this.now()) {
+      return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_EXPIRED);
+    }
+    if (held.openId !== openId) return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_INVALID);
+    const digest = createHash("sha256").update(`${held.clientKey}\u0000${openId}`).digest("hex");
+    const set = this.profiles.get(`${held.clientKey}\u0000${openId}`) ?? {};
+    const avatar = set.avatar ?? `${avatarBase}${AVATAR_PATH}${digest.slice(0, 20)}.svg`;
+    const secret = this.app(held.clientKey)?.clientSecret ?? "";
+    const mobile =
+      set.mobile ?? `13${String(parseInt(digest.slice(20, 32), 16) % 1e9).padStart(9, "0")}`;
+    const granted = held.scope.split(",").includes("mobile_alert");
+    return this.answers.success({
+      open_id: openId,
+      union_id: `${digest.slice(32, 40)}-${digest.slice(40, 44)}-${digest.slice(44, 48)}-${digest.slice(48, 52)}-${digest.slice(52, 64)}`,
+      nickname: set.nickname ?? `用户${digest.slice(0, 6)}`,
+      avatar,
+      avatar_larger: avatar,
+      // The platform's sample sends the literal "<nil>" for an ordinary account's role.
+      e_account_role: "<nil>",
+      ...(granted && Buffer.byteLength(secret) === 32
+        ? { encrypt_mobile: encryptMobile(mobile, secret) }
+        : {}),
     });
   }
 
@@ -444,102 +477,55 @@ export class Platform {
   }
 
   clientToken(query: Query): Envelope {
-    const app = this.checkClient(
+    const checked = this.checkClient(
       query,
       ["client_key", "client_secret", "grant_type"],
       "client_credential",
       true,
     );
-    if (!("clientKey" in app)) return app;
-    if (!this.withinRate(app.clientKey)) return this.error(ERROR_CODE.LIMIT_REACHED);
+    if (!checked.ok) return checked.answer;
+    const { app } = checked;
+    if (!this.withinRate(app.clientKey)) return this.answers.error(ERROR_CODE.LIMIT_REACHED);
     const issued = { token: token("clt."), expiresAt: this.now() + LIFETIMES.clientToken };
     // Only the latest two stay valid: a new fetch knocks out the one before the previous.
     const list = [...(this.clientTokens.get(app.clientKey) ?? []), issued].slice(-2);
     this.clientTokens.set(app.clientKey, list);
-    return this.success({
+    return this.answers.success({
       access_token: issued.token,
-      expires_in: this.seconds(LIFETIMES.clientToken),
+      expires_in: this.answers.seconds(LIFETIMES.clientToken),
     });
   }
 
   /** The same token while it is valid, with the seconds it has left; a new one after. */
   stableClientToken(query: Query): Envelope {
-    const app = this.checkClient(
+    const checked = this.checkClient(
       query,
       ["client_key", "client_secret", "grant_type"],
       "client_credential",
       true,
     );
-    if (!("clientKey" in app)) return app;
+    if (!checked.ok) return checked.answer;
+    const { app } = checked;
     const now = this.now();
     let record = this.stableTokens.get(app.clientKey);
     if (!record || record.expiresAt <= now) {
-      if (!this.withinRate(app.clientKey)) return this.error(ERROR_CODE.LIMIT_REACHED);
+      if (!this.withinRate(app.clientKey)) return this.answers.error(ERROR_CODE.LIMIT_REACHED);
       record = { token: token("clt."), expiresAt: now + LIFETIMES.clientToken };
       this.stableTokens.set(app.clientKey, record);
     }
-    return this.success({
+    return this.answers.success({
       access_token: record.token,
-      expires_in: this.seconds(record.expiresAt - now),
+      expires_in: this.answers.seconds(record.expiresAt - now),
     });
   }
 }
 
-/** The three authorization pages, by operationId. */
-export type PageOperation = "connect" | "authorize" | "authorizeV2";
-
-/** A valid authorization request, ready for the consent page or the redirect. */
-export interface PageRequest {
-  operation: PageOperation;
-  app: EmulatorApp;
-  scopes: string[];
-  optional: Array<{ scope: string; ticked: boolean }>;
-  redirectUri: URL;
-  /** As sent; empty when none was sent (the platform returns it empty then). */
-  state: string;
-  query: Query;
-}
-
-/** Checks an authorization page's parameters as the platform does; an error envelope if wrong. */
-export function checkPage(
-  platform: Platform,
-  operation: PageOperation,
-  query: Query,
-): PageRequest | Schemas["ErrorAnswer"] {
-  const required = ["client_key", "response_type", "scope", "redirect_uri"];
-  if (required.some((name) => !query[name])) return platform.error(ERROR_CODE.MISSING_PARAMETER);
-  if (query.response_type !== "code") return platform.error(ERROR_CODE.PARAMETER_ERROR);
-  const app = platform.app(query.client_key);
-  if (!app) return platform.error(ERROR_CODE.CLIENT_KEY_NOT_FOUND);
-  if (operation === "authorizeV2" && query.scope !== "login_id") {
-    return platform.error(ERROR_CODE.PARAMETER_ERROR);
-  }
-  const redirect = URL.canParse(query.redirect_uri!) ? new URL(query.redirect_uri!) : undefined;
-  if (
-    !redirect ||
-    (redirect.protocol !== "http:" && redirect.protocol !== "https:") ||
-    !app.redirectDomains.includes(redirect.hostname)
-  ) {
-    return platform.error(ERROR_CODE.ILLEGAL_REDIRECT_URI);
-  }
-  const optional: PageRequest["optional"] = [];
-  if (operation === "connect" && query.optionalScope) {
-    const parts = query.optionalScope.split(",");
-    if (parts.length % 2 !== 0) return platform.error(ERROR_CODE.PARAMETER_ERROR);
-    for (let i = 0; i < parts.length; i += 2) {
-      const [scope, flag] = [parts[i]!, parts[i + 1]!];
-      if (scope === "" || (flag !== "0" && flag !== "1"))
-        return platform.error(ERROR_CODE.PARAMETER_ERROR);
-      optional.push({ scope, ticked: flag === "1" });
-    }
-  }
-  return {
-    operation,
-    app,
-    scopes: query.scope!.split(",").filter((scope) => scope !== ""),
-    optional,
-    redirectUri: redirect,
-    state: query.state ?? "",
-    query,
-  };
+/**
+ * `encrypt_mobile` as the platform makes it (DOUYIN-OAUTH-FACTS.md, "User information"): base64
+ * of AES-256-CBC with PKCS#7 padding, key = the app's 32-byte client_secret, IV = its first 16.
+ */
+function encryptMobile(mobile: string, clientSecret: string): string {
+  const key = Buffer.from(clientSecret, "utf8");
+  const cipher = createCipheriv("aes-256-cbc", key, key.subarray(0, 16));
+  return Buffer.concat([cipher.update(mobile, "utf8"), cipher.final()]).toString("base64");
 }
