@@ -17,6 +17,8 @@ export async function startAppServer(
 ): Promise<AppServer> {
   let handler: Handler | undefined;
   const server = createServer((req, res) => {
+    // The frameworks' own pages declare no icon: answer the browser's guess, not with a 404.
+    if (req.url === "/favicon.ico") return void res.writeHead(204).end();
     Promise.resolve(handler!(req, res)).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end(`app error: ${error instanceof Error ? error.name : "unknown"}`);

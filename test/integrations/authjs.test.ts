@@ -96,6 +96,11 @@ describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
     await page.click('button[value="approve"]');
     await page.waitForURL(`${app.url}/me`);
 
+    // The code exchange and the profile went through the client: one call each, the profile as
+    // a POST with the token in a header (the client's form), never in a URL.
+    expect(emu.stats).toMatchObject({ connect: 1, accessToken: 1, userInfo: 1 });
+    const asked = emu.requests().find((r) => r.operation === "userInfo")!;
+    expect([asked.method, asked.form, asked.outcome]).toEqual(["POST", "POST JSON", "success"]);
     const bob = await profileOf("bob");
     expect(await page.textContent("#name")).toBe(bob.nickname);
     expect(await page.getAttribute("#avatar", "src")).toBe(bob.avatar);

@@ -20,7 +20,8 @@ const HOME = page(
 );
 const SIGN_OUT = `<button id="logout">Sign out</button>
 <script>document.getElementById("logout").onclick = async () => {
-  await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const r = await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  await r.text();
   location.href = "/me";
 };</script>`;
 
@@ -104,6 +105,11 @@ describe("Better Auth + douyin-oauth/better-auth in Chromium", () => {
     await page.click('button[value="approve"]');
     await page.waitForURL(`${app.url}/me`);
 
+    // The code exchange and the profile went through the client: one call each, the profile as
+    // a POST with the token in a header (the client's form), never in a URL.
+    expect(emu.stats).toMatchObject({ connect: 1, accessToken: 1, userInfo: 1 });
+    const asked = emu.requests().find((r) => r.operation === "userInfo")!;
+    expect([asked.method, asked.form, asked.outcome]).toEqual(["POST", "POST JSON", "success"]);
     const alice = await profileOf("alice");
     expect(await page.textContent("#name")).toBe(alice.nickname);
     expect(await page.getAttribute("#avatar", "src")).toBe(alice.avatar);
