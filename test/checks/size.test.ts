@@ -37,10 +37,11 @@ describe("size budgets", () => {
     // 1028 KB with the emulator's control API, its Redoc page (38 KB: Redoc's bundle is shared
     // with the platform page's, not shipped twice) and the activity page, 1042 KB with the strict
     // CLI, 1047 KB with the README's "Emulator for any language" (issue 14), 1050 KB with the
-    // README's full layout table and the HTTP helpers in their own emulator file; 1083 KB with
-    // the user-info operation and douyin-oauth/better-auth and /authjs (issue 11: 13 KB of ESM
-    // bundles and declarations, the frameworks never bundled, and 2 KB of README sections).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_090_000);
+    // README's full layout table and the HTTP helpers in their own emulator file; 1096 KB with
+    // the user-info operation (spec, docs, emulator route) and douyin-oauth/better-auth and
+    // /authjs (issue 11; the integrations are 13 KB of ESM bundles and declarations, the
+    // frameworks never bundled, and 2 KB of README sections).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_100_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     expect(info.entryCount).toBeLessThanOrEqual(90);
   });
