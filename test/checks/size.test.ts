@@ -43,6 +43,8 @@ describe("size budgets", () => {
     // frameworks never bundled, and 2 KB of README sections).
     expect(info.unpackedSize).toBeLessThanOrEqual(1_100_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
-    expect(info.entryCount).toBeLessThanOrEqual(90);
+    // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
+    // two ESM bundles and three declaration files (ESM only: no CJS copies).
+    expect(info.entryCount).toBeLessThanOrEqual(95);
   });
 });
