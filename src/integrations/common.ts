@@ -19,7 +19,8 @@ export interface DouyinLoginOptions {
   optionalScope?: OptionalScopeInput;
   /**
    * Which id names the account: `"open_id"` (default: the user within this app) or
-   * `"union_id"` (the same user across the developer's apps).
+   * `"union_id"` (the same user across the developer's apps). A profile without that id ends
+   * the sign-in (Better Auth: `unable_to_get_user_info`; Auth.js: its error page).
    */
   accountId?: "open_id" | "union_id";
 }
