@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { root, runCommand } from "./support/project.js";
 
 describe("npm start -- --headless", () => {
-  it("runs login, consent, callback, refresh, renew, client token and a refused state; exits 0", () => {
+  it("runs login, consent, callback, user info, refresh, the renewal sweep, client token and a refused state; exits 0", () => {
     const ran = runCommand(
       process.execPath,
       [join(root, "examples/web-app/main.mjs"), "--headless"],
@@ -28,7 +28,7 @@ describe("npm start -- --headless", () => {
       "4. callback: state verified",
       "5. signed in: open_id",
       "6. POST /refresh → Access token refreshed",
-      "7. POST /renew → Refresh token renewed",
+      "7. POST /sweep → Renewal sweep: 1 user(s), 0 renewed, 1 not due, 0 failed.",
       "8. POST /client-token → Client token fetched",
       "9. tampered state → 400 DouyinCallbackError (state_mismatch)",
     ]) {

@@ -33,7 +33,7 @@ describe("README quick start", () => {
   });
   afterAll(() => platform.close());
 
-  it("runs as written: consent URL, callback, token exchange", async () => {
+  it("runs as written: consent URL, callback, token exchange, user info", async () => {
     process.env.DOUYIN_CLIENT_KEY = "readme-key";
     process.env.DOUYIN_CLIENT_SECRET = "readme-secret";
     process.env.DOUYIN_BASE_URL = platform.url;
@@ -50,7 +50,16 @@ describe("README quick start", () => {
     expect(callback.origin + callback.pathname).toBe("https://app.example/callback");
 
     const result = await mod.onCallback(callback.pathname + callback.search, mod.state);
-    expect(result).toEqual({ scopes: ["user_info"], openId: "open-1", expiresIn: 1296000 });
+    expect(result).toEqual({
+      scopes: ["user_info"],
+      openId: "open-1",
+      expiresIn: 1296000,
+      nickname: "Fake User",
+      avatar: "https://p3.example/avatar.jpeg",
+    });
+    const userInfo = platform.requests.find((r) => r.path === "/oauth/userinfo/")!;
+    expect(userInfo.headers["access-token"]).toBe("act.fake");
+    expect(JSON.parse(userInfo.body)).toEqual({ open_id: "open-1" });
     const exchange = platform.requests.find((r) => r.path === "/oauth/access_token/")!;
     expect(new Map(exchange.query)).toEqual(
       new Map([

@@ -1,6 +1,8 @@
-// The example web app: "Log in with Douyin", the callback, and a signed-in page with buttons to
-// refresh the access token, renew the refresh token and fetch a client token. It uses only the
-// package's public API; tokens stay on the server and are never shown, logged or put in a URL.
+// The example web app: "Log in with Douyin", the callback, and a signed-in page with the user's
+// avatar and nickname (douyin.userInfo) and buttons to refresh the access token, run the renewal
+// sweep and fetch a client token. The user's tokens are kept by createUserTokenManager. It uses
+// only the package's public API; tokens stay on the server and are never shown, logged or put in
+// a URL.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import {
@@ -10,6 +12,7 @@ import {
   DouyinTransportError,
   generateState,
 } from "douyin-oauth";
+import { createUserTokenManager, MemoryTokenStore } from "douyin-oauth/tokens";
 
 const MAX_SESSIONS = 1_000;
 
@@ -22,7 +25,9 @@ const page = (title, body) => `<!doctype html><html lang="en"><head><meta charse
 .login{background:#161823;color:#fff;text-decoration:none;display:inline-block}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#666}dd{margin:0;word-break:break-all}
 form{display:inline}.actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:1rem 0}
-.box{padding:1rem;border-radius:8px;background:#f4f5f7}.error{background:#fde8ec}</style></head>
+.box{padding:1rem;border-radius:8px;background:#f4f5f7}.error{background:#fde8ec}
+.profile{display:flex;align-items:center;gap:1rem;margin:1rem 0}.profile img{width:72px;height:72px;border-radius:50%;object-fit:cover;background:#f4f5f7}
+.profile strong{font-size:1.3rem}</style></head>
 <body>${body}</body></html>`;
 
 /** What a person may see of an error: its class and non-secret fields. */
@@ -74,6 +79,14 @@ export async function startExampleApp(options) {
   } = options;
   const sessions = new Map();
   let redirectUri = options.redirectUri;
+  // The user's tokens live in the manager, with absolute expiry times: it refreshes the access
+  // token a day ahead and renews the refresh token in its last 5 days. With several servers, give
+  // every manager the same Redis store (README, "Running several servers").
+  const store = new MemoryTokenStore();
+  const users = createUserTokenManager(douyin, { store });
+  // The Refresh button's manager: same store, but every access token counts as due, so
+  // getAccessToken refreshes now (a demo of what the first one does a day before expiry).
+  const eager = createUserTokenManager(douyin, { store, refreshBeforeExpiryMs: 15 * 86_400_000 });
 
   function session(req, res) {
     const sid = /(?:^|;\s*)sid=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? "")?.[1];
@@ -98,7 +111,7 @@ export async function startExampleApp(options) {
     res.end();
   };
 
-  function signedIn(s) {
+  function signedIn(s, record) {
     const u = s.user;
     const result =
       s.last === undefined
@@ -110,13 +123,15 @@ export async function startExampleApp(options) {
     return page(
       "Signed in",
       `<h1>Signed in with Douyin</h1>
+<div class="profile"><img id="avatar" src="${escape(u.avatar)}" alt="" referrerpolicy="no-referrer"><strong id="nickname">${escape(u.nickname)}</strong></div>
 <dl><dt>open_id</dt><dd id="open-id">${escape(u.openId)}</dd>
+<dt>union_id</dt><dd id="union-id">${escape(u.unionId)}</dd>
 <dt>granted scopes</dt><dd id="scopes">${escape(u.scopes.join(", ") || "(none reported)")}</dd>
-<dt>access token expires</dt><dd id="access-expiry">${when(u.accessExpiresAt)}</dd>
-<dt>refresh token expires</dt><dd id="refresh-expiry">${when(u.refreshExpiresAt)}</dd>
-<dt>refresh token renewals</dt><dd id="renewals">${u.renewals}</dd></dl>
+<dt>access token expires</dt><dd id="access-expiry">${when(record.accessExpiresAt)}</dd>
+<dt>refresh token expires</dt><dd id="refresh-expiry">${when(record.refreshExpiresAt)}</dd>
+<dt>refresh token renewals</dt><dd id="renewals">${record.renewals}</dd></dl>
 <div class="actions"><form method="post" action="/refresh"><button id="refresh">Refresh access token</button></form>
-<form method="post" action="/renew"><button id="renew">Renew refresh token</button></form>
+<form method="post" action="/sweep"><button id="sweep">Run the renewal sweep</button></form>
 <form method="post" action="/client-token"><button id="client-token">Fetch client token</button></form>
 <form method="post" action="/logout"><button id="logout">Log out</button></form></div>${result}`,
     );
@@ -153,15 +168,16 @@ export async function startExampleApp(options) {
         const { code, scopes } = douyin.parseCallback(req.url, { state: s.state });
         s.state = undefined;
         const tokens = await douyin.accessToken({ code });
-        const now = Date.now();
+        const { openId } = await users.save(tokens);
+        // Who signed in: with the access token the manager now holds.
+        const accessToken = await users.getAccessToken(openId);
+        const profile = await douyin.userInfo({ accessToken, openId });
         s.user = {
-          openId: tokens.open_id,
+          openId,
+          unionId: profile.union_id,
+          nickname: profile.nickname,
+          avatar: profile.avatar,
           scopes: scopes ?? tokens.scope.split(","),
-          accessToken: tokens.access_token,
-          refreshToken: tokens.refresh_token,
-          accessExpiresAt: now + tokens.expires_in * 1000,
-          refreshExpiresAt: now + tokens.refresh_expires_in * 1000,
-          renewals: 0,
         };
         return go(res, "/me");
       } catch (error) {
@@ -175,30 +191,29 @@ export async function startExampleApp(options) {
       }
     }
     if (key === "GET /me") {
-      if (!s.user) return go(res, "/");
+      const record = s.user && (await users.get(s.user.openId));
+      if (!record) return go(res, "/");
       res.writeHead(200, {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
       });
-      return res.end(signedIn(s));
+      return res.end(signedIn(s, record));
     }
     if (req.method === "POST" && !s.user) return go(res, "/", 303);
     if (key === "POST /refresh") {
       await act(s, async () => {
-        const data = await douyin.refreshToken({ refreshToken: s.user.refreshToken });
-        s.user.accessToken = data.access_token;
-        s.user.accessExpiresAt = Date.now() + data.expires_in * 1000;
-        return `Access token refreshed: valid for ${data.expires_in} s more.`;
+        await eager.getAccessToken(s.user.openId);
+        const { accessExpiresAt } = await users.get(s.user.openId);
+        const seconds = Math.round((accessExpiresAt - Date.now()) / 1000);
+        return `Access token refreshed: valid for ${seconds} s more.`;
       });
       return go(res, "/me", 303);
     }
-    if (key === "POST /renew") {
+    if (key === "POST /sweep") {
       await act(s, async () => {
-        const data = await douyin.renewRefreshToken({ refreshToken: s.user.refreshToken });
-        s.user.refreshToken = data.refresh_token;
-        s.user.refreshExpiresAt = Date.now() + data.expires_in * 1000;
-        s.user.renewals += 1;
-        return `Refresh token renewed: valid for ${data.expires_in} s.`;
+        // What a daily cron job runs: renews every stored refresh token in its last 5 days.
+        const { users: seen, renewed, skipped, failed } = await users.renewDue();
+        return `Renewal sweep: ${seen} user(s), ${renewed} renewed, ${skipped} not due, ${failed} failed.`;
       });
       return go(res, "/me", 303);
     }
@@ -210,6 +225,7 @@ export async function startExampleApp(options) {
       return go(res, "/me", 303);
     }
     if (key === "POST /logout") {
+      await users.delete(s.user.openId);
       sessions.delete(s.id);
       return go(res, "/", 303);
     }

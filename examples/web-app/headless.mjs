@@ -11,7 +11,7 @@ const textOf = (html, id) => {
 };
 
 /**
- * Runs login → consent (approve) → callback → signed-in page → refresh → renew → client token,
+ * Runs login → consent (approve) → callback → signed-in page (nickname) → refresh → renewal sweep → client token,
  * then a tampered callback, against the app at `appUrl`. Throws when a step goes wrong.
  */
 export async function runHeadlessDemo(appUrl, log = console.log) {
@@ -78,13 +78,15 @@ export async function runHeadlessDemo(appUrl, log = console.log) {
   const me = await (await follow(callback)).text();
   const openId = textOf(me, "open-id");
   expect(openId, "the signed-in page should show an open_id");
+  const nickname = textOf(me, "nickname");
+  expect(nickname, "the signed-in page should show the user's nickname");
   log(
-    `5. signed in: open_id ${openId}, scopes ${textOf(me, "scopes")}, access token until ${textOf(me, "access-expiry")}`,
+    `5. signed in: open_id ${openId} (${nickname}), scopes ${textOf(me, "scopes")}, access token until ${textOf(me, "access-expiry")}`,
   );
 
   for (const [step, path] of [
     ["6", "/refresh"],
-    ["7", "/renew"],
+    ["7", "/sweep"],
     ["8", "/client-token"],
   ]) {
     const done = await request(new URL(path, appUrl), { method: "POST" });
@@ -105,5 +107,5 @@ export async function runHeadlessDemo(appUrl, log = console.log) {
   log(
     `9. tampered state → ${tampered.status} ${textOf(refused, "error-type")} (${/state_mismatch/.test(refused) ? "state_mismatch" : "?"})`,
   );
-  return { openId };
+  return { openId, nickname };
 }

@@ -1,6 +1,6 @@
 // The avatar `/oauth/userinfo/` hands out for a user without one: a small SVG the emulator
-// draws from the user's digest (a 5 × 5 mirrored pattern on a pastel ground), served from its
-// own host, so the example app's signed-in page renders offline.
+// draws from the user's digest (a 5 × 5 mirrored pattern on a pastel ground, inside the circle
+// apps crop avatars to), served from its own host, so the example app renders offline.
 
 /** Where the avatars are served. */
 export const AVATAR_PATH = "/avatar/";
@@ -17,7 +17,7 @@ export function avatarSvg(digest: string): string {
     for (let col = 0; col < 3; col++) {
       if (((bits >> (row * 3 + col)) & 1) === 0) continue;
       for (const x of new Set([col, 4 - col])) {
-        cells.push(`<rect x="${10 + x * 16}" y="${10 + row * 16}" width="16" height="16"/>`);
+        cells.push(`<rect x="${20 + x * 12}" y="${20 + row * 12}" width="12" height="12"/>`);
       }
     }
   }

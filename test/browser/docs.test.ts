@@ -1,4 +1,4 @@
-// The emulator's /docs page in a real browser: all seven operations, no console errors, offline.
+// The emulator's /docs page in a real browser: every operation, no console errors, offline.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe("/docs in Chromium", () => {
-  it("lists every operation (the seed's seven and the POST forms) under their tags, with no console error and nothing off loopback", async () => {
+  it("lists every operation (the seed's seven, the POST forms, userinfo) under their tags, with no console error and nothing off loopback", async () => {
     const page = await browser.context.newPage();
     const problems = watchPage(page);
     await page.goto(`${emu.url}/docs`, { waitUntil: "load" });
@@ -27,8 +27,9 @@ describe("/docs in Chromium", () => {
         byTag.set(op.tags[0], [...(byTag.get(op.tags[0]) ?? []), op.summary]);
       }
     }
-    // the seed's seven, the four POST forms and stable_client_token
-    expect([...byTag.values()].flat()).toHaveLength(12);
+    // the seed's seven, the four POST forms, stable_client_token and userinfo
+    expect([...byTag.values()].flat()).toHaveLength(13);
+    expect([...byTag.keys()].sort()).toEqual(["Authorization pages", "Tokens", "User information"]);
     // The sidebar is an accordion: open each tag and find its operations there.
     for (const [tag, summaries] of byTag) {
       await page.getByText(tag, { exact: true }).first().click();

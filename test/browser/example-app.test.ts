@@ -1,5 +1,6 @@
-// The example app in a real browser: log in through the emulator's consent page, use the
-// signed-in page's buttons, and see deny and a tampered state refused.
+// The example app in a real browser: log in through the emulator's consent page, see who signed
+// in (nickname, avatar), use the signed-in page's buttons, and see deny and a tampered state
+// refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
@@ -39,26 +40,47 @@ describe("example app in Chromium", () => {
     await screenshot(page, "consent");
 
     await page.check('input[name="optional_scope"][value="mobile"]');
+    // The account field names the user: it is the nickname /oauth/userinfo/ answers.
+    await page.fill('input[name="user"]', "小明 Xiaoming");
     await page.click('button[value="approve"]');
     await page.waitForURL(`${app.url}/me`);
     expect(await page.textContent("#open-id")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(await page.textContent("#scopes")).toBe("user_info, video.list, mobile");
+    // Who signed in: the nickname and the avatar the emulator drew, loaded from the emulator.
+    expect(await page.textContent("#nickname")).toBe("小明 Xiaoming");
+    expect(await page.textContent("#union-id")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    const avatar = page.locator("#avatar");
+    expect(await avatar.getAttribute("src")).toMatch(
+      new RegExp(`^${emu.url}/avatar/[0-9a-f]{20}\\.svg$`),
+    );
+    await expect
+      .poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(100);
+    // The expiry shown is the token manager's record: 15 and 30 days from sign-in.
+    const days = async (id: string) =>
+      Math.round((Date.parse((await page.textContent(id))!) - Date.now()) / 86_400_000);
+    expect(await days("#access-expiry")).toBe(15);
+    expect(await days("#refresh-expiry")).toBe(30);
+    expect(await page.textContent("#renewals")).toBe("0");
     await screenshot(page, "signed-in");
 
     await page.click("#refresh");
     expect(await page.textContent("#result")).toBe(
       "Access token refreshed: valid for 1296000 s more.",
     );
-    await page.click("#renew");
-    expect(await page.textContent("#result")).toBe("Refresh token renewed: valid for 2592000 s.");
-    expect(await page.textContent("#renewals")).toBe("1");
+    await page.click("#sweep");
+    expect(await page.textContent("#result")).toBe(
+      "Renewal sweep: 1 user(s), 0 renewed, 1 not due, 0 failed.",
+    );
+    expect(await page.textContent("#renewals")).toBe("0");
     await page.click("#client-token");
     expect(await page.textContent("#result")).toBe("Client token fetched: valid for 7200 s.");
     expect(emu.stats).toMatchObject({
       connect: 1,
       accessToken: 1,
+      userInfo: 1,
       refreshToken: 1,
-      renewRefreshToken: 1,
+      renewRefreshToken: 0,
       clientToken: 1,
     });
 

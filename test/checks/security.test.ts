@@ -71,9 +71,11 @@ describe("security", () => {
         const renewed = await douyin.renewRefreshToken({ refreshToken: tokens.refresh_token });
         await douyin.clientToken();
         await douyin.stableClientToken();
+        emu.injectFault({ operation: "userInfo", kind: "reset", times: 1 });
+        await douyin.userInfo({ accessToken: tokens.access_token, openId: tokens.open_id });
         for (const spy of spies) expect(spy).not.toHaveBeenCalled();
         const heard = JSON.stringify(events);
-        expect(events.length).toBeGreaterThanOrEqual(7);
+        expect(events.length).toBeGreaterThanOrEqual(9);
         for (const secret of [
           DEMO_APP.clientSecret,
           code,

@@ -12,8 +12,9 @@ describe("size budgets", () => {
     // cap, the callback's platform error, lone surrogates: +0.6 KB), 8.3 KB after, 8.4 KB once
     // withRetries and send took named parameters and the options got their own module (issue 15:
     // property names cannot be minified away, +0.1 KB). openapi-fetch is 2.6 KB of it, kept for
-    // douyin.raw: BENCHMARKS.md.
-    expect(core.gzipped).toBeLessThanOrEqual(8_500);
+    // douyin.raw: BENCHMARKS.md. 8.8 KB with userInfo and the "<nil>" rule (+0.16 KB) and
+    // decryptMobile (+0.21 KB: Web Crypto, no library), issue 11.
+    expect(core.gzipped).toBeLessThanOrEqual(8_900);
   });
 
   it("the core bundle does not pull in the emulator, node: modules or the Node transport", async () => {
@@ -23,7 +24,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1100 KB (the docs are 590 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1110 KB (the docs are 590 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -37,11 +38,12 @@ describe("size budgets", () => {
     // 1028 KB with the emulator's control API, its Redoc page (38 KB: Redoc's bundle is shared
     // with the platform page's, not shipped twice) and the activity page, 1042 KB with the strict
     // CLI, 1047 KB with the README's "Emulator for any language" (issue 14), 1050 KB with the
-    // README's full layout table and the HTTP helpers in their own emulator file; 1096 KB with
-    // the user-info operation (spec, docs, emulator route) and douyin-oauth/better-auth and
-    // /authjs (issue 11; the integrations are 13 KB of ESM bundles and declarations, the
-    // frameworks never bundled, and 2 KB of README sections).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_100_000);
+    // README's full layout table and the HTTP helpers in their own emulator file; 1084 KB with
+    // userInfo (its spec text in both docs pages and both generated declaration files, the
+    // emulator's route and avatar, decryptMobile, the README's user-info section; issue 11),
+    // 1100 KB with douyin-oauth/better-auth and /authjs (13 KB of ESM bundles and declarations,
+    // the frameworks never bundled, and 2 KB of README sections; issue 11).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_110_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies).
