@@ -22,6 +22,14 @@ export default defineConfig({
         replacement: fileURLToPath(new URL("./src/node/index.ts", import.meta.url)),
       },
       {
+        find: /^douyin-oauth\/better-auth$/,
+        replacement: fileURLToPath(new URL("./src/integrations/better-auth.ts", import.meta.url)),
+      },
+      {
+        find: /^douyin-oauth\/authjs$/,
+        replacement: fileURLToPath(new URL("./src/integrations/authjs.ts", import.meta.url)),
+      },
+      {
         find: /^douyin-oauth\/emulator$/,
         replacement: fileURLToPath(new URL("./src/emulator/index.ts", import.meta.url)),
       },

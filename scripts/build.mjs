@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds what the package ships:
-//   dist/esm  ES modules: the client, douyin-oauth/node, the emulator and its bin
+//   dist/esm  ES modules: the client, douyin-oauth/node, the emulator and its bin, and the
+//             framework integrations (douyin-oauth/better-auth, douyin-oauth/authjs)
 //   dist/cjs  CommonJS: the client and douyin-oauth/node (the emulator is ESM-only)
 //   dist/docs/douyin-oauth.html.br  the Redoc page the emulator serves
 //   dist/docs/emulator-control.html.br  the control API's Redoc page, without Redoc's bundle
@@ -44,6 +45,17 @@ const sharedErrors = {
   },
 };
 
+/**
+ * The framework integrations drive the package's own client: they import the core entry beside
+ * them (../index.js) instead of bundling a second copy of it.
+ */
+const coreEntry = {
+  name: "core-entry",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 async function bundle(entry, outfile, format, plugins = []) {
   await build({
     entryPoints: [join(root, entry)],
@@ -52,7 +64,8 @@ async function bundle(entry, outfile, format, plugins = []) {
     format,
     platform: "node",
     target: "node20",
-    external: ["openapi-fetch"],
+    // The frameworks are the integrations' optional peers: never bundled.
+    external: ["openapi-fetch", "@auth/core", "better-auth"],
     plugins,
     logLevel: "warning",
   });
@@ -74,6 +87,9 @@ await Promise.all([
   bundle("src/redis/index.ts", "cjs/redis/index.js", "cjs"),
   bundle("src/emulator/index.ts", "esm/emulator/index.js", "esm"),
   bundle("src/emulator/cli.ts", "esm/emulator/cli.js", "esm", [emulatorExternal]),
+  // ES modules only, like the frameworks themselves (Node 20.19+ can still require() them).
+  bundle("src/integrations/better-auth.ts", "esm/integrations/better-auth.js", "esm", [coreEntry]),
+  bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry]),
 ]);
 // package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.
 writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);

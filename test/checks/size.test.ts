@@ -24,7 +24,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1095 KB (the docs are 590 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1110 KB (the docs are 590 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -40,9 +40,13 @@ describe("size budgets", () => {
     // CLI, 1047 KB with the README's "Emulator for any language" (issue 14), 1050 KB with the
     // README's full layout table and the HTTP helpers in their own emulator file; 1087 KB with
     // userInfo (its spec text in both docs pages and both generated declaration files, the
-    // emulator's route and avatar, decryptMobile, the README's user-info section; issue 11).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_095_000);
+    // emulator's route and avatar, decryptMobile, the README's user-info section; issue 11),
+    // 1100 KB with douyin-oauth/better-auth and /authjs (13 KB of ESM bundles and declarations,
+    // the frameworks never bundled, and 2 KB of README sections; issue 11).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_110_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
-    expect(info.entryCount).toBeLessThanOrEqual(90);
+    // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
+    // two ESM bundles and three declaration files (ESM only: no CJS copies).
+    expect(info.entryCount).toBeLessThanOrEqual(95);
   });
 });

@@ -1,6 +1,6 @@
 // What ships: the packed tarball passes publint and attw, installs into an empty project, and
 // both `import` and `require` of douyin-oauth work there, with types.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +55,11 @@ describe("packed tarball", () => {
       expect(files).toContain(`dist/cjs/${entry}/index.js`);
     }
     expect(files.filter((f) => f.startsWith("dist/cjs/emulator"))).toEqual([]);
+    for (const entry of ["better-auth", "authjs"]) {
+      expect(files).toContain(`dist/esm/integrations/${entry}.js`);
+      expect(files).toContain(`dist/esm/integrations/${entry}.d.ts`);
+    }
+    expect(files.filter((f) => f.startsWith("dist/cjs/integrations"))).toEqual([]);
     const outside = files.filter((f) => !f.startsWith("dist/"));
     expect(outside.sort()).toEqual(["LICENSE", "README.md", "package.json"]);
   });
@@ -127,6 +132,53 @@ describe("packed tarball", () => {
       expect(ran.stdout, entry).toContain("node16 (from ESM): 🟢 (ESM)");
       expect(ran.status).toBe(0);
     }
+  });
+
+  it.each(["better-auth", "authjs"])(
+    "passes @arethetypeswrong/cli: douyin-oauth/%s as the ES module it ships as",
+    (entry) => {
+      const ran = runCommand(bin("attw"), [
+        tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--entrypoints",
+        `./${entry}`,
+        "--profile",
+        "esm-only",
+      ]);
+      expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
+      expect(ran.stdout).toMatch(/bundler: 🟢/);
+      expect(ran.status).toBe(0);
+    },
+  );
+
+  it("the integrations drive the package's own client: no copy bundled, the same classes", () => {
+    // The frameworks are optional peers the consumer brings: here, this project's own copies.
+    const modules = join(consumer, "node_modules");
+    mkdirSync(join(modules, "@auth"), { recursive: true });
+    symlinkSync(join(root, "node_modules/@auth/core"), join(modules, "@auth/core"));
+    symlinkSync(join(root, "node_modules/better-auth"), join(modules, "better-auth"));
+    for (const entry of ["better-auth", "authjs"]) {
+      const code = readFileSync(
+        join(modules, `douyin-oauth/dist/esm/integrations/${entry}.js`),
+        "utf8",
+      );
+      expect(code, entry).toContain('from "../index.js"');
+      expect(code, entry).not.toMatch(/function createDouyinOAuth|class DouyinError/);
+    }
+    const script = `import { createDouyinOAuth } from "douyin-oauth";
+import { douyinGenericOAuth } from "douyin-oauth/better-auth";
+import { DouyinProvider } from "douyin-oauth/authjs";
+const douyin = createDouyinOAuth({ clientKey: "k", clientSecret: "s" });
+const config = douyinGenericOAuth(douyin);
+const provider = DouyinProvider(douyin);
+console.log(config.providerId, new URL(config.authorizationUrl).searchParams.get("client_key"), provider.id, provider.token);`;
+    const ran = runCommand(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: consumer,
+    });
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim()).toBe("douyin k douyin https://open.douyin.com/oauth/access_token/");
   });
 
   it("douyin-oauth/tokens shares the core's error classes, in ESM and in CJS", () => {

@@ -1,0 +1,136 @@
+// Auth.js end to end: @auth/core's real handler, Auth(request, config), on loopback with JWT
+// sessions (no adapter), configured by the README's block; its built-in sign-in page sends
+// Chromium to the emulator's consent page; the session holds the Douyin user (name, image,
+// account id); then its sign-out page signs out.
+import type { IncomingMessage } from "node:http";
+import { Auth, type AuthConfig } from "@auth/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDouyinOAuth } from "../../src/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
+import {
+  html,
+  mePage,
+  page,
+  sendWebResponse,
+  startAppServer,
+  toWebRequest,
+  type AppServer,
+} from "./app-server.js";
+import { importReadmeBlock, QUICK_START_CLIENT } from "./readme-snippet.js";
+
+let emu: Emulator;
+let app: AppServer;
+let browser: Browser;
+let authConfig: AuthConfig;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  const [demo] = emu.apps;
+  app = await startAppServer(async (url) => {
+    process.env.DOUYIN_CLIENT_KEY = demo!.clientKey;
+    process.env.DOUYIN_CLIENT_SECRET = demo!.clientSecret;
+    process.env.DOUYIN_BASE_URL = emu.url;
+    process.env.AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
+    const mod = await importReadmeBlock("authjs", QUICK_START_CLIENT);
+    authConfig = mod.authConfig;
+    return async (req, res) => {
+      const path = new URL(req.url ?? "/", url).pathname;
+      if (path.startsWith("/auth/")) {
+        return sendWebResponse(await mod.handle(await toWebRequest(req, url)), res);
+      }
+      if (path === "/me") {
+        return html(res, 200, mePage("Auth.js", await signedIn(req, url), SIGN_OUT));
+      }
+      html(res, 404, page("Not found", "not found"));
+    };
+  });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await emu?.close();
+});
+
+const SIGN_OUT = `<a id="logout" href="/auth/signout">Sign out</a>`;
+
+/** The user as Auth.js's own /auth/session answers for this browser's cookies. */
+async function signedIn(req: IncomingMessage, origin: string) {
+  const response: Response = await Auth(
+    new Request(`${origin}/auth/session`, { headers: { cookie: req.headers.cookie ?? "" } }),
+    authConfig,
+  );
+  const session = await response.json();
+  if (!session?.user) return undefined;
+  return {
+    name: session.user.name,
+    image: session.user.image,
+    email: String(session.user.email ?? "(none)"),
+    accountId: session.openId,
+  };
+}
+
+/** The profile the emulator gives `user`, read through the client as any app would. */
+async function profileOf(user: string) {
+  const [demo] = emu.apps;
+  const douyin = createDouyinOAuth({ ...demo!, baseUrl: emu.url });
+  const code = emu.issueCode({ scope: "user_info", user });
+  const tokens = await douyin.accessToken({ code });
+  return douyin.userInfo({ accessToken: tokens.access_token, openId: tokens.open_id });
+}
+
+describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
+  it("signs in through the consent page; the session holds the Douyin user; signs out", async () => {
+    const page = await browser.context.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${app.url}/auth/signin?callbackUrl=${encodeURIComponent(`${app.url}/me`)}`);
+    await page.click("text=Sign in with Douyin");
+    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+    const consent = new URL(page.url());
+    expect(consent.searchParams.get("client_key")).toBe(emu.apps[0]!.clientKey);
+    expect(consent.searchParams.get("scope")).toBe("user_info");
+    expect(consent.searchParams.get("redirect_uri")).toBe(`${app.url}/auth/callback/douyin`);
+    expect(consent.searchParams.has("code_challenge")).toBe(false);
+    await page.fill('input[name="user"]', "bob");
+    await page.click('button[value="approve"]');
+    await page.waitForURL(`${app.url}/me`);
+
+    // The code exchange and the profile went through the client: one call each, the profile as
+    // a POST with the token in a header (the client's form), never in a URL.
+    expect(emu.stats).toMatchObject({ connect: 1, accessToken: 1, userInfo: 1 });
+    const asked = emu.requests().find((r) => r.operation === "userInfo")!;
+    expect([asked.method, asked.form, asked.outcome]).toEqual(["POST", "POST JSON", "success"]);
+    const bob = await profileOf("bob");
+    expect(await page.textContent("#name")).toBe(bob.nickname);
+    expect(await page.getAttribute("#avatar", "src")).toBe(bob.avatar);
+    expect(await page.textContent("#account-id")).toBe(bob.open_id);
+    expect(await page.textContent("#email")).toBe("(none)");
+    await expect
+      .poll(() => page.$eval("#avatar", (img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+    await screenshot(page, "authjs-signed-in");
+
+    await page.click("#logout");
+    await page.waitForURL(`${app.url}/auth/signout`);
+    await page.click("#submitButton");
+    await page.goto(`${app.url}/me`);
+    await page.waitForSelector("#signed-out");
+    expect(problems).toEqual([]);
+  });
+
+  it("Deny on the consent page: Auth.js's error page, no code exchanged, nobody signed in", async () => {
+    const page = await browser.context.newPage();
+    const before = emu.stats.accessToken;
+    await page.goto(`${app.url}/auth/signin?callbackUrl=${encodeURIComponent(`${app.url}/me`)}`);
+    await page.click("text=Sign in with Douyin");
+    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+    await page.click('button[value="deny"]');
+    // The emulator sends no error parameter (the platform's refusal is not documented): Auth.js
+    // reports a callback without a code as its generic "Configuration" error.
+    await page.waitForURL(`${app.url}/auth/error?error=Configuration`);
+    expect(emu.stats.accessToken).toBe(before);
+    await page.goto(`${app.url}/me`);
+    await page.waitForSelector("#signed-out");
+  });
+});

@@ -1,0 +1,262 @@
+// The two integrations' configuration objects, without a browser: what each builds from a
+// client, the bad input each refuses before anything is built, and their token and user-info
+// steps against a throwaway platform on 127.0.0.1 (mapping, no secret passed on, errors).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { customFetch } from "@auth/core";
+import { createDouyinOAuth, DouyinOAuthError, type DouyinError } from "../../src/index.js";
+import { douyinGenericOAuth, placeholderEmail } from "../../src/integrations/better-auth.js";
+import { DouyinProvider } from "../../src/integrations/authjs.js";
+import { defaultHandler, startFakePlatform, type FakePlatform } from "../support/fake-platform.js";
+
+let platform: FakePlatform;
+beforeAll(async () => {
+  platform = await startFakePlatform();
+});
+afterAll(() => platform.close());
+beforeEach(() => {
+  platform.requests.length = 0;
+  platform.answer(defaultHandler);
+});
+
+const SECRET = "sec+ret/=";
+const client = () =>
+  createDouyinOAuth({ clientKey: "aw-key", clientSecret: SECRET, baseUrl: platform.url });
+const refused = (path: string) =>
+  platform.answer((request) =>
+    request.path === path
+      ? {
+          json: {
+            data: { error_code: 2190008, description: "access_token expired" },
+            extra: { logid: "log-1", now: 1 },
+          },
+        }
+      : defaultHandler(request),
+  );
+
+describe("douyinGenericOAuth (Better Auth)", () => {
+  it("consent URL: client_key and comma-joined scopes from the client, no redirect_uri; PKCE off", () => {
+    const config = douyinGenericOAuth(client(), {
+      scope: ["user_info", "video.list"],
+      optionalScope: { mobile: true },
+    });
+    const url = new URL(config.authorizationUrl!);
+    expect(url.origin + url.pathname).toBe(`${platform.url}/platform/oauth/connect/`);
+    expect(url.searchParams.get("client_key")).toBe("aw-key");
+    expect(url.searchParams.get("scope")).toBe("user_info,video.list");
+    expect(url.searchParams.get("optionalScope")).toBe("mobile,1");
+    expect(url.searchParams.has("redirect_uri")).toBe(false);
+    expect(config).toMatchObject({
+      providerId: "douyin",
+      name: "Douyin",
+      clientId: "aw-key",
+      scopes: [],
+      pkce: false,
+    });
+    expect(config.clientSecret).toBeUndefined();
+    expect(JSON.stringify(config)).not.toContain(SECRET);
+    expect(new URL(douyinGenericOAuth(client()).authorizationUrl!).searchParams.get("scope")).toBe(
+      "user_info",
+    );
+  });
+
+  it("getToken: the code exchange through the client; numbers to dates; nothing secret in raw", async () => {
+    const before = Date.now();
+    const tokens = await douyinGenericOAuth(client()).getToken!({
+      code: "code-1",
+      redirectURI: "http://127.0.0.1/cb",
+    });
+    expect(platform.requests.map((r) => r.path)).toEqual(["/oauth/access_token/"]);
+    expect(new Map(platform.requests[0]!.query).get("code")).toBe("code-1");
+    expect(tokens).toMatchObject({
+      tokenType: "bearer",
+      accessToken: "act.fake",
+      refreshToken: "rft.fake",
+      scopes: ["user_info"],
+      raw: { open_id: "open-1", scope: "user_info" },
+    });
+    const lifetime = tokens.accessTokenExpiresAt!.getTime() - before;
+    expect(lifetime).toBeGreaterThanOrEqual(1_296_000_000);
+    expect(lifetime).toBeLessThan(1_296_000_000 + 60_000);
+    expect(JSON.stringify(tokens.raw)).not.toMatch(/act\.|rft\./);
+  });
+
+  it("getUserInfo: open_id as the account id, nickname → name, avatar → image, placeholder email", async () => {
+    const config = douyinGenericOAuth(client());
+    const profile = await config.getUserInfo!({
+      accessToken: "act.fake",
+      raw: { open_id: "open-1" },
+    });
+    expect(profile).toMatchObject({
+      id: "open-1",
+      name: "Fake User",
+      image: "https://p3.example/avatar.jpeg",
+      email: "open-1@douyin.invalid",
+      emailVerified: false,
+      open_id: "open-1",
+      union_id: "union-1",
+    });
+    const sent = platform.requests.find((r) => r.path === "/oauth/userinfo/")!;
+    expect(sent.method).toBe("POST");
+    expect(sent.headers["access-token"]).toBe("act.fake");
+    expect(await config.accountSubject!({ tokens: {}, profile: profile! })).toBe("open-1");
+  });
+
+  it("accountId union_id and an email of the app's own", async () => {
+    const config = douyinGenericOAuth(client(), {
+      accountId: "union_id",
+      email: (profile) => `${profile.nickname.replace(" ", ".")}@app.example`,
+    });
+    const profile = await config.getUserInfo!({
+      accessToken: "act.fake",
+      raw: { open_id: "open-1" },
+    });
+    expect(profile).toMatchObject({ id: "union-1", email: "Fake.User@app.example" });
+  });
+
+  it("a refused user-info call: onError hears the DouyinOAuthError, Better Auth gets null", async () => {
+    refused("/oauth/userinfo/");
+    const heard: DouyinError[] = [];
+    const config = douyinGenericOAuth(client(), { onError: (error) => heard.push(error) });
+    expect(
+      await config.getUserInfo!({ accessToken: "act.fake", raw: { open_id: "open-1" } }),
+    ).toBeNull();
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toBeInstanceOf(DouyinOAuthError);
+    expect((heard[0] as DouyinOAuthError).errorCode).toBe(2190008);
+  });
+
+  it("no open_id from the exchange: null, and no request", async () => {
+    const config = douyinGenericOAuth(client());
+    expect(await config.getUserInfo!({ accessToken: "act.fake", raw: {} })).toBeNull();
+    expect(platform.requests).toEqual([]);
+  });
+
+  it("placeholderEmail: the id itself when it is a safe local part, else its UTF-8 in hex", () => {
+    expect(placeholderEmail("0da22181-d833.x_Y")).toBe("0da22181-d833.x_Y@douyin.invalid");
+    expect(placeholderEmail("a b")).toBe("612062@douyin.invalid");
+    expect(placeholderEmail("抖")).toBe("e68a96@douyin.invalid");
+  });
+
+  it.each([
+    [
+      () => douyinGenericOAuth(undefined as never),
+      `"douyin" must be a client made by createDouyinOAuth`,
+    ],
+    [() => douyinGenericOAuth(client(), null as never), `"options" must be an object`],
+    [
+      () => douyinGenericOAuth(client(), { accountId: "uid" as never }),
+      `"accountId" must be "open_id" or "union_id"`,
+    ],
+    [
+      () => douyinGenericOAuth(client(), { providerId: "dou yin" }),
+      `"providerId" must be letters, digits, "-" or "_"`,
+    ],
+    [
+      () => douyinGenericOAuth(client(), { email: "x@y.z" as never }),
+      `"email" must be a function of the Douyin profile`,
+    ],
+    [() => douyinGenericOAuth(client(), { onError: 1 as never }), `"onError" must be a function`],
+    [() => douyinGenericOAuth(client(), { scope: [] }), `"scope" is missing or empty`],
+  ])("bad input is a TypeError naming it (%#)", (build, message) => {
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(message);
+  });
+});
+
+describe("DouyinProvider (Auth.js)", () => {
+  it("an OAuth provider: consent URL from the client, state check only, no secret", () => {
+    const provider = DouyinProvider(client());
+    const url = new URL(provider.authorization as string);
+    expect(url.searchParams.get("client_key")).toBe("aw-key");
+    expect(url.searchParams.get("scope")).toBe("user_info");
+    expect(url.searchParams.has("redirect_uri")).toBe(false);
+    expect(provider).toMatchObject({
+      id: "douyin",
+      name: "Douyin",
+      type: "oauth",
+      clientId: "aw-key",
+      checks: ["state"],
+      client: { token_endpoint_auth_method: "none" },
+      token: `${platform.url}/oauth/access_token/`,
+    });
+    expect(provider.clientSecret).toBeUndefined();
+    expect(JSON.stringify(provider)).not.toContain(SECRET);
+  });
+
+  it("its fetch answers Auth.js's token request with the client's exchange, in the standard shape", async () => {
+    const provider = DouyinProvider(client());
+    const body = new URLSearchParams({
+      grant_type: "authorization_code",
+      code: "code-2",
+      redirect_uri: "http://127.0.0.1/auth/callback/douyin",
+      client_id: "aw-key",
+    });
+    const response = await provider[customFetch]!(`${platform.url}/oauth/access_token/`, {
+      method: "POST",
+      body,
+    });
+    expect(await response.json()).toEqual({
+      access_token: "act.fake",
+      token_type: "bearer",
+      expires_in: 1296000,
+      refresh_token: "rft.fake",
+      refresh_expires_in: 2592000,
+      scope: "user_info",
+      open_id: "open-1",
+    });
+    expect(platform.requests).toHaveLength(1);
+    const sent = new Map(platform.requests[0]!.query);
+    expect(sent.get("code")).toBe("code-2");
+    expect(sent.get("client_secret")).toBe(SECRET);
+  });
+
+  it("its fetch refuses any other URL, and a token request without a code, before any request", async () => {
+    const provider = DouyinProvider(client());
+    await expect(
+      provider[customFetch]!(`${platform.url}/.well-known/openid-configuration`),
+    ).rejects.toThrow("DouyinProvider: only the token request goes through its fetch");
+    await expect(
+      provider[customFetch]!(`${platform.url}/oauth/access_token/`, { method: "POST", body: "" }),
+    ).rejects.toThrow(`"code" is missing or empty`);
+    expect(platform.requests).toEqual([]);
+  });
+
+  it("userinfo through the client, and the profile as Auth.js's user", async () => {
+    const provider = DouyinProvider(client());
+    const userinfo = provider.userinfo as { request: (c: unknown) => Promise<any> };
+    const profile = await userinfo.request({
+      tokens: { access_token: "act.fake", open_id: "open-1" },
+    });
+    expect(platform.requests.map((r) => [r.method, r.path])).toEqual([
+      ["POST", "/oauth/userinfo/"],
+    ]);
+    expect(await provider.profile!(profile, {})).toEqual({
+      id: "open-1",
+      name: "Fake User",
+      image: "https://p3.example/avatar.jpeg",
+      email: null,
+    });
+    const byUnion = DouyinProvider(client(), { accountId: "union_id" });
+    expect((await byUnion.profile!(profile, {})).id).toBe("union-1");
+    await expect(userinfo.request({ tokens: { access_token: "act.fake" } })).rejects.toThrow(
+      "DouyinProvider: the token answer had no access_token or open_id",
+    );
+  });
+
+  it("a refused user-info call rejects with the typed error (Auth.js ends the sign-in)", async () => {
+    refused("/oauth/userinfo/");
+    const userinfo = DouyinProvider(client()).userinfo as { request: (c: unknown) => Promise<any> };
+    await expect(
+      userinfo.request({ tokens: { access_token: "act.fake", open_id: "open-1" } }),
+    ).rejects.toBeInstanceOf(DouyinOAuthError);
+  });
+
+  it("bad input is a TypeError naming it", () => {
+    expect(() => DouyinProvider({} as never)).toThrow(
+      `"douyin" must be a client made by createDouyinOAuth`,
+    );
+    expect(() => DouyinProvider(client(), { id: "a/b" })).toThrow(
+      `"id" must be letters, digits, "-" or "_"`,
+    );
+  });
+});
