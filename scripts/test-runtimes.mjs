@@ -67,21 +67,15 @@ function run(command, args, { cwd = root, env = {}, timeoutMs = RUN_LIMIT_MS } =
 }
 
 /**
- * The runtime's executable, installed from the npm registry into its own cache folder on first
- * use (into a scratch folder first, renamed into place once complete).
+ * `spec` from the npm registry, installed into its own folder under `cache` on first use (into a
+ * scratch folder first, renamed into place once complete); returns that folder. `bin` is a file
+ * that must be there afterwards. The bench installs its contender SDK the same way.
  */
-export function ensureRuntime(name) {
-  const { spec, bin } = RUNTIMES[name];
-  const dir = join(RUNTIMES_DIR, spec.replace("@", "-").replace("/", "+"));
-  const executable = join(dir, bin);
-  if (existsSync(executable)) return { dir, executable };
-  if (process.platform !== "linux" || process.arch !== "x64") {
-    throw new Error(
-      `the pinned runtimes are for linux-x64, not ${process.platform}-${process.arch}`,
-    );
-  }
-  mkdirSync(RUNTIMES_DIR, { recursive: true });
-  const scratch = mkdtempSync(join(RUNTIMES_DIR, ".install-"));
+export function ensureInstalled(spec, cache, bin) {
+  const dir = join(cache, spec.replace(/^@/, "").replace("/", "+").replace("@", "-"));
+  if (existsSync(join(dir, bin))) return dir;
+  mkdirSync(cache, { recursive: true });
+  const scratch = mkdtempSync(join(cache, ".install-"));
   try {
     writeFileSync(join(scratch, "package.json"), '{"private":true}\n');
     const installed = run(
@@ -98,12 +92,28 @@ export function ensureRuntime(name) {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return { dir, executable };
+  return dir;
 }
 
-/** Packs the package (prepack builds dist/) and installs the tarball into a scratch consumer. */
-export function installConsumer(into) {
-  const packed = run("npm", ["pack", "--json", "--pack-destination", into], {
+/** The runtime's executable (and its folder), installed on first use. */
+export function ensureRuntime(name) {
+  const { spec, bin } = RUNTIMES[name];
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    throw new Error(
+      `the pinned runtimes are for linux-x64, not ${process.platform}-${process.arch}`,
+    );
+  }
+  const dir = ensureInstalled(spec, RUNTIMES_DIR, bin);
+  return { dir, executable: join(dir, bin) };
+}
+
+/**
+ * Packs the package (prepack builds dist/, unless `ignoreScripts`: dist/ already built) and
+ * installs the tarball into `into`/consumer; returns that folder and the tarball's npm pack info.
+ */
+export function installConsumer(into, { ignoreScripts = false } = {}) {
+  const args = ["pack", "--json", "--pack-destination", into];
+  const packed = run("npm", ignoreScripts ? [...args, "--ignore-scripts"] : args, {
     timeoutMs: 300_000,
   });
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
@@ -121,7 +131,7 @@ export function installConsumer(into) {
   );
   if (installed.status !== 0)
     throw new Error(`installing the tarball failed:\n${installed.stderr}`);
-  return consumer;
+  return { consumer, packed: info };
 }
 
 /** Starts the packed emulator's bin on a free loopback port; resolves once it listens. */
@@ -354,7 +364,7 @@ async function main() {
   let failed = 0;
   let passed = 0;
   try {
-    const consumer = installConsumer(scratch);
+    const { consumer } = installConsumer(scratch);
     for (const file of readdirSync(checksDir))
       copyFileSync(join(checksDir, file), join(consumer, file));
     emulator = await startEmulator(consumer);

@@ -3,7 +3,8 @@
  * re-exports (same classes, so `instanceof` holds across entries), except that a client given
  * neither `transport` nor `fetch` sends through one shared keep-alive `nodeTransport()`: on
  * Node it is the fast path (BENCHMARKS.md). Bun and Deno, which also match `node`, resolve
- * their own conditions first and keep fetch. Types come from `index.d.ts`: identical.
+ * their own conditions first and keep fetch, their fastest path; but Deno's require() matches
+ * `node` and not `deno`, so here Deno keeps fetch too. Types come from `index.d.ts`: identical.
  */
 import { createDouyinOAuth as createWithFetch, type DouyinOAuth } from "./index.js";
 import type { DouyinOAuthOptions } from "./options.js";
@@ -21,6 +22,7 @@ let shared: NodeTransport | undefined;
  */
 export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
   const chooses =
+    !("Deno" in globalThis) &&
     typeof options === "object" &&
     options !== null &&
     options.transport === undefined &&
