@@ -77,7 +77,7 @@ declarations("tsconfig.build.json", join(dist, "esm"));
 declarations("tsconfig.build-cjs.json", join(dist, "cjs"));
 // Every condition of "." declares its types with index.d.ts (the same API), so the node entry's
 // own declarations would only be dead weight in the tarball.
-for (const format of ["esm", "cjs"]) rmSync(join(dist, format, "index.node.d.ts"));
+for (const format of ["esm", "cjs"]) rmSync(join(dist, format, "index.node.d.ts"), { force: true });
 await Promise.all([
   bundle("src/index.ts", "esm/index.js", "esm"),
   bundle("src/index.ts", "cjs/index.js", "cjs"),
