@@ -37,8 +37,10 @@ describe("size budgets", () => {
     // 1028 KB with the emulator's control API, its Redoc page (38 KB: Redoc's bundle is shared
     // with the platform page's, not shipped twice) and the activity page, 1042 KB with the strict
     // CLI, 1047 KB with the README's "Emulator for any language" (issue 14), 1050 KB with the
-    // README's full layout table and the HTTP helpers in their own emulator file.
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_060_000);
+    // README's full layout table and the HTTP helpers in their own emulator file; 1062 KB with the
+    // `node` export condition's entry (dist/*/index.node.js, 3 KB for both) and the README's
+    // "Runtimes" section (issue 12: what is tested where, and why a browser cannot call tokens).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_066_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     expect(info.entryCount).toBeLessThanOrEqual(90);
   });
