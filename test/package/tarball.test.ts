@@ -7,6 +7,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, root, runCommand } from "../support/project.js";
 
+// attw and tsc load the whole package: 5-20 s each on an idle two-core machine, more beside other
+// tests (the default 20 s ran out under load).
+const WHOLE_PACKAGE = { timeout: 90_000 };
+
 describe("packed tarball", () => {
   const dir = mkdtempSync(join(tmpdir(), "douyin-pack-"));
   const consumer = join(dir, "consumer");
@@ -70,7 +74,7 @@ describe("packed tarball", () => {
     expect(ran.status).toBe(0);
   });
 
-  it("passes @arethetypeswrong/cli: the client in every resolution mode", () => {
+  it("passes @arethetypeswrong/cli: the client in every resolution mode", WHOLE_PACKAGE, () => {
     const ran = runCommand(bin("attw"), [
       tarball,
       "--format",
@@ -83,56 +87,68 @@ describe("packed tarball", () => {
     expect(ran.status).toBe(0);
   });
 
-  it("passes @arethetypeswrong/cli: douyin-oauth/node for Node's resolution (ESM and CJS)", () => {
-    // node10 resolution ignores the exports map, so no subpath resolves there; Node itself is node16+.
-    const ran = runCommand(bin("attw"), [
-      tarball,
-      "--format",
-      "ascii",
-      "--no-color",
-      "--entrypoints",
-      "./node",
-      "--profile",
-      "node16",
-    ]);
-    expect(ran.stdout).toContain("node16 (from CJS): 🟢 (CJS)");
-    expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
-    expect(ran.status).toBe(0);
-  });
-
-  it("passes @arethetypeswrong/cli: the emulator as the ES module it ships as", () => {
-    const ran = runCommand(bin("attw"), [
-      tarball,
-      "--format",
-      "ascii",
-      "--no-color",
-      "--entrypoints",
-      "./emulator",
-      "--profile",
-      "esm-only",
-    ]);
-    expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
-    expect(ran.stdout).toMatch(/bundler: 🟢/);
-    expect(ran.status).toBe(0);
-  });
-
-  it("passes @arethetypeswrong/cli: douyin-oauth/tokens and /redis for Node's resolution", () => {
-    for (const entry of ["./tokens", "./redis"]) {
+  it(
+    "passes @arethetypeswrong/cli: douyin-oauth/node for Node's resolution (ESM and CJS)",
+    WHOLE_PACKAGE,
+    () => {
+      // node10 resolution ignores the exports map, so no subpath resolves there; Node itself is node16+.
       const ran = runCommand(bin("attw"), [
         tarball,
         "--format",
         "ascii",
         "--no-color",
         "--entrypoints",
-        entry,
+        "./node",
         "--profile",
         "node16",
       ]);
-      expect(ran.stdout, entry).toContain("node16 (from CJS): 🟢 (CJS)");
-      expect(ran.stdout, entry).toContain("node16 (from ESM): 🟢 (ESM)");
+      expect(ran.stdout).toContain("node16 (from CJS): 🟢 (CJS)");
+      expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
       expect(ran.status).toBe(0);
-    }
-  });
+    },
+  );
+
+  it(
+    "passes @arethetypeswrong/cli: the emulator as the ES module it ships as",
+    WHOLE_PACKAGE,
+    () => {
+      const ran = runCommand(bin("attw"), [
+        tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--entrypoints",
+        "./emulator",
+        "--profile",
+        "esm-only",
+      ]);
+      expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
+      expect(ran.stdout).toMatch(/bundler: 🟢/);
+      expect(ran.status).toBe(0);
+    },
+  );
+
+  it(
+    "passes @arethetypeswrong/cli: douyin-oauth/tokens and /redis for Node's resolution",
+    WHOLE_PACKAGE,
+    () => {
+      for (const entry of ["./tokens", "./redis"]) {
+        const ran = runCommand(bin("attw"), [
+          tarball,
+          "--format",
+          "ascii",
+          "--no-color",
+          "--entrypoints",
+          entry,
+          "--profile",
+          "node16",
+        ]);
+        expect(ran.stdout, entry).toContain("node16 (from CJS): 🟢 (CJS)");
+        expect(ran.stdout, entry).toContain("node16 (from ESM): 🟢 (ESM)");
+        expect(ran.status).toBe(0);
+      }
+    },
+  );
 
   it("douyin-oauth/tokens shares the core's error classes, in ESM and in CJS", () => {
     const esm = runCommand(
@@ -279,7 +295,7 @@ server.listen(0, "127.0.0.1", async () => {
     expect(ran.stdout.trim()).toBe("https://open-api.ixigua.com 43 function");
   });
 
-  it("type-checks a consumer in ESM and CJS, and refuses a wrong use", () => {
+  it("type-checks a consumer in ESM and CJS, and refuses a wrong use", WHOLE_PACKAGE, () => {
     const use = (importLine: string) => `${importLine}
 type Query = paths["/oauth/access_token/"]["get"]["parameters"]["query"];
 const query: Query = { client_key: "k", client_secret: "s", code: "c", grant_type: "authorization_code" };
