@@ -1,6 +1,9 @@
 // The floor for per-call timings: a minimal keep-alive node:http server, in its own process,
 // answering every token path with a canned platform answer. No work beyond writing bytes.
+// With FLOOR_CERT and FLOOR_KEY (PEM files) it serves HTTPS, on FLOOR_PORT (default: a free port).
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 
 const ok = (data) =>
   JSON.stringify({ data: { ...data, description: "", error_code: 0 }, message: "success" });
@@ -31,7 +34,11 @@ const ANSWERS = {
   }),
 };
 
-const server = createServer((req, res) => {
+const { FLOOR_CERT, FLOOR_KEY, FLOOR_PORT } = process.env;
+const tls = FLOOR_CERT
+  ? { cert: readFileSync(FLOOR_CERT), key: readFileSync(FLOOR_KEY) }
+  : undefined;
+const answer = (req, res) => {
   const path = req.url.slice(0, req.url.indexOf("?") >>> 0);
   const body = ANSWERS[path] ?? ANSWERS["/oauth/client_token/"];
   req.resume();
@@ -42,7 +49,14 @@ const server = createServer((req, res) => {
     });
     res.end(body);
   });
-});
+};
+const server = tls ? createTlsServer(tls, answer) : createServer(answer);
 server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () => process.send?.({ port: server.address().port }));
+server.on("error", (error) => {
+  process.send?.({ error: error.message });
+  process.exit(1);
+});
+server.listen(Number(FLOOR_PORT ?? 0), "127.0.0.1", () =>
+  process.send?.({ port: server.address().port }),
+);
 process.on("disconnect", () => process.exit(0));

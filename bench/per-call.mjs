@@ -1,145 +1,157 @@
-// Per-call time of the client against raw fetch, bare openapi-fetch, and Node's floor
-// (keep-alive node:http, undici request()), sequential and at concurrency 32.
-import { fork } from "node:child_process";
-import { Agent, request as httpRequest } from "node:http";
+// Per-call time of the client on every runtime present, against the floor server, and on Node
+// against ByteDance's official Node SDK over HTTPS. The timing itself is runtime-per-call.mjs,
+// run by each runtime in a scratch consumer where the packed tarball is installed.
+import { execFileSync, fork, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import createClient from "openapi-fetch";
-import { Pool } from "undici";
-import { createDouyinOAuth } from "douyin-oauth";
-import { nodeTransport } from "douyin-oauth/node";
-import { median, rotate } from "./stats.mjs";
+import { ensureInstalled, ensureRuntime, RUNTIMES_DIR } from "../scripts/test-runtimes.mjs";
 
-const KEY = "aw_bench";
-const SECRET = "bench_secret_value";
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const SDK = "@open-dy/open_api_sdk@1.1.0";
+const BENCH_CACHE =
+  process.env.DOUYIN_OAUTH_BENCH_CACHE ?? join(homedir(), ".cache/douyin-oauth/bench");
+const RUN_LIMIT_MS = 300_000;
 
-export async function startFloorServer() {
-  const child = fork(fileURLToPath(new URL("./floor-server.mjs", import.meta.url)), [], {
+/** The floor server in its own process; HTTPS with `tls` ({ cert, key } files, `port`). */
+export async function startFloorServer(tls) {
+  const child = fork(here("./floor-server.mjs"), [], {
     stdio: "inherit",
+    env: tls
+      ? { ...process.env, FLOOR_CERT: tls.cert, FLOOR_KEY: tls.key, FLOOR_PORT: String(tls.port) }
+      : process.env,
   });
-  const { port } = await new Promise((resolve) => child.once("message", resolve));
-  return { url: `http://127.0.0.1:${port}`, close: () => child.kill() };
+  const message = await new Promise((resolve) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => resolve({ error: `exited with status ${code}` }));
+  });
+  if (message.error) {
+    child.kill();
+    throw new Error(`the floor server did not start: ${message.error}`);
+  }
+  const scheme = tls ? "https" : "http";
+  return { url: `${scheme}://127.0.0.1:${message.port}`, close: () => child.kill() };
 }
 
-function contenders(base, operation) {
-  const query =
-    operation === "clientToken"
-      ? { client_key: KEY, client_secret: SECRET, grant_type: "client_credential" }
-      : {
-          client_key: KEY,
-          client_secret: SECRET,
-          code: "bench_code",
-          grant_type: "authorization_code",
-        };
-  const path = operation === "clientToken" ? "/oauth/client_token/" : "/oauth/access_token/";
-  const url = `${base}${path}?${new URLSearchParams(query)}`;
-  const douyin = createDouyinOAuth({ clientKey: KEY, clientSecret: SECRET, baseUrl: base });
-  const transport = nodeTransport();
-  const viaNode = createDouyinOAuth({
-    clientKey: KEY,
-    clientSecret: SECRET,
-    baseUrl: base,
-    transport,
-  });
-  const raw = createClient({ baseUrl: base });
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const pool = new Pool(base, { connections: 64 });
-  const parsed = new URL(url);
-  return {
-    "douyin-oauth":
-      operation === "clientToken"
-        ? () => douyin.clientToken()
-        : () => douyin.accessToken({ code: "bench_code" }),
-    "douyin-oauth + nodeTransport":
-      operation === "clientToken"
-        ? () => viaNode.clientToken()
-        : () => viaNode.accessToken({ code: "bench_code" }),
-    "openapi-fetch": async () => (await raw.GET(path, { params: { query } })).data,
-    "fetch()": async () => (await fetch(url)).json(),
-    "node:http keep-alive": () =>
-      new Promise((resolve, reject) => {
-        httpRequest(
-          {
-            host: parsed.hostname,
-            port: parsed.port,
-            path: parsed.pathname + parsed.search,
-            agent,
-          },
-          (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (chunk) => (body += chunk));
-            res.on("end", () => resolve(JSON.parse(body)));
-          },
-        )
-          .on("error", reject)
-          .end();
-      }),
-    "undici request()": async () =>
-      (await pool.request({ path: parsed.pathname + parsed.search, method: "GET" })).body.json(),
-    close: async () => {
-      transport.close();
-      agent.destroy();
-      await pool.close();
+/** The runtimes the per-call table covers: this Node, then the cached ones. */
+function runtimes() {
+  const list = [{ label: "Node", version: process.versions.node, command: [process.execPath] }];
+  for (const [name, label, prefix] of [
+    ["node22", "Node", []],
+    ["node24", "Node", []],
+    ["bun", "Bun", []],
+    ["deno", "Deno", ["run", "-A"]],
+  ]) {
+    try {
+      const { executable } = ensureRuntime(name);
+      const version = execFileSync(executable, ["--version"], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0]
+        .replace(/^(v|deno )/, "")
+        .replace(/ .*/, "");
+      list.push({ label, version, command: [executable, ...prefix] });
+    } catch (error) {
+      list.push({ label: name, skipped: `not available: ${error.message}` });
+    }
+  }
+  return list;
+}
+
+function timeOn(runtime, consumer, env, preload = []) {
+  const [executable, ...prefix] = runtime.command;
+  const ran = spawnSync(executable, [...prefix, ...preload, "runtime-per-call.mjs"], {
+    cwd: consumer,
+    encoding: "utf8",
+    timeout: RUN_LIMIT_MS,
+    killSignal: "SIGKILL",
+    env: {
+      ...process.env,
+      DENO_DIR: process.env.DENO_DIR ?? join(RUNTIMES_DIR, "deno-dir"),
+      DENO_NO_UPDATE_CHECK: "1",
+      ...env,
     },
-  };
+  });
+  const last = ran.stdout?.trim().split("\n").at(-1) ?? "";
+  if (ran.status !== 0 || !last.startsWith("{")) {
+    const why = (ran.stderr || ran.error?.message || "").trim().split("\n").slice(-3).join(" ");
+    return { error: `${runtime.label} ${runtime.version}: ${why || `status ${ran.status}`}` };
+  }
+  return JSON.parse(last);
+}
+
+/** One table per runtime present, against the plain-HTTP floor server. */
+export async function perRuntimeBench(consumer, { quick }) {
+  copyFileSync(here("./runtime-per-call.mjs"), join(consumer, "runtime-per-call.mjs"));
+  const floor = await startFloorServer();
+  const tables = [];
+  try {
+    for (const runtime of runtimes()) {
+      if (runtime.skipped) {
+        tables.push({ runtime: runtime.label, skipped: runtime.skipped });
+        continue;
+      }
+      const env = { BENCH_BASE: floor.url, BENCH_QUICK: quick ? "1" : "0" };
+      tables.push({
+        runtime: `${runtime.label} ${runtime.version}`,
+        ...timeOn(runtime, consumer, env),
+      });
+    }
+  } finally {
+    floor.close();
+  }
+  return tables;
 }
 
 /**
- * Median microseconds per call, each call timed alone. Contenders alternate call by call (in a
- * rotating order), so drift on a shared machine lands on all of them alike.
+ * On each Node: the default path against ByteDance's official SDK, over HTTPS to 127.0.0.1:443
+ * with a self-signed certificate for open.douyin.com (openssl, made here, trusted through
+ * NODE_EXTRA_CA_CERTS), the name resolved to 127.0.0.1 only inside the timed process (a
+ * `--import` preload). Nothing leaves the machine. Needs port 443: root.
  */
-async function sequential(calls, { rounds, perRound, warmup }) {
-  const names = Object.keys(calls);
-  const samples = Object.fromEntries(names.map((n) => [n, []]));
-  for (const name of names) for (let i = 0; i < warmup; i++) await calls[name]();
-  for (let i = 0; i < rounds * perRound; i++) {
-    for (const name of rotate(names, i)) {
-      const t = performance.now();
-      await calls[name]();
-      samples[name].push((performance.now() - t) * 1000);
+export async function sdkBench(consumer, { quick }) {
+  let sdkDir;
+  try {
+    sdkDir = ensureInstalled(SDK, BENCH_CACHE, "node_modules/@open-dy/open_api_sdk/package.json");
+  } catch (error) {
+    return { skipped: `${SDK} not installed: ${error.message}` };
+  }
+  copyFileSync(here("./runtime-per-call.mjs"), join(consumer, "runtime-per-call.mjs"));
+  copyFileSync(here("./resolve-open-douyin.mjs"), join(consumer, "resolve-open-douyin.mjs"));
+  const dir = mkdtempSync(join(tmpdir(), "douyin-bench-tls-"));
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  let floor;
+  try {
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
+        ...["-nodes", "-keyout", key, "-out", cert, "-days", "1"],
+        ...["-subj", "/CN=open.douyin.com", "-addext", "subjectAltName=DNS:open.douyin.com"],
+      ],
+      { stdio: "ignore" },
+    );
+    floor = await startFloorServer({ cert, key, port: 443 });
+    const tables = [];
+    for (const runtime of runtimes().filter((r) => r.label === "Node")) {
+      const env = {
+        BENCH_BASE: "https://open.douyin.com",
+        BENCH_QUICK: quick ? "1" : "0",
+        BENCH_SDK: sdkDir,
+        BENCH_POST: "1",
+        NODE_EXTRA_CA_CERTS: cert,
+      };
+      tables.push({
+        runtime: `${runtime.label} ${runtime.version}`,
+        ...timeOn(runtime, consumer, env, ["--import", "./resolve-open-douyin.mjs"]),
+      });
     }
+    return { tables };
+  } catch (error) {
+    return { skipped: error.message };
+  } finally {
+    floor?.close();
+    rmSync(dir, { recursive: true, force: true });
   }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
-}
-
-/** Median microseconds per call with `width` calls in flight, alternated by round. */
-async function concurrent(calls, { rounds, perRound, width }) {
-  const names = Object.keys(calls);
-  const perCall = Object.fromEntries(names.map((n) => [n, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const name of rotate(names, round)) {
-      let left = perRound;
-      const t = performance.now();
-      await Promise.all(
-        Array.from({ length: width }, async () => {
-          while (left-- > 0) await calls[name]();
-        }),
-      );
-      perCall[name].push(((performance.now() - t) * 1000) / perRound);
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, median(perCall[n])]));
-}
-
-export async function perCallBench(base, { quick = false } = {}) {
-  const results = {};
-  for (const operation of ["clientToken", "accessToken"]) {
-    const { close, ...calls } = contenders(base, operation);
-    results[operation] = {
-      sequential: await sequential(
-        calls,
-        quick
-          ? { rounds: 3, perRound: 50, warmup: 100 }
-          : { rounds: 12, perRound: 250, warmup: 500 },
-      ),
-      concurrent32: await concurrent(
-        calls,
-        quick
-          ? { rounds: 3, perRound: 320, width: 32 }
-          : { rounds: 10, perRound: 1_600, width: 32 },
-      ),
-    };
-    await close();
-  }
-  return results;
 }

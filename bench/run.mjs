@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// npm run bench: per-call overhead, cold start, sizes, codegen time. Prints a table and writes
-// build/bench.json. `--quick` runs fewer rounds (a smoke run, not numbers to quote).
+// npm run bench: per-call overhead on every runtime present (and against ByteDance's Node SDK on
+// Node), cold start, sizes, codegen time. Prints the tables and writes build/bench.json.
+// `--quick` runs fewer rounds (a smoke run, not numbers to quote).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { perCallBench, startFloorServer } from "./per-call.mjs";
+import { installConsumer } from "../scripts/test-runtimes.mjs";
+import { perRuntimeBench, sdkBench, startFloorServer } from "./per-call.mjs";
 import { bundleSize } from "./sizes.mjs";
 import { tokensBench } from "./tokens.mjs";
 import { fmt, median, rotate } from "./stats.mjs";
@@ -44,40 +46,20 @@ function dirSize(dir) {
   return bytes;
 }
 
-/** The packed tarball, and what installing it (with its runtime dependencies) puts on disk. */
-function installFootprint() {
-  const dir = mkdtempSync(join(tmpdir(), "douyin-bench-"));
-  try {
-    const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
-        cwd: root,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }),
-    )[0];
-    const project = join(dir, "consumer");
-    mkdirSync(project);
-    writeFileSync(join(project, "package.json"), '{"name":"consumer","private":true}');
-    execFileSync(
-      "npm",
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", join(dir, packed.filename)],
-      { cwd: project, stdio: "ignore" },
+/** What installing the packed tarball (with its runtime dependencies) put in `consumer`. */
+function installFootprint(consumer, packed) {
+  const modules = join(consumer, "node_modules");
+  const packages = readdirSync(modules)
+    .filter((name) => !name.startsWith("."))
+    .flatMap((name) =>
+      name.startsWith("@") ? readdirSync(join(modules, name)).map((n) => `${name}/${n}`) : [name],
     );
-    const modules = join(project, "node_modules");
-    const packages = readdirSync(modules)
-      .filter((name) => !name.startsWith("."))
-      .flatMap((name) =>
-        name.startsWith("@") ? readdirSync(join(modules, name)).map((n) => `${name}/${n}`) : [name],
-      );
-    return {
-      tarball: packed.size,
-      unpacked: packed.unpackedSize,
-      installedPackages: packages.sort(),
-      installedBytes: packages.reduce((sum, name) => sum + dirSize(join(modules, name)), 0),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return {
+    tarball: packed.size,
+    unpacked: packed.unpackedSize,
+    installedPackages: packages.sort(),
+    installedBytes: packages.reduce((sum, name) => sum + dirSize(join(modules, name)), 0),
+  };
 }
 
 function generateTime(runs) {
@@ -101,11 +83,22 @@ const machine = {
   quick,
 };
 
+// dist/ is built (npm run bench builds first): pack it as is, install it as a consumer would.
+const scratch = mkdtempSync(join(tmpdir(), "douyin-bench-"));
+let perRuntime;
+let sdk;
+let footprint;
+try {
+  const { consumer, packed } = installConsumer(scratch, { ignoreScripts: true });
+  footprint = installFootprint(consumer, packed);
+  perRuntime = await perRuntimeBench(consumer, { quick });
+  sdk = await sdkBench(consumer, { quick });
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
 const floor = await startFloorServer();
-let perCall;
 let tokens;
 try {
-  perCall = await perCallBench(floor.url, { quick });
   tokens = await tokensBench(floor.url, { quick });
 } finally {
   floor.close();
@@ -114,35 +107,54 @@ const cold = coldStart(quick ? 5 : 25);
 const sizes = {
   core: await bundleSize('export * from "douyin-oauth";'),
   openapiFetchAlone: await bundleSize('export { default } from "openapi-fetch";'),
-  ...installFootprint(),
+  ...footprint,
 };
 const generateMs = generateTime(quick ? 1 : 3);
 
-const results = { machine, perCall, tokens, coldStart: cold, sizes, generateMs };
+const results = { machine, perRuntime, sdk, tokens, coldStart: cold, sizes, generateMs };
 mkdirSync(join(root, "build"), { recursive: true });
 writeFileSync(join(root, "build/bench.json"), `${JSON.stringify(results, null, 2)}\n`);
 
-// ---- table --------------------------------------------------------------------------------
-const rows = [["", "", "median", "vs fetch()", "vs node:http"]];
-for (const [operation, modes] of Object.entries(perCall)) {
-  for (const [mode, byName] of Object.entries(modes)) {
-    for (const [name, us] of Object.entries(byName)) {
-      rows.push([
-        `${operation} ${mode}`,
-        name,
-        `${fmt(us)} µs`,
-        `${fmt(us / byName["fetch()"], 2)}×`,
-        `${fmt(us / byName["node:http keep-alive"], 2)}×`,
-      ]);
-    }
+// ---- tables -------------------------------------------------------------------------------
+const ratio = (a, b) => (Number.isFinite(a / b) ? `${fmt(a / b, 2)}×` : "–");
+/** One runtime's table: µs per call, and ratios to the named contenders. */
+function table(result, against) {
+  const rows = [
+    ["", "sequential", ...against.map((a) => `vs ${a}`), "at 32", ...against.map((a) => `vs ${a}`)],
+  ];
+  for (const name of Object.keys(result.sequential)) {
+    const seq = result.sequential[name];
+    const c32 = result.concurrent32[name];
+    rows.push([
+      name,
+      `${fmt(seq)} µs`,
+      ...against.map((a) => ratio(seq, result.sequential[a])),
+      `${fmt(c32)} µs`,
+      ...against.map((a) => ratio(c32, result.concurrent32[a])),
+    ]);
   }
+  const width = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows)
+    console.log(
+      row.map((cell, i) => (i === 0 ? cell.padEnd(width[i]) : cell.padStart(width[i]))).join("  "),
+    );
 }
-const width = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(`\nmachine: ${machine.cpu}, ${machine.memoryGiB} GiB${quick ? " (quick run)" : ""}`);
+console.log("\nper call, clientToken against the floor server (HTTP, loopback): median µs");
+for (const result of perRuntime) {
+  console.log(
+    `\n${result.runtime}${result.skipped ? `: skipped, ${result.skipped}` : ""}${result.error ? `: failed, ${result.error}` : ""}`,
+  );
+  if (result.sequential) table(result, ["… fetch()", "… node:http keep-alive"]);
+}
 console.log(
-  `\nmachine: ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}${quick ? " (quick run)" : ""}`,
+  "\nper call, clientToken over HTTPS against ByteDance's Node SDK (open.douyin.com → 127.0.0.1:443)",
 );
-console.log("\nper call: median µs per call; ratios = this row / the named contender");
-for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(width[i])).join("  "));
+if (sdk.skipped) console.log(`skipped: ${sdk.skipped}`);
+for (const result of sdk.tables ?? []) {
+  console.log(`\n${result.runtime}${result.error ? `: failed, ${result.error}` : ""}`);
+  if (result.sequential) table(result, ["@open-dy/open_api_sdk 1.1.0", "… node:https keep-alive"]);
+}
 const bare = cold["bare node"];
 const esm = cold["bare node (ESM)"];
 console.log(

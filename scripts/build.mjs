@@ -3,6 +3,8 @@
 //   dist/esm  ES modules: the client, douyin-oauth/node, the emulator and its bin, and the
 //             framework integrations (douyin-oauth/better-auth, douyin-oauth/authjs)
 //   dist/cjs  CommonJS: the client and douyin-oauth/node (the emulator is ESM-only)
+//   index.node.js in each: the client under the `node` export condition (nodeTransport by
+//     default), a thin layer over index.js and node/index.js, which it imports, not copies
 //   dist/docs/douyin-oauth.html.br  the Redoc page the emulator serves
 //   dist/docs/emulator-control.html.br  the control API's Redoc page, without Redoc's bundle
 // Each entry is one bundled file (esbuild), so importing the package loads one module, not a
@@ -56,6 +58,16 @@ const coreEntry = {
   },
 };
 
+/** index.node.js imports the core and the Node transport from their own bundles beside it. */
+const siblingEntries = {
+  name: "sibling-entries",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(index|node\/index)\.js$/ }, (args) =>
+      args.importer.endsWith("index.node.ts") ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
 async function bundle(entry, outfile, format, plugins = []) {
   await build({
     entryPoints: [join(root, entry)],
@@ -76,9 +88,14 @@ declarations("tsconfig.build.json", join(dist, "esm"));
 // The emulator is Node-only and ships as ES modules (it finds its docs through import.meta.url);
 // tsconfig.build-cjs.json leaves it out, and Node 20.19+ can still require() it.
 declarations("tsconfig.build-cjs.json", join(dist, "cjs"));
+// Every condition of "." declares its types with index.d.ts (the same API), so the node entry's
+// own declarations would only be dead weight in the tarball.
+for (const format of ["esm", "cjs"]) rmSync(join(dist, format, "index.node.d.ts"), { force: true });
 await Promise.all([
   bundle("src/index.ts", "esm/index.js", "esm"),
   bundle("src/index.ts", "cjs/index.js", "cjs"),
+  bundle("src/index.node.ts", "esm/index.node.js", "esm", [siblingEntries]),
+  bundle("src/index.node.ts", "cjs/index.node.js", "cjs", [siblingEntries]),
   bundle("src/node/index.ts", "esm/node/index.js", "esm"),
   bundle("src/node/index.ts", "cjs/node/index.js", "cjs"),
   bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [sharedErrors]),

@@ -21,11 +21,14 @@ export interface DouyinOAuthOptions {
   platform?: Platform;
   /** Overrides the platform host: an emulator, a proxy, a sandbox. No `user:password@`. */
   baseUrl?: string;
-  /** Used for every request (undici agents, proxies, tests); default `globalThis.fetch`. */
+  /**
+   * Used for every request (undici agents, proxies, tests). Default: on Node a keep-alive
+   * `nodeTransport()` (the package's `node` export condition), elsewhere `globalThis.fetch`.
+   */
   fetch?: typeof globalThis.fetch;
   /**
-   * Sends the token requests instead of `fetch`: `nodeTransport()` from `douyin-oauth/node` is
-   * the fast path on Node (keep-alive node:http). Not with `fetch`.
+   * Sends the token requests instead of the default: e.g. `nodeTransport()` from
+   * `douyin-oauth/node` with agents of your own. Not with `fetch`.
    */
   transport?: Transport;
   /** Per-request timeout in whole milliseconds, 1 to 2^31 - 1; default 10 000. */

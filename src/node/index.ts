@@ -6,8 +6,8 @@
  * import { nodeTransport } from "douyin-oauth/node";
  * const douyin = createDouyinOAuth({ clientKey, clientSecret, transport: nodeTransport() });
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent as HttpAgent, IncomingMessage } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
 import {
   AnswerTooLargeError,
   MAX_ANSWER_BYTES,
@@ -37,13 +37,19 @@ export interface NodeTransport extends Transport {
  */
 export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport {
   const maxSockets = options.maxSockets ?? 64;
-  const http = options.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets });
-  const https = options.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets });
+  // node:http and node:https load on first use, not at import: the package's `node` entry
+  // imports this module, and importing it must stay cheap (BENCHMARKS.md, cold start).
+  let http = options.httpAgent;
+  let https = options.httpsAgent;
+  const plain = () => (http ??= new (builtin("node:http").Agent)({ keepAlive: true, maxSockets }));
+  const secured = () =>
+    (https ??= new (builtin("node:https").Agent)({ keepAlive: true, maxSockets }));
 
   const send = ({ method, url, headers, body, signal }: TransportRequest) =>
     new Promise<TransportResponse>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
-      const secure = url.startsWith("https:");
+      const target = parse(url);
+      const secure = target.secure;
       const sendHeaders =
         body === undefined
           ? headers
@@ -52,9 +58,15 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
         req.destroy();
         reject(signal.reason);
       };
-      const req = (secure ? httpsRequest : httpRequest)(
-        url,
-        { method, headers: sendHeaders, agent: secure ? https : http },
+      const req = builtin(secure ? "node:https" : "node:http").request(
+        {
+          host: target.host,
+          port: target.port,
+          path: target.path,
+          method,
+          headers: sendHeaders,
+          agent: secure ? secured() : plain(),
+        },
         (res: IncomingMessage) => {
           const status = res.statusCode ?? 0;
           // Past 1 MiB (declared or counted), stop: drop the connection rather than read on.
@@ -90,8 +102,42 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
 
   return Object.assign(send, {
     close() {
-      if (!options.httpAgent) http.destroy();
-      if (!options.httpsAgent) https.destroy();
+      if (!options.httpAgent) http?.destroy();
+      if (!options.httpsAgent) https?.destroy();
     },
   });
+}
+
+interface Builtins {
+  "node:http": typeof import("node:http");
+  "node:https": typeof import("node:https");
+}
+const builtin = <Id extends keyof Builtins>(id: Id): Builtins[Id] =>
+  process.getBuiltinModule(id) as Builtins[Id];
+
+interface Target {
+  secure: boolean;
+  host: string;
+  port: string;
+  path: string;
+}
+const origins = new Map<string, Omit<Target, "path">>();
+
+/**
+ * An absolute http(s) URL as node:http's options, the origin's part parsed once per origin (a
+ * client sends to one base URL): cheaper than node:http parsing the whole URL on every call.
+ */
+function parse(url: string): Target {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  const origin = slash < 0 ? url : url.slice(0, slash);
+  let known = origins.get(origin);
+  if (known === undefined) {
+    const { protocol, hostname, port } = new URL(origin);
+    const secure = protocol === "https:";
+    // URL keeps an IPv6 host's brackets; node:http wants the bare address.
+    const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+    known = { secure, host, port: port || (secure ? "443" : "80") };
+    if (origins.size < 64) origins.set(origin, known);
+  }
+  return { ...known, path: slash < 0 ? "/" : url.slice(slash) };
 }

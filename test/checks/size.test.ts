@@ -24,7 +24,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1110 KB (the docs are 590 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1120 KB (the docs are 590 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -42,8 +42,10 @@ describe("size budgets", () => {
     // userInfo (its spec text in both docs pages and both generated declaration files, the
     // emulator's route and avatar, decryptMobile, the README's user-info section; issue 11),
     // 1100 KB with douyin-oauth/better-auth and /authjs (13 KB of ESM bundles and declarations,
-    // the frameworks never bundled, and 2 KB of README sections; issue 11).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_110_000);
+    // the frameworks never bundled, and 2 KB of README sections; issue 11), about 1112 KB with
+    // the `node` export condition's entry (dist/*/index.node.js, 3 KB for both) and the README's
+    // "Runtimes" section (issue 12: what is tested where, and why a browser cannot call tokens).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_120_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies).

@@ -1,10 +1,15 @@
 // What ships: the packed tarball passes publint and attw, installs into an empty project, and
-// both `import` and `require` of douyin-oauth work there, with types.
+// both `import` and `require` of douyin-oauth work there, with types. The other runtimes (Deno,
+// Bun, workerd, Chromium) are `npm run test:runtimes` (scripts/test-runtimes.mjs).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, root, runCommand } from "../support/project.js";
+
+// attw and tsc load the whole package: 5-20 s each on an idle two-core machine, more beside other
+// tests (the default 20 s ran out under load).
+const WHOLE_PACKAGE = { timeout: 90_000 };
 
 describe("packed tarball", () => {
   const dir = mkdtempSync(join(tmpdir(), "douyin-pack-"));
@@ -50,6 +55,10 @@ describe("packed tarball", () => {
     expect(files).toContain("dist/docs/douyin-oauth.html.br");
     expect(files).toContain("dist/esm/node/index.js");
     expect(files).toContain("dist/cjs/node/index.js");
+    expect(files).toContain("dist/esm/index.node.js");
+    expect(files).toContain("dist/cjs/index.node.js");
+    // Every condition of "." declares its types with index.d.ts: no separate node declarations.
+    expect(files.filter((f) => f.includes("index.node.d.ts"))).toEqual([]);
     for (const entry of ["tokens", "redis"]) {
       expect(files).toContain(`dist/esm/${entry}/index.js`);
       expect(files).toContain(`dist/cjs/${entry}/index.js`);
@@ -70,7 +79,7 @@ describe("packed tarball", () => {
     expect(ran.status).toBe(0);
   });
 
-  it("passes @arethetypeswrong/cli: the client in every resolution mode", () => {
+  it("passes @arethetypeswrong/cli: the client in every resolution mode", WHOLE_PACKAGE, () => {
     const ran = runCommand(bin("attw"), [
       tarball,
       "--format",
@@ -83,56 +92,68 @@ describe("packed tarball", () => {
     expect(ran.status).toBe(0);
   });
 
-  it("passes @arethetypeswrong/cli: douyin-oauth/node for Node's resolution (ESM and CJS)", () => {
-    // node10 resolution ignores the exports map, so no subpath resolves there; Node itself is node16+.
-    const ran = runCommand(bin("attw"), [
-      tarball,
-      "--format",
-      "ascii",
-      "--no-color",
-      "--entrypoints",
-      "./node",
-      "--profile",
-      "node16",
-    ]);
-    expect(ran.stdout).toContain("node16 (from CJS): 🟢 (CJS)");
-    expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
-    expect(ran.status).toBe(0);
-  });
-
-  it("passes @arethetypeswrong/cli: the emulator as the ES module it ships as", () => {
-    const ran = runCommand(bin("attw"), [
-      tarball,
-      "--format",
-      "ascii",
-      "--no-color",
-      "--entrypoints",
-      "./emulator",
-      "--profile",
-      "esm-only",
-    ]);
-    expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
-    expect(ran.stdout).toMatch(/bundler: 🟢/);
-    expect(ran.status).toBe(0);
-  });
-
-  it("passes @arethetypeswrong/cli: douyin-oauth/tokens and /redis for Node's resolution", () => {
-    for (const entry of ["./tokens", "./redis"]) {
+  it(
+    "passes @arethetypeswrong/cli: douyin-oauth/node for Node's resolution (ESM and CJS)",
+    WHOLE_PACKAGE,
+    () => {
+      // node10 resolution ignores the exports map, so no subpath resolves there; Node itself is node16+.
       const ran = runCommand(bin("attw"), [
         tarball,
         "--format",
         "ascii",
         "--no-color",
         "--entrypoints",
-        entry,
+        "./node",
         "--profile",
         "node16",
       ]);
-      expect(ran.stdout, entry).toContain("node16 (from CJS): 🟢 (CJS)");
-      expect(ran.stdout, entry).toContain("node16 (from ESM): 🟢 (ESM)");
+      expect(ran.stdout).toContain("node16 (from CJS): 🟢 (CJS)");
+      expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
       expect(ran.status).toBe(0);
-    }
-  });
+    },
+  );
+
+  it(
+    "passes @arethetypeswrong/cli: the emulator as the ES module it ships as",
+    WHOLE_PACKAGE,
+    () => {
+      const ran = runCommand(bin("attw"), [
+        tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--entrypoints",
+        "./emulator",
+        "--profile",
+        "esm-only",
+      ]);
+      expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
+      expect(ran.stdout).toMatch(/bundler: 🟢/);
+      expect(ran.status).toBe(0);
+    },
+  );
+
+  it(
+    "passes @arethetypeswrong/cli: douyin-oauth/tokens and /redis for Node's resolution",
+    WHOLE_PACKAGE,
+    () => {
+      for (const entry of ["./tokens", "./redis"]) {
+        const ran = runCommand(bin("attw"), [
+          tarball,
+          "--format",
+          "ascii",
+          "--no-color",
+          "--entrypoints",
+          entry,
+          "--profile",
+          "node16",
+        ]);
+        expect(ran.stdout, entry).toContain("node16 (from CJS): 🟢 (CJS)");
+        expect(ran.stdout, entry).toContain("node16 (from ESM): 🟢 (ESM)");
+        expect(ran.status).toBe(0);
+      }
+    },
+  );
 
   it.each(["better-auth", "authjs"])(
     "passes @arethetypeswrong/cli: douyin-oauth/%s as the ES module it ships as",
@@ -219,6 +240,86 @@ await emu.close();`;
     expect(ran.stdout.trim()).toBe("200 true 1");
   });
 
+  it("the exports map: `node` gets the nodeTransport entry, Bun, Deno, Workers, browsers and `default` the fetch one, every subpath a `default`, and the types are one file per format", () => {
+    const pkg = JSON.parse(
+      readFileSync(join(consumer, "node_modules/douyin-oauth/package.json"), "utf8"),
+    );
+    type Target = string | { [condition: string]: Target };
+    /** What a resolver with these conditions (in the map's order) finds, as Node's algorithm. */
+    const resolve = (target: Target, conditions: string[]): string | undefined => {
+      if (typeof target === "string") return target;
+      for (const [condition, next] of Object.entries(target)) {
+        if (condition === "default" || conditions.includes(condition)) {
+          const found = resolve(next, conditions);
+          if (found !== undefined) return found;
+        }
+      }
+      return undefined;
+    };
+    const dot = pkg.exports["."];
+    expect(resolve(dot, ["node", "import"])).toBe("./dist/esm/index.node.js");
+    expect(resolve(dot, ["node", "require"])).toBe("./dist/cjs/index.node.js");
+    for (const runtime of ["bun", "deno", "workerd", "worker", "browser"]) {
+      expect(resolve(dot, [runtime, "node", "import"]), runtime).toBe("./dist/esm/index.js");
+      expect(resolve(dot, [runtime, "node", "require"]), runtime).toBe("./dist/cjs/index.js");
+    }
+    // A resolver that matches neither import nor require still finds the ES module.
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (subpath === "./package.json") continue;
+      expect(resolve(target as Target, []), subpath).toMatch(/^\.\/dist\/esm\/.*index\.js$/);
+    }
+    // Types: the same declaration file under every condition that imports (or requires).
+    const types = (conditions: string[]) => resolve(dot, ["types", ...conditions]);
+    for (const runtime of ["node", "bun", "deno", "workerd", "browser"]) {
+      expect(types([runtime, "import"]), runtime).toBe("./dist/esm/index.d.ts");
+      expect(types([runtime, "require"]), runtime).toBe("./dist/cjs/index.d.ts");
+    }
+  });
+
+  it("on Node the default client sends through keep-alive node:http; `fetch` or `transport` still override it (ESM and CJS)", () => {
+    // Node's fetch always sends a user-agent header; node:http sends none unless told to.
+    const probe = (load: string) => `${load}
+const { createServer } = require("node:http");
+const answer = JSON.stringify({ data: { access_token: "clt.probe", expires_in: 7200, description: "", error_code: 0 }, message: "success" });
+const seen = [];
+const server = createServer((req, res) => {
+  seen.push(req.headers["user-agent"] === undefined ? "node:http" : "fetch");
+  res.writeHead(200, { "content-type": "application/json" }).end(answer);
+});
+server.listen(0, "127.0.0.1", async () => {
+  const baseUrl = "http://127.0.0.1:" + server.address().port;
+  const app = { clientKey: "aw_probe", clientSecret: "probe_secret", baseUrl };
+  await lib.createDouyinOAuth(app).clientToken();
+  await lib.createDouyinOAuth({ ...app, fetch: globalThis.fetch }).clientToken();
+  await lib.createDouyinOAuth({ ...app, transport: lib.fetchTransport() }).clientToken();
+  console.log(seen.join(" "));
+  server.close();
+  process.exit(0);
+});`;
+    const esm = runCommand(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        probe(
+          'import * as lib from "douyin-oauth"; import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+        ),
+      ],
+      { cwd: consumer },
+    );
+    expect(esm.stderr).toBe("");
+    expect(esm.stdout.trim()).toBe("node:http fetch fetch");
+    const cjs = runCommand(
+      process.execPath,
+      ["-e", probe('const lib = require("douyin-oauth");')],
+      {
+        cwd: consumer,
+      },
+    );
+    expect(cjs.stderr).toBe("");
+    expect(cjs.stdout.trim()).toBe("node:http fetch fetch");
+  });
+
   it("imports as an ES module", () => {
     const ran = runCommand(
       process.execPath,
@@ -246,7 +347,7 @@ await emu.close();`;
     expect(ran.stdout.trim()).toBe("https://open-api.ixigua.com 43 function");
   });
 
-  it("type-checks a consumer in ESM and CJS, and refuses a wrong use", () => {
+  it("type-checks a consumer in ESM and CJS, and refuses a wrong use", WHOLE_PACKAGE, () => {
     const use = (importLine: string) => `${importLine}
 type Query = paths["/oauth/access_token/"]["get"]["parameters"]["query"];
 const query: Query = { client_key: "k", client_secret: "s", code: "c", grant_type: "authorization_code" };
