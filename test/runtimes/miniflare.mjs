@@ -15,9 +15,16 @@ const mf = new Miniflare({
   compatibilityFlags: compat === "nodejs_compat" ? ["nodejs_compat"] : [],
   bindings: { DOUYIN_EMULATOR_URL: emulatorUrl, CONFORMANCE_USER: user },
 });
+// Bounded below the runner's own limit, so a hung Worker still reaches dispose(), which stops
+// workerd (the runner can stop only this process by its PID).
+let timer;
 try {
-  const response = await mf.dispatchFetch("http://worker.local/");
-  console.log(await response.text());
+  const answer = mf.dispatchFetch("http://worker.local/").then((response) => response.text());
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("the Worker did not answer in 60 s")), 60_000);
+  });
+  console.log(await Promise.race([answer, limit]));
 } finally {
+  clearTimeout(timer);
   await mf.dispose();
 }
