@@ -130,13 +130,13 @@ describe("limits", () => {
     emu.injectFault({ operation: "clientToken", kind: "status", status: 503 });
     const { douyin } = client({ retry: { retries: 5, minDelayMs: 5_000, maxDelayMs: 5_000 } });
     const controller = new AbortController();
-    const started = Date.now();
     const pending = douyin.clientToken({ signal: controller.signal });
     setTimeout(() => controller.abort(new Error("shutting down")), 150);
     const error = await failure(pending);
     expect(error).toMatchObject({ name: "DouyinTransportError", kind: "aborted" });
     expect((error!.cause as Error).message).toBe("shutting down");
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Ended by the abort, in the first 5 s delay: one attempt, not six.
+    expect(error).toMatchObject({ attempts: 1 });
   });
 
   it("totalTimeoutMs bounds attempts and delays together", async () => {
@@ -150,9 +150,9 @@ describe("limits", () => {
     const elapsed = Date.now() - started;
     expect(error).toMatchObject({ kind: "timeout" });
     expect((error as DouyinTransportError).attempts).toBeLessThanOrEqual(3);
+    // At least the first attempt's 500 ms (less the budget's edge); unbounded, 11 attempts of
+    // 500 ms plus waits would take about 6 s, and the attempt count above says it stopped early.
     expect(elapsed).toBeGreaterThanOrEqual(400);
-    // unbounded, 11 attempts of 500 ms plus waits would take about 6 s
-    expect(elapsed).toBeLessThan(3_000);
   });
 
   const bad: Array<[unknown, string]> = [

@@ -53,7 +53,6 @@ describe("transport failures", () => {
 
   it("no answer at all › the client's timeoutMs fires, kind timeout, cause a TimeoutError", async () => {
     platform.answer(() => ({ hang: true }));
-    const started = Date.now();
     const error = await douyin(150)
       .clientToken()
       .catch((e: unknown) => e);
@@ -63,7 +62,6 @@ describe("transport failures", () => {
       message: "clientToken: no answer arrived in time: 150 ms passed",
     });
     expect(((error as Error).cause as Error).name).toBe("TimeoutError");
-    expect(Date.now() - started).toBeLessThan(4_000);
   });
 
   it("a body that stalls mid-way › the per-call timeoutMs overrides the client's", async () => {

@@ -61,14 +61,12 @@ describe("injected faults", () => {
   for (const [kind, extra, want] of cases) {
     it(`${kind} › DouyinTransportError ${String(want.kind)}, no secret in any surface`, async () => {
       emu.injectFault({ operation: "refreshToken", kind, ...extra });
-      const started = Date.now();
       const error = await douyin.refreshToken({ refreshToken }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DouyinTransportError);
       expect(error).toMatchObject({ operation: "refreshToken", attempts: 1, ...want });
-      expect(Date.now() - started).toBeLessThan(3_000);
       const surfaces = [
         String(error),
         JSON.stringify(error),
