@@ -15,11 +15,15 @@ export default {
     "!src/emulator/cli.ts",
   ],
   coverageAnalysis: "perTest",
+  // A static mutant (a module-level constant: a table, a regex, a default) can only be tested by
+  // reloading everything and running every test, about 100 s each on this machine; there are
+  // about a thousand. They are left out of the score; ARCHITECTURE.md says so beside it.
+  ignoreStatic: true,
   // two cores, shared
   concurrency: 2,
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
-  timeoutMS: 20_000,
+  timeoutMS: 10_000,
   reporters: ["clear-text", "progress-append-only", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
