@@ -44,7 +44,8 @@ describe("createCoordinator › options", () => {
     });
   }
   it("store must have get", () => {
-    for (const store of ["redis", 42, {}, { get: "x" }]) {
+    const callable = Object.assign(() => undefined, { get: async () => undefined });
+    for (const store of ["redis", 42, {}, { get: "x" }, callable]) {
       expect(() => createCoordinator({ store: store as never })).toThrow(
         new TypeError(`"store" must be a TokenStore: get, set and delete`),
       );
@@ -141,6 +142,15 @@ describe("createCoordinator › every store call bounded and typed", () => {
     expect(Object.hasOwn(error as object, "cause")).toBe(false);
   });
 
+  it("an answer after the timeout is dropped quietly", async () => {
+    const store = new FaultyStore();
+    await store.inner.set("k", '"late"', 10_000);
+    store.faults.set("get", { kind: "slow", ms: 60 });
+    const c = createCoordinator({ store, storeTimeoutMs: 20 });
+    expect(await failure(c.read("k"))).toMatchObject({ reason: "timeout", operation: "get" });
+    await sleep(120); // the late answer arrives here: no unhandled rejection, nothing resolved
+  });
+
   it("write: the ttl is whole milliseconds, at least 1", async () => {
     const store = new PlainStore();
     const c = createCoordinator({ store });
@@ -192,6 +202,23 @@ describe("createCoordinator › swap (compare before write)", () => {
     expect(await c.swap("k", undefined, "b", 100)).toBe(false);
     expect(await c.swap("k", "a", undefined, 100)).toBe(true);
     expect(store.calls).toEqual(["get k", "set k a 99", "get k", "get k", "get k", "delete k"]);
+  });
+
+  it("without it: a failing get or delete is named as such", async () => {
+    const store = new PlainStore();
+    const c = createCoordinator({ store });
+    store.get = async () => {
+      throw new Error("get down");
+    };
+    expect(await failure(c.swap("k", undefined, "v", 10))).toMatchObject({ operation: "get" });
+    const deleting = new PlainStore();
+    await deleting.inner.set("k", "a", 1_000);
+    deleting.delete = async () => {
+      throw new Error("delete down");
+    };
+    expect(
+      await failure(createCoordinator({ store: deleting }).swap("k", "a", undefined, 10)),
+    ).toMatchObject({ operation: "delete" });
   });
 
   it("without it: a stored value that is not text counts as none", async () => {
@@ -266,6 +293,14 @@ describe("createCoordinator › withLock", () => {
     expect(takenMeanwhile).not.toContain(true);
     expect(store.calls.extend).toBeGreaterThan(0);
     expect(store.calls.release).toBe(1);
+  });
+
+  it("the watchdog extends every third of the lock's lifetime, not continuously", async () => {
+    const store = new FaultyStore();
+    const c = createCoordinator({ store, lockTtlMs: 300 });
+    await c.withLock("L", () => sleep(250));
+    // about two in 250 ms; timers only ever run late, so never many more
+    expect(store.calls.extend).toBeLessThanOrEqual(5);
   });
 
   it("an extension that finds the lock gone marks it lost, and stops extending", async () => {
@@ -395,6 +430,21 @@ describe("createCoordinator › underLock", () => {
       settled: never,
     });
     expect(got).toBe("mine false");
+  });
+
+  it("busy: the waiter polls with growing pauses (25 ms doubling to 250 ms), not in a spin", async () => {
+    const store = new MemoryTokenStore();
+    await store.lock("L", 10_000);
+    let asked = 0;
+    const c = createCoordinator({ store, lockWaitMs: 1_000 });
+    const settled = async () => {
+      asked += 1;
+      return undefined;
+    };
+    await failure(c.underLock("L", async () => "mine", { serve: undefined, settled }));
+    // 25 + 50 + 100 + 200 + 250 + 250 + 250 ms: about seven polls in a second
+    expect(asked).toBeGreaterThanOrEqual(1);
+    expect(asked).toBeLessThanOrEqual(12);
   });
 
   it("busy past lockWaitMs: DouyinStoreError lock_wait", async () => {
