@@ -7,7 +7,13 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
+import { spawnSync } from "node:child_process";
+import { getEventListeners } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent as HttpsAgent, createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { nodeTransport, type NodeTransport } from "../../src/node/index.js";
 import { MAX_ANSWER_BYTES, type TransportRequest } from "../../src/transport.js";
@@ -51,6 +57,8 @@ async function serve(answer: (res: ServerResponse, seen: Seen) => void): Promise
       answer(res, request);
     });
   });
+  // Node closes idle keep-alive sockets after 5 s: longer than any test here waits.
+  server.keepAliveTimeout = 60_000;
   server.on("connection", (socket: Socket) => {
     connections.push(socket);
     socket.on("close", () => (closed += 1));
@@ -320,5 +328,105 @@ describe("nodeTransport › connections", () => {
     await sleep(50);
     expect(server.closed()).toBe(0);
     expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+  });
+});
+
+describe("nodeTransport › the caller's signal", () => {
+  const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
+
+  it("no abort listener is left behind: after an answer, a cap, a socket error or an abort", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const big = await serve((res) => {
+      res.writeHead(200, { "content-length": String(MAX_ANSWER_BYTES + 1) });
+      res.write("x");
+    });
+    const stalled = await serve(() => undefined);
+    const gone = await serve(() => undefined);
+    await gone.close();
+    const send = transport();
+
+    const ok = new AbortController();
+    await send(request(server.url, { signal: ok.signal }));
+    expect(listeners(ok.signal)).toBe(0);
+
+    const capped = new AbortController();
+    await failure(send(request(big.url, { signal: capped.signal })));
+    expect(listeners(capped.signal)).toBe(0);
+
+    const refused = new AbortController();
+    await failure(send(request(gone.url, { signal: refused.signal })));
+    expect(listeners(refused.signal)).toBe(0);
+
+    const aborted = new AbortController();
+    const pending = send(request(stalled.url, { signal: aborted.signal }));
+    await until(() => stalled.seen.length === 1);
+    expect(listeners(aborted.signal)).toBe(1);
+    aborted.abort("stop");
+    await failure(pending);
+    expect(listeners(aborted.signal)).toBe(0);
+  });
+});
+
+describe("nodeTransport › https, with an agent of the caller's", () => {
+  // A throwaway self-signed certificate for 127.0.0.1, trusted only by the agent below.
+  let dir: string;
+  let tls: { key: Buffer; cert: Buffer };
+  const makeCert = () => {
+    dir = mkdtempSync(join(tmpdir(), "douyin-oauth-tls-"));
+    const made = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-days",
+        "1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+  };
+
+  it("goes over TLS through that agent, and close() leaves it and its sockets alone", async () => {
+    makeCert();
+    open.push({ close: () => rmSync(dir, { recursive: true, force: true }) });
+    let connections = 0;
+    const server = createHttpsServer(tls, (req, res) => res.end(`{"path":"${req.url}"}`));
+    server.keepAliveTimeout = 60_000;
+    server.on("secureConnection", () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    open.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
+    const agent = new HttpsAgent({ ca: tls.cert, keepAlive: true });
+    open.push({ close: () => agent.destroy() });
+    const send = transport({ httpsAgent: agent });
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/x?y=1`;
+    expect(await send(request(url))).toEqual({ status: 200, text: '{"path":"/x?y=1"}' });
+    await send(request(url));
+    expect(connections).toBe(1);
+    await until(() => Object.keys(agent.freeSockets).length === 1);
+    send.close();
+    await sleep(50);
+    expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+    expect(await send(request(url))).toMatchObject({ status: 200 });
+    expect(connections).toBe(1);
   });
 });
