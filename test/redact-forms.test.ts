@@ -167,7 +167,7 @@ describe("safeCause", () => {
 
   it("an Error without a stack: the stack is its first line only", () => {
     const error = new Error("boom tok");
-    error.stack = undefined;
+    Reflect.deleteProperty(error, "stack");
     expect((safeCause(error, ["tok"]) as Error).stack).toBe("Error: boom ***");
   });
 
