@@ -54,7 +54,8 @@ export function createCoordinator(options: CoordinationOptions) {
   requirePositiveMs(lockTtlMs, "lockTtlMs");
   requirePositiveMs(lockWaitMs, "lockWaitMs");
   requirePositiveMs(storeTimeoutMs, "storeTimeoutMs");
-  if (typeof store !== "object" || store === null || typeof store.get !== "function") {
+  // `store` is never null here: `??` put the default in its place.
+  if (typeof store !== "object" || typeof store.get !== "function") {
     throw new TypeError(`"store" must be a TokenStore: get, set and delete`);
   }
   const { onError } = options;

@@ -1,0 +1,432 @@
+// nodeTransport() called directly, as the client calls it, against a raw node:http server on
+// 127.0.0.1: the bytes and headers it sends, the 1 MiB cap (declared and counted), answers in
+// several chunks, a connection dropped mid-answer, aborts, https, keep-alive, its agents.
+import {
+  Agent as HttpAgent,
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { spawnSync } from "node:child_process";
+import { getEventListeners } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent as HttpsAgent, createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { nodeTransport, type NodeTransport } from "../../src/node/index.js";
+import { MAX_ANSWER_BYTES, type TransportRequest } from "../../src/transport.js";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+interface Server {
+  url: string;
+  seen: Seen[];
+  /** Sockets the server accepted, and how many of them have closed. */
+  connections: Socket[];
+  closed: () => number;
+  close(): Promise<void>;
+}
+
+const open: Array<{ close(): unknown }> = [];
+afterEach(async () => {
+  for (const thing of open.splice(0).reverse()) await thing.close();
+});
+
+async function serve(answer: (res: ServerResponse, seen: Seen) => void): Promise<Server> {
+  const seen: Seen[] = [];
+  const connections: Socket[] = [];
+  let closed = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const request = {
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      seen.push(request);
+      answer(res, request);
+    });
+  });
+  // Node closes idle keep-alive sockets after 5 s: longer than any test here waits.
+  server.keepAliveTimeout = 60_000;
+  server.on("connection", (socket: Socket) => {
+    connections.push(socket);
+    socket.on("close", () => (closed += 1));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const handle: Server = {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    connections,
+    closed: () => closed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of connections) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  open.push(handle);
+  return handle;
+}
+
+function transport(options?: Parameters<typeof nodeTransport>[0]): NodeTransport {
+  const made = nodeTransport(options);
+  open.push(made);
+  return made;
+}
+
+const request = (url: string, extra: Partial<TransportRequest> = {}): TransportRequest => ({
+  method: "GET",
+  url,
+  headers: { accept: "application/json" },
+  body: undefined,
+  signal: AbortSignal.timeout(10_000),
+  ...extra,
+});
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail("expected a rejection"),
+    (error: unknown) => error,
+  );
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `done()` holds; fails after 5 s instead of hanging. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await sleep(10);
+  expect(done()).toBe(true);
+}
+
+describe("nodeTransport › what it sends", () => {
+  it("GET: the method, path, query and headers as given; no body, no length", async () => {
+    const server = await serve((res) => res.end('{"ok":1}'));
+    const answer = await transport()(
+      request(`${server.url}/oauth/client_token/?client_key=k&x=%2B`, {
+        headers: { accept: "application/json", "x-trace": "t-1" },
+      }),
+    );
+    expect(answer).toEqual({ status: 200, text: '{"ok":1}' });
+    const [seen] = server.seen;
+    expect(seen).toMatchObject({
+      method: "GET",
+      url: "/oauth/client_token/?client_key=k&x=%2B",
+      body: "",
+    });
+    expect(seen!.headers).toMatchObject({ accept: "application/json", "x-trace": "t-1" });
+    expect(seen!.headers["content-length"]).toBeUndefined();
+    expect(seen!.headers["transfer-encoding"]).toBeUndefined();
+  });
+
+  it("POST: the body whole, its length in bytes (not characters), never chunked", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const body = "code=é€&state=ü";
+    await transport()(
+      request(`${server.url}/oauth/access_token/`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      }),
+    );
+    const [seen] = server.seen;
+    expect(seen!.method).toBe("POST");
+    expect(seen!.body).toBe(body);
+    expect(seen!.headers["content-length"]).toBe(String(Buffer.byteLength(body)));
+    expect(Buffer.byteLength(body)).not.toBe(body.length);
+    expect(seen!.headers["transfer-encoding"]).toBeUndefined();
+    expect(seen!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+  });
+});
+
+describe("nodeTransport › what it reads", () => {
+  it("any status comes back as it is, with its body", async () => {
+    const server = await serve((res) => {
+      res.statusCode = 502;
+      res.end("bad gateway");
+    });
+    expect(await transport()(request(server.url))).toEqual({ status: 502, text: "bad gateway" });
+  });
+
+  it("an answer in several chunks, a character split between two: joined as bytes first", async () => {
+    const euro = Buffer.from("€"); // three bytes
+    const server = await serve((res) => {
+      res.write(Buffer.concat([Buffer.from('{"a":"'), euro.subarray(0, 1)]));
+      setTimeout(() => {
+        res.write(euro.subarray(1));
+        setTimeout(() => res.end('"}'), 20);
+      }, 20);
+    });
+    expect(await transport()(request(server.url))).toEqual({ status: 200, text: '{"a":"€"}' });
+  });
+
+  it("an empty answer is an empty text", async () => {
+    const server = await serve((res) => {
+      res.statusCode = 204;
+      res.end();
+    });
+    expect(await transport()(request(server.url))).toEqual({ status: 204, text: "" });
+  });
+});
+
+describe("nodeTransport › the 1 MiB cap", () => {
+  it("exactly 1 MiB is read", async () => {
+    const server = await serve((res) => res.end("x".repeat(MAX_ANSWER_BYTES)));
+    const answer = await transport()(request(server.url));
+    expect(answer.text.length).toBe(MAX_ANSWER_BYTES);
+  });
+
+  it("declared larger: AnswerTooLargeError with the status, before reading the body", async () => {
+    const server = await serve((res) => {
+      res.writeHead(503, { "content-length": String(MAX_ANSWER_BYTES + 1) });
+      res.write("x"); // the rest never comes: only the declared length can stop this early
+    });
+    const error = await failure(transport()(request(server.url)));
+    expect(error).toMatchObject({
+      name: "AnswerTooLargeError",
+      code: "DOUYIN_ANSWER_TOO_LARGE",
+      status: 503,
+      message: "the body exceeds 1 MiB",
+    });
+    await until(() => server.closed() === 1);
+  });
+
+  it("undeclared, counted past 1 MiB: AnswerTooLargeError, the connection dropped", async () => {
+    const server = await serve((res) => {
+      res.write("x".repeat(MAX_ANSWER_BYTES));
+      setTimeout(() => res.write("yz"), 20); // and then it would never end
+    });
+    const error = await failure(transport()(request(server.url)));
+    expect(error).toMatchObject({ code: "DOUYIN_ANSWER_TOO_LARGE", status: 200 });
+    await until(() => server.closed() === 1);
+  });
+});
+
+describe("nodeTransport › failures", () => {
+  it("the connection closed mid-answer: rejects", async () => {
+    const server = await serve((res) => {
+      res.writeHead(200, { "content-length": "100" });
+      res.write('{"access_token":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const error = await failure(transport()(request(server.url)));
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toEqual(new Error("the connection closed mid-answer"));
+  });
+
+  it("nobody listening: rejects with the socket's error", async () => {
+    const server = await serve(() => undefined);
+    const url = server.url;
+    await server.close();
+    const error = await failure(transport()(request(url)));
+    expect(error).toMatchObject({ code: "ECONNREFUSED" });
+  });
+
+  it("an https URL goes over TLS: an http server cannot answer it", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const error = (await failure(
+      transport()(request(server.url.replace("http:", "https:"))),
+    )) as NodeJS.ErrnoException;
+    expect(error.code).toMatch(/SSL|EPROTO|ECONNRESET/);
+    expect(server.seen).toEqual([]);
+  });
+
+  it("a signal already aborted: rejects with its reason, nothing sent", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const send = transport();
+    const error = await failure(send(request(server.url, { signal: AbortSignal.abort("gone") })));
+    expect(error).toBe("gone");
+    await send(request(server.url));
+    expect(server.connections).toHaveLength(1);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("aborted while waiting: rejects with the reason, the request dropped", async () => {
+    const server = await serve(() => undefined); // never answers
+    const controller = new AbortController();
+    const pending = transport()(request(server.url, { signal: controller.signal }));
+    await until(() => server.seen.length === 1);
+    controller.abort("stop");
+    expect(await failure(pending)).toBe("stop");
+    await until(() => server.closed() === 1);
+  });
+
+  it("an abort after the answer changes nothing", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const controller = new AbortController();
+    const send = transport();
+    expect(await send(request(server.url, { signal: controller.signal }))).toEqual({
+      status: 200,
+      text: "{}",
+    });
+    controller.abort("late");
+    await sleep(20);
+    // the kept-alive socket is still there for the next request
+    await send(request(server.url));
+    expect(server.connections).toHaveLength(1);
+  });
+});
+
+describe("nodeTransport › connections", () => {
+  it("keeps one connection alive across sequential requests", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const send = transport();
+    for (let i = 0; i < 3; i++) await send(request(server.url));
+    expect(server.seen).toHaveLength(3);
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it("maxSockets bounds concurrent connections; the rest wait their turn", async () => {
+    const server = await serve((res) => setTimeout(() => res.end("{}"), 30));
+    const send = transport({ maxSockets: 1 });
+    const answers = await Promise.all([1, 2, 3].map(() => send(request(server.url))));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it("64 sockets per host by default", async () => {
+    const waiting: ServerResponse[] = [];
+    const server = await serve((res) => waiting.push(res));
+    const send = transport();
+    const pending = Array.from({ length: 65 }, () => send(request(server.url)));
+    await until(() => waiting.length === 64);
+    await sleep(50);
+    expect(server.connections).toHaveLength(64);
+    for (const res of waiting) res.end("{}");
+    await until(() => waiting.length === 65);
+    waiting[64]!.end("{}");
+    expect((await Promise.all(pending)).length).toBe(65);
+  });
+
+  it("close() ends its own kept-alive connections", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const send = transport();
+    await send(request(server.url));
+    expect(server.closed()).toBe(0);
+    send.close();
+    await until(() => server.closed() === 1);
+  });
+
+  it("close() leaves agents it was given alone; they are used for the requests", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    open.push({ close: () => agent.destroy() });
+    const send = transport({ httpAgent: agent });
+    await send(request(server.url));
+    await until(() => Object.keys(agent.freeSockets).length === 1);
+    send.close();
+    await sleep(50);
+    expect(server.closed()).toBe(0);
+    expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+  });
+});
+
+describe("nodeTransport › the caller's signal", () => {
+  const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
+
+  it("no abort listener is left behind: after an answer, a cap, a socket error or an abort", async () => {
+    const server = await serve((res) => res.end("{}"));
+    const big = await serve((res) => {
+      res.writeHead(200, { "content-length": String(MAX_ANSWER_BYTES + 1) });
+      res.write("x");
+    });
+    const stalled = await serve(() => undefined);
+    const gone = await serve(() => undefined);
+    await gone.close();
+    const send = transport();
+
+    const ok = new AbortController();
+    await send(request(server.url, { signal: ok.signal }));
+    expect(listeners(ok.signal)).toBe(0);
+
+    const capped = new AbortController();
+    await failure(send(request(big.url, { signal: capped.signal })));
+    expect(listeners(capped.signal)).toBe(0);
+
+    const refused = new AbortController();
+    await failure(send(request(gone.url, { signal: refused.signal })));
+    expect(listeners(refused.signal)).toBe(0);
+
+    const aborted = new AbortController();
+    const pending = send(request(stalled.url, { signal: aborted.signal }));
+    await until(() => stalled.seen.length === 1);
+    expect(listeners(aborted.signal)).toBe(1);
+    aborted.abort("stop");
+    await failure(pending);
+    expect(listeners(aborted.signal)).toBe(0);
+  });
+});
+
+describe("nodeTransport › https, with an agent of the caller's", () => {
+  // A throwaway self-signed certificate for 127.0.0.1, trusted only by the agent below.
+  let dir: string;
+  let tls: { key: Buffer; cert: Buffer };
+  const makeCert = () => {
+    dir = mkdtempSync(join(tmpdir(), "douyin-oauth-tls-"));
+    const made = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-days",
+        "1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+  };
+
+  it("goes over TLS through that agent, and close() leaves it and its sockets alone", async () => {
+    makeCert();
+    open.push({ close: () => rmSync(dir, { recursive: true, force: true }) });
+    let connections = 0;
+    const server = createHttpsServer(tls, (req, res) => res.end(`{"path":"${req.url}"}`));
+    server.keepAliveTimeout = 60_000;
+    server.on("secureConnection", () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    open.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
+    const agent = new HttpsAgent({ ca: tls.cert, keepAlive: true });
+    open.push({ close: () => agent.destroy() });
+    const send = transport({ httpsAgent: agent });
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/x?y=1`;
+    expect(await send(request(url))).toEqual({ status: 200, text: '{"path":"/x?y=1"}' });
+    await send(request(url));
+    expect(connections).toBe(1);
+    await until(() => Object.keys(agent.freeSockets).length === 1);
+    send.close();
+    await sleep(50);
+    expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+    expect(await send(request(url))).toMatchObject({ status: 200 });
+    expect(connections).toBe(1);
+  });
+});

@@ -1,0 +1,216 @@
+// createClientTokenProvider's inputs and its rules at their exact edges, against the emulator on
+// its clock: what it refuses, where it stores the token and for how long, the millisecond it
+// refreshes, the recheck of a token that is never fresh, invalidate(), and a store that is down.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDouyinOAuth, DouyinStoreError, type DouyinOAuth } from "../../src/index.js";
+import { createClientTokenProvider, MemoryTokenStore } from "../../src/tokens/index.js";
+import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { FaultyStore } from "../support/faulty-store.js";
+
+const LIFETIME = 7_200_000;
+const KEY = `douyin-oauth:${DEMO_APP.clientKey}:client_token`;
+let emu: Emulator;
+let douyin: DouyinOAuth;
+let store: RecordingStore;
+
+/** A MemoryTokenStore that notes the lifetime of every compare-and-set. */
+class RecordingStore extends MemoryTokenStore {
+  ttls: number[] = [];
+  override async compareAndSet(
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs: number,
+  ) {
+    this.ttls.push(ttlMs);
+    return super.compareAndSet(key, expected, next, ttlMs);
+  }
+}
+
+beforeEach(async () => {
+  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
+  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  store = new RecordingStore(emu.now);
+});
+afterEach(() => emu.close());
+
+describe("createClientTokenProvider › refused input", () => {
+  for (const name of ["refreshBeforeExpiryMs", "recheckIntervalMs"]) {
+    it(`${name}: whole milliseconds from 1`, () => {
+      for (const value of [0, -1, 1.5]) {
+        expect(() => createClientTokenProvider(douyin, { [name]: value })).toThrow(
+          new TypeError(`"${name}" must be a whole number of milliseconds from 1 to 2147483647`),
+        );
+      }
+    });
+  }
+  it("whenStoreDown: one of three", () => {
+    expect(() => createClientTokenProvider(douyin, { whenStoreDown: "retry" as never })).toThrow(
+      new TypeError(`"whenStoreDown" must be "stable_client_token", "client_token" or "fail"`),
+    );
+    for (const whenStoreDown of ["stable_client_token", "client_token", "fail"] as const) {
+      expect(() => createClientTokenProvider(douyin, { whenStoreDown })).not.toThrow();
+    }
+  });
+  it("source: one of two", () => {
+    for (const source of ["stable_client_token", "client_token"] as const) {
+      expect(() => createClientTokenProvider(douyin, { source })).not.toThrow();
+    }
+  });
+});
+
+describe("createClientTokenProvider › what it stores", () => {
+  it("the token and its absolute expiry, under douyin-oauth:<client key>:client_token, for its lifetime", async () => {
+    const token = await createClientTokenProvider(douyin, { store, now: emu.now }).get();
+    expect(await store.list("")).toEqual([KEY]);
+    expect(JSON.parse((await store.get(KEY))!)).toEqual({
+      token,
+      expiresAt: emu.now() + LIFETIME,
+    });
+    expect(store.ttls).toEqual([LIFETIME]);
+    expect(emu.stats).toMatchObject({ clientToken: 1, stableClientToken: 0 });
+  });
+
+  it("source stable_client_token: fetched from there, kept under its own key", async () => {
+    const tokens = createClientTokenProvider(douyin, {
+      store,
+      now: emu.now,
+      source: "stable_client_token",
+    });
+    const token = await tokens.get();
+    expect(await store.list("")).toEqual([
+      `douyin-oauth:${DEMO_APP.clientKey}:stable_client_token`,
+    ]);
+    expect(emu.stats).toMatchObject({ clientToken: 0, stableClientToken: 1 });
+    expect(emu.isValid(token)).toBe(true);
+  });
+
+  it("while another process holds douyin-oauth:<client key>:lock:client_token, a still-valid token is served", async () => {
+    const tokens = createClientTokenProvider(douyin, { store, now: emu.now });
+    const first = await tokens.get();
+    emu.advanceTime(LIFETIME - 60_000);
+    await store.lock(`douyin-oauth:${DEMO_APP.clientKey}:lock:client_token`, 60_000);
+    expect(await tokens.get()).toBe(first);
+    expect(emu.stats.clientToken).toBe(1);
+  });
+});
+
+describe("createClientTokenProvider › the edges of each rule", () => {
+  it("refresh: due exactly five minutes before expiry, by default", async () => {
+    const tokens = createClientTokenProvider(douyin, { store, now: emu.now });
+    const first = await tokens.get();
+    emu.advanceTime(LIFETIME - 5 * 60_000 - 1);
+    expect(await tokens.get()).toBe(first);
+    expect(emu.stats.clientToken).toBe(1);
+    emu.advanceTime(1);
+    expect(await tokens.get()).not.toBe(first);
+    expect(emu.stats.clientToken).toBe(2);
+  });
+
+  it("a token that is never fresh (refreshBefore ≥ its lifetime) is rechecked every 60 000 ms", async () => {
+    const tokens = createClientTokenProvider(douyin, {
+      store,
+      now: emu.now,
+      refreshBeforeExpiryMs: LIFETIME,
+    });
+    const first = await tokens.get();
+    expect(JSON.parse((await store.get(KEY))!)).toEqual({
+      token: first,
+      expiresAt: emu.now() + LIFETIME,
+      checkAfter: emu.now() + 60_000,
+    });
+    emu.advanceTime(60_000 - 1);
+    expect(await tokens.get()).toBe(first);
+    expect(emu.stats.clientToken).toBe(1);
+    emu.advanceTime(1);
+    await tokens.get();
+    expect(emu.stats.clientToken).toBe(2);
+  });
+
+  it("recheckIntervalMs sets that interval", async () => {
+    const tokens = createClientTokenProvider(douyin, {
+      store,
+      now: emu.now,
+      refreshBeforeExpiryMs: LIFETIME,
+      recheckIntervalMs: 1_000,
+    });
+    await tokens.get();
+    emu.advanceTime(999);
+    await tokens.get();
+    expect(emu.stats.clientToken).toBe(1);
+    emu.advanceTime(1);
+    await tokens.get();
+    expect(emu.stats.clientToken).toBe(2);
+  });
+});
+
+describe("createClientTokenProvider › invalidate", () => {
+  it("drops the token this process used, so the next get fetches", async () => {
+    const tokens = createClientTokenProvider(douyin, { store, now: emu.now });
+    const first = await tokens.get();
+    await tokens.invalidate();
+    expect(await store.get(KEY)).toBeUndefined();
+    const second = await tokens.get();
+    expect(second).not.toBe(first);
+    expect(emu.stats.clientToken).toBe(2);
+  });
+
+  it("leaves a newer token another process stored", async () => {
+    const mine = createClientTokenProvider(douyin, { store, now: emu.now });
+    await mine.get();
+    const newer = JSON.stringify({ token: "clt.newer", expiresAt: emu.now() + LIFETIME });
+    await store.set(KEY, newer, LIFETIME);
+    await mine.invalidate();
+    expect(await store.get(KEY)).toBe(newer);
+  });
+
+  it("in a process that never fetched, drops whatever is stored", async () => {
+    await createClientTokenProvider(douyin, { store, now: emu.now }).get();
+    await createClientTokenProvider(douyin, { store, now: emu.now }).invalidate();
+    expect(await store.get(KEY)).toBeUndefined();
+  });
+});
+
+describe("createClientTokenProvider › the store down", () => {
+  const down = () => {
+    const faulty = new FaultyStore(emu.now);
+    faulty.faults.set("*", { kind: "reject", message: "redis down" });
+    return faulty;
+  };
+
+  it("by default: the stable client token, fetched by this process", async () => {
+    const heard: unknown[] = [];
+    const tokens = createClientTokenProvider(douyin, {
+      store: down(),
+      now: emu.now,
+      onError: (e) => heard.push(e),
+    });
+    expect(emu.isValid(await tokens.get())).toBe(true);
+    expect(emu.stats).toMatchObject({ clientToken: 0, stableClientToken: 1 });
+    expect(heard[0]).toBeInstanceOf(DouyinStoreError);
+  });
+
+  it("whenStoreDown client_token: a client token of this process's own", async () => {
+    const tokens = createClientTokenProvider(douyin, {
+      store: down(),
+      now: emu.now,
+      whenStoreDown: "client_token",
+    });
+    await tokens.get();
+    expect(emu.stats).toMatchObject({ clientToken: 1, stableClientToken: 0 });
+  });
+
+  it("whenStoreDown fail: the DouyinStoreError, nothing fetched", async () => {
+    const tokens = createClientTokenProvider(douyin, {
+      store: down(),
+      now: emu.now,
+      whenStoreDown: "fail",
+    });
+    await expect(tokens.get()).rejects.toMatchObject({
+      name: "DouyinStoreError",
+      reason: "failed",
+      operation: "get",
+    });
+    expect(emu.stats).toMatchObject({ clientToken: 0, stableClientToken: 0 });
+  });
+});

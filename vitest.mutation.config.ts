@@ -1,0 +1,29 @@
+// The suites `npm run mutation` runs against each mutant (stryker.config.mjs). Only a test that
+// runs src/ in its own process can kill a mutant, so this leaves out the suites that only drive
+// the built package, a browser or a shell (browser/, package/, checks/, the simulation, the
+// emulator's bin, the README's shell walkthrough, the main job): they cannot see a mutant and
+// would make every run slower. `npm run mutation` builds dist/ and docs/ first, for the tests
+// that still use them (the fleet worker, /docs). Type tests are left to `npm test`.
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.js";
+
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    globalSetup: [],
+    reporters: ["default"],
+    exclude: [
+      "test/browser/**",
+      "test/package/**",
+      "test/checks/**",
+      "test/simulation/**",
+      "test/emulator/cli.test.ts",
+      "test/readme-emulator.test.ts",
+      "test/main-job.test.ts",
+      // a load and memory test: 35 s a run, and every behaviour it drives has a faster test
+      "test/load.test.ts",
+    ],
+    typecheck: { enabled: false },
+  },
+});
