@@ -266,7 +266,7 @@ await emu.close();`;
     // A resolver that matches neither import nor require still finds the ES module.
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (subpath === "./package.json") continue;
-      expect(resolve(target as Target, []), subpath).toMatch(/^\.\/dist\/esm\/.*index\.js$/);
+      expect(resolve(target as Target, []), subpath).toMatch(/^\.\/dist\/esm\/.*\.js$/);
     }
     // Types: the same declaration file under every condition that imports (or requires).
     const types = (conditions: string[]) => resolve(dot, ["types", ...conditions]);
