@@ -86,10 +86,14 @@ export class RedisNode {
     const child = spawn(this.binary, this.args(), { stdio: "ignore" });
     this.process = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-    await until(`${this.binary} answers on port ${this.port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`${this.binary} exited ${child.exitCode}`);
-      return (await command(this.port, ["PING"], 500)) === "PONG";
-    }, 10_000);
+    await until(
+      `${this.binary} answers on port ${this.port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.binary} exited ${child.exitCode}`);
+        return (await command(this.port, ["PING"], 500)) === "PONG";
+      },
+      10_000,
+    );
   }
 
   /** SIGKILL, as a crash: nothing is flushed or handed over. */
@@ -100,8 +104,19 @@ export class RedisNode {
 }
 
 const serverArgs = (dir: string, port: number, extra: string[] = []) => [
-  "--port", String(port), "--bind", HOST, "--dir", dir, "--save", "", "--appendonly", "no",
-  "--protected-mode", "yes", ...extra,
+  "--port",
+  String(port),
+  "--bind",
+  HOST,
+  "--dir",
+  dir,
+  "--save",
+  "",
+  "--appendonly",
+  "no",
+  "--protected-mode",
+  "yes",
+  ...extra,
 ];
 
 // ---- Redis Cluster ---------------------------------------------------------------------------
@@ -147,8 +162,17 @@ export interface RedisCluster {
    * SIGKILLs the master of `key`'s slot and resolves once its replica is promoted and the cluster
    * is whole again; then starts the killed node again, which rejoins as the new master's replica.
    */
-  failover(key: string): Promise<{ killed: number; promoted: number }>;
+  failover(key: string): Promise<Failover>;
   stop(): Promise<void>;
+}
+
+/** What a failover did, with Date.now() at each step. */
+export interface Failover {
+  killed: number;
+  promoted: number;
+  killedAt: number;
+  promotedAt: number;
+  rejoinedAt: number;
 }
 
 /**
@@ -164,11 +188,19 @@ export async function startRedisCluster(nodeTimeoutMs = 1_000): Promise<RedisClu
     const port = ports[n]!;
     return new RedisNode(port, () =>
       serverArgs(dir, port, [
-        "--cluster-enabled", "yes", "--cluster-port", String(ports[n + 6]),
-        "--cluster-config-file", `nodes-${port}.conf`,
-        "--cluster-node-timeout", String(nodeTimeoutMs),
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        String(ports[n + 6]),
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--cluster-node-timeout",
+        String(nodeTimeoutMs),
         // The token records are tiny: a rejoining node syncs at once.
-        "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
+        "--repl-diskless-sync",
+        "yes",
+        "--repl-diskless-sync-delay",
+        "0",
       ]),
     );
   });
@@ -190,17 +222,20 @@ export async function startRedisCluster(nodeTimeoutMs = 1_000): Promise<RedisClu
       const replica = (await clusterNodes(victim.port)).find((n) => n.masterId === id);
       if (replica === undefined) throw new Error(`the master on ${victim.port} has no replica`);
       await victim.kill();
+      const killedAt = Date.now();
       await until("the replica is promoted and the cluster is whole", async () => {
         const seen = await clusterNodes(replica.port);
         const info = String(await command(replica.port, ["CLUSTER", "INFO"]));
         return seen.find((n) => n.port === replica.port)!.master && /cluster_state:ok/.test(info);
       });
+      const promotedAt = Date.now();
       await victim.start();
       await until("the killed master rejoins as a synced replica", async () => {
         const info = String(await command(victim.port, ["INFO", "replication"]));
         return /role:slave/.test(info) && /master_link_status:up/.test(info);
       });
-      return { killed: victim.port, promoted: replica.port };
+      const rejoinedAt = Date.now();
+      return { killed: victim.port, promoted: replica.port, killedAt, promotedAt, rejoinedAt };
     },
     async stop() {
       await Promise.all(nodes.map((node) => node.kill()));
@@ -212,21 +247,34 @@ export async function startRedisCluster(nodeTimeoutMs = 1_000): Promise<RedisClu
     await Promise.all(nodes.map((node) => node.start()));
     const created = spawnSync(
       "redis-cli",
-      ["--cluster", "create", ...nodes.map((n) => `${HOST}:${n.port}`), "--cluster-replicas", "1", "--cluster-yes"],
+      [
+        "--cluster",
+        "create",
+        ...nodes.map((n) => `${HOST}:${n.port}`),
+        "--cluster-replicas",
+        "1",
+        "--cluster-yes",
+      ],
       { encoding: "utf8", timeout: 60_000 },
     );
-    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}`);
-    await until("every node sees the cluster whole, each master with a synced replica", async () => {
-      for (const node of nodes) {
-        if (!/cluster_state:ok/.test(String(await command(node.port, ["CLUSTER", "INFO"])))) {
-          return false;
+    if (created.status !== 0)
+      throw new Error(`redis-cli --cluster create failed: ${created.stdout}`);
+    await until(
+      "every node sees the cluster whole, each master with a synced replica",
+      async () => {
+        for (const node of nodes) {
+          if (!/cluster_state:ok/.test(String(await command(node.port, ["CLUSTER", "INFO"])))) {
+            return false;
+          }
+          const info = String(await command(node.port, ["INFO", "replication"]));
+          if (/role:slave/.test(info) && !/master_link_status:up/.test(info)) return false;
         }
-        const info = String(await command(node.port, ["INFO", "replication"]));
-        if (/role:slave/.test(info) && !/master_link_status:up/.test(info)) return false;
-      }
-      const seen = await clusterNodes(nodes[0]!.port);
-      return seen.filter((n) => n.master).length === 3 && seen.filter((n) => !n.master).length === 3;
-    });
+        const seen = await clusterNodes(nodes[0]!.port);
+        return (
+          seen.filter((n) => n.master).length === 3 && seen.filter((n) => !n.master).length === 3
+        );
+      },
+    );
     return cluster;
   } catch (error) {
     await cluster.stop();
@@ -250,7 +298,7 @@ export interface RedisSentinel {
    * SIGKILLs the master and resolves once the sentinels promoted the replica; then starts the
    * killed node again as the new master's replica.
    */
-  failover(): Promise<{ killed: number; promoted: number }>;
+  failover(): Promise<Failover>;
   stop(): Promise<void>;
 }
 
@@ -287,7 +335,9 @@ export async function startRedisSentinel(downAfterMs = 1_000): Promise<RedisSent
   });
   const masterPortSeen = async (sentinel: RedisNode) => {
     const [, port] = (await command(sentinel.port, [
-      "SENTINEL", "GET-MASTER-ADDR-BY-NAME", SENTINEL_MASTER,
+      "SENTINEL",
+      "GET-MASTER-ADDR-BY-NAME",
+      SENTINEL_MASTER,
     ])) as [string, string];
     return Number(port);
   };
@@ -303,18 +353,21 @@ export async function startRedisSentinel(downAfterMs = 1_000): Promise<RedisSent
       const victim = await setup.master();
       const replica = nodes.find((n) => n !== victim)!;
       await victim.kill();
+      const killedAt = Date.now();
       await until("the sentinels promote the replica", async () => {
         for (const s of sentinels) if ((await masterPortSeen(s)) !== replica.port) return false;
         const info = String(await command(replica.port, ["INFO", "replication"]));
         return /role:master/.test(info);
       });
       masterPort = replica.port;
+      const promotedAt = Date.now();
       await victim.start();
       await until("the killed master rejoins as a synced replica", async () => {
         const info = String(await command(victim.port, ["INFO", "replication"]));
         return /role:slave/.test(info) && /master_link_status:up/.test(info);
       });
-      return { killed: victim.port, promoted: replica.port };
+      const rejoinedAt = Date.now();
+      return { killed: victim.port, promoted: replica.port, killedAt, promotedAt, rejoinedAt };
     },
     async stop() {
       await Promise.all([...sentinels, ...nodes].map((node) => node.kill()));
