@@ -50,9 +50,7 @@ describe("a fleet behind Redis Sentinel", () => {
 
   it("the master SIGKILLed while 8 processes call get() every 20 ms: no error, every token valid when served, one fetch per window plus one", async () => {
     platform = await startFastPlatform();
-    const run = await runFailoverFleet(platform, sentinelEnv(), workers, () =>
-      sentinel.failover(),
-    );
+    const run = await runFailoverFleet(platform, sentinelEnv(), workers, () => sentinel.failover());
     console.log(`Sentinel failover: ${JSON.stringify(run.counts)}`);
     expect(run.counts.errors).toEqual([]);
     expect(run.counts.invalid).toBe(0);

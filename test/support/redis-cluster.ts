@@ -40,15 +40,20 @@ export async function command(port: number, args: string[], timeoutMs = 2_000): 
     socket: { reconnectStrategy: false, connectTimeout: timeoutMs },
   });
   client.on("error", () => undefined);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.connect();
+    // The whole exchange is bounded: a paused server accepts the connection and never answers.
     return await Promise.race([
-      client.sendCommand(args),
-      sleep(timeoutMs).then(() => {
-        throw new Error(`${args[0]} on port ${port} took over ${timeoutMs} ms`);
+      client.connect().then(() => client.sendCommand(args)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${args[0]} on port ${port} took over ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {
+    clearTimeout(timer);
     client.destroy();
   }
 }
@@ -79,7 +84,12 @@ export class RedisNode {
   }
 
   get running(): boolean {
-    return this.process !== undefined && this.process.exitCode === null && !this.process.killed;
+    // Not `killed`: that turns true after any signal sent, SIGSTOP included.
+    return (
+      this.process !== undefined &&
+      this.process.exitCode === null &&
+      this.process.signalCode === null
+    );
   }
 
   async start(): Promise<void> {
@@ -92,8 +102,17 @@ export class RedisNode {
         if (child.exitCode !== null) throw new Error(`${this.binary} exited ${child.exitCode}`);
         return (await command(this.port, ["PING"], 500)) === "PONG";
       },
-      10_000,
+      30_000,
     );
+  }
+
+  /** SIGSTOP: the process holds its connections but does nothing (a replica that lags). */
+  pause(): void {
+    if (this.running) this.process!.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    if (this.running) this.process!.kill("SIGCONT");
   }
 
   /** SIGKILL, as a crash: nothing is flushed or handed over. */
@@ -162,8 +181,14 @@ export interface RedisCluster {
    * SIGKILLs the master of `key`'s slot and resolves once its replica is promoted and the cluster
    * is whole again; then starts the killed node again, which rejoins as the new master's replica.
    */
-  failover(key: string): Promise<Failover>;
+  failover(key: string, steps?: FailoverSteps): Promise<Failover>;
   stop(): Promise<void>;
+}
+
+/** Work done around the kill, given the replica that is to be promoted. */
+export interface FailoverSteps {
+  beforeKill?(replica: RedisNode): Promise<void>;
+  afterKill?(replica: RedisNode): Promise<void>;
 }
 
 /** What a failover did, with Date.now() at each step. */
@@ -216,12 +241,15 @@ export async function startRedisCluster(nodeTimeoutMs = 1_000): Promise<RedisClu
       if (node === undefined) throw new Error(`no master serves slot ${slot}`);
       return node;
     },
-    async failover(key) {
+    async failover(key, steps = {}) {
       const victim = await cluster.masterOf(key);
       const id = (await command(victim.port, ["CLUSTER", "MYID"])) as string;
       const replica = (await clusterNodes(victim.port)).find((n) => n.masterId === id);
       if (replica === undefined) throw new Error(`the master on ${victim.port} has no replica`);
+      const promoted = nodes.find((n) => n.port === replica.port)!;
+      await steps.beforeKill?.(promoted);
       await victim.kill();
+      await steps.afterKill?.(promoted);
       const killedAt = Date.now();
       await until("the replica is promoted and the cluster is whole", async () => {
         const seen = await clusterNodes(replica.port);
