@@ -16,7 +16,7 @@ import {
   type Platform,
   type Worker,
 } from "../support/fleet.js";
-import { startRedisCluster, type RedisCluster } from "../support/redis-cluster.js";
+import { command, startRedisCluster, type RedisCluster } from "../support/redis-cluster.js";
 
 const CLIENT_TOKEN_KEY = `douyin-oauth:${DEMO_APP.clientKey}:client_token`;
 let cluster: RedisCluster;
@@ -86,8 +86,11 @@ describe("the lock through a failover", () => {
     const first = new RedisTokenStore(await connect());
     let held: Awaited<ReturnType<RedisTokenStore["lock"]>>;
     await cluster.failover(key, {
-      async beforeKill(replica) {
-        replica.pause(); // the replica lags: it never sees the lock
+      async beforeKill(replica, master) {
+        // The replica lags: paused, and its link dropped, so the lock never reaches it (a paused
+        // replica would still read what its socket had buffered once it resumes).
+        replica.pause();
+        await command(master.port, ["CLIENT", "KILL", "TYPE", "replica"]);
         held = await first.lock(key, 60_000);
       },
       async afterKill(replica) {

@@ -185,9 +185,9 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-/** Work done around the kill, given the replica that is to be promoted. */
+/** Work done around the kill, given the replica that is to be promoted and the master. */
 export interface FailoverSteps {
-  beforeKill?(replica: RedisNode): Promise<void>;
+  beforeKill?(replica: RedisNode, master: RedisNode): Promise<void>;
   afterKill?(replica: RedisNode): Promise<void>;
 }
 
@@ -247,7 +247,7 @@ export async function startRedisCluster(nodeTimeoutMs = 1_000): Promise<RedisClu
       const replica = (await clusterNodes(victim.port)).find((n) => n.masterId === id);
       if (replica === undefined) throw new Error(`the master on ${victim.port} has no replica`);
       const promoted = nodes.find((n) => n.port === replica.port)!;
-      await steps.beforeKill?.(promoted);
+      await steps.beforeKill?.(promoted, victim);
       await victim.kill();
       await steps.afterKill?.(promoted);
       const killedAt = Date.now();
