@@ -31,7 +31,7 @@ export interface ClientTokenProviderOptions extends CoordinationOptions {
   whenStoreDown?: "stable_client_token" | "client_token" | "fail";
   /**
    * How long a process with no valid token keeps trying an unreachable store before it turns to
-   * `whenStoreDown`; default 10 000 ms. A Redis failover (a replica promoted) is over in seconds:
+   * `whenStoreDown`; default 3 000 ms. A Redis failover (a replica promoted) is over in seconds:
    * waiting it out lets the fleet fetch once, where each process fetching alone would make N
    * fetches. Set it above your failover time; 0 turns to `whenStoreDown` at once.
    */
@@ -73,7 +73,7 @@ export function createClientTokenProvider(
   const recheck = options.recheckIntervalMs ?? 60_000;
   requirePositiveMs(refreshBefore, "refreshBeforeExpiryMs");
   requirePositiveMs(recheck, "recheckIntervalMs");
-  const storeRetryMs = options.storeRetryMs ?? 10_000;
+  const storeRetryMs = options.storeRetryMs ?? 3_000;
   if (typeof storeRetryMs !== "number" || !Number.isFinite(storeRetryMs) || storeRetryMs < 0) {
     throw new TypeError(`"storeRetryMs" must be a number of milliseconds, 0 or more`);
   }

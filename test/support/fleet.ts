@@ -159,6 +159,8 @@ export async function runFailoverFleet(
         DURATION_MS: String(durationMs),
         INTERVAL_MS: "20",
         REFRESH_BEFORE_MS: String(refreshBeforeMs * SCALE),
+        // Above the failover's length on a loaded machine (kill, promotion, MOVED): see README.
+        STORE_RETRY_MS: "15000",
       },
       durationMs + 120_000,
     ),
@@ -188,8 +190,8 @@ export async function runFailoverFleet(
     storeErrors: results.reduce((n, r) => n + r.storeErrors, 0),
     seconds: Math.round(seconds),
   };
-  // A get() waits at most: storeRetryMs (10 s), then a store call (1 s), then a fetch (10 s).
-  return { counts, boundMs: 21_000 };
+  // A get() waits at most: storeRetryMs (15 s), then a store call (1 s), then a fetch (10 s).
+  return { counts, boundMs: 26_000 };
 }
 
 /** Served tokens the platform did not accept at the moment they were served. */
