@@ -23,7 +23,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1060 KB (the docs are 590 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1070 KB (the docs are 590 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -37,8 +37,10 @@ describe("size budgets", () => {
     // 1028 KB with the emulator's control API, its Redoc page (38 KB: Redoc's bundle is shared
     // with the platform page's, not shipped twice) and the activity page, 1042 KB with the strict
     // CLI, 1047 KB with the README's "Emulator for any language" (issue 14), 1050 KB with the
-    // README's full layout table and the HTTP helpers in their own emulator file.
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_060_000);
+    // README's full layout table and the HTTP helpers in their own emulator file, 1065 KB with
+    // the README's Redis Cluster and Sentinel section and RedisTokenStore's waitForReplicas
+    // (issue 13).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_070_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     expect(info.entryCount).toBeLessThanOrEqual(90);
   });
