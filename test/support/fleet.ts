@@ -160,7 +160,7 @@ export async function runFailoverFleet(
         INTERVAL_MS: "20",
         REFRESH_BEFORE_MS: String(refreshBeforeMs * SCALE),
         // Above the failover's length on a loaded machine (kill, promotion, MOVED): see README.
-        STORE_RETRY_MS: "15000",
+        STORE_RETRY_MS: "30000",
       },
       durationMs + 120_000,
     ),
@@ -190,8 +190,8 @@ export async function runFailoverFleet(
     storeErrors: results.reduce((n, r) => n + r.storeErrors, 0),
     seconds: Math.round(seconds),
   };
-  // A get() waits at most: storeRetryMs (15 s), then a store call (1 s), then a fetch (10 s).
-  return { counts, boundMs: 26_000 };
+  // A get() waits at most: storeRetryMs (30 s), then a store call (1 s), then a fetch (10 s).
+  return { counts, boundMs: 41_000 };
 }
 
 /** Served tokens the platform did not accept at the moment they were served. */
