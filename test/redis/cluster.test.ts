@@ -168,8 +168,13 @@ describe("user tokens through a failover", () => {
       expect(reauthorized).toEqual([]);
       expect(log.renewals.length).toBeGreaterThan(0);
       expect(new Set(log.renewals).size).toBe(log.renewals.length);
+      // Read back through a fresh client: the two above may still be reconnecting.
+      const reader = createUserTokenManager(douyin, {
+        ...options,
+        store: new RedisTokenStore(await connect()),
+      });
       for (const u of users) {
-        const record = await b.get(u);
+        const record = await reader.get(u);
         expect(emu.isValid(record!.refreshToken)).toBe(true);
       }
     } finally {
