@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a bare Debian machine, then its npm packages.
 #   Debian: chromium (browser tests, driven by playwright-core; no browser is downloaded
-#   from the web), redis-server (token-store tests) and a CJK font.
+#   from the web), redis-server and redis-sentinel (token-store tests, Cluster and Sentinel
+#   failovers) and a CJK font.
 # As root it uses apt-get; otherwise it names what is missing and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # A real Redis for the token-store tests (started by the tests on a free loopback port).
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# Sentinel for the failover tests (test/redis/); Debian ships it apart from redis-server.
+command -v redis-sentinel >/dev/null 2>&1 || need+=(redis-sentinel)
 # A CJK font, so the Chinese in the docs and screenshots renders as text rather than boxes.
 dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 

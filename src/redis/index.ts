@@ -23,6 +23,11 @@ export interface RedisClientLike {
   ): Promise<string | null | {}>;
   del(key: string): Promise<number | {}>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /**
+   * For `waitForReplicas`: node-redis' `sendCommand`, as a client (`args`), a cluster client
+   * (`firstKey, isReadonly, args`) or a Sentinel client (`isReadonly, args`) takes it.
+   */
+  sendCommand?: (...args: never[]) => Promise<unknown>;
   /** For `list()` (the renewal sweep); a cluster client has none. */
   scan?(
     cursor: string,
@@ -52,10 +57,28 @@ const literalPattern = (prefix: string) => `${prefix.replace(/[*?[\]\\]/g, "\\$&
 export interface RedisTokenStoreOptions {
   /** Prefix of every key; default "" (keys already start with `douyin-oauth:<client_key>:`). */
   prefix?: string;
+  /**
+   * For a replicated Redis (Sentinel, Cluster): after taking a lock and after each write, wait
+   * until `replicas` replicas acknowledge it (`WAIT`), at most `timeoutMs`. A lock or a write not
+   * acknowledged in time fails (a lock is released first), as a store failure: a master that
+   * dies before replicating it cannot hand the lock to a second holder or lose a renewal's mark.
+   * Default: no waiting, as on one Redis.
+   */
+  waitForReplicas?: { replicas: number; timeoutMs: number };
 }
+
+/** Which of node-redis' three clients this is: their sendCommand differ. */
+type Kind = "client" | "cluster" | "sentinel";
+const kindOf = (redis: object): Kind =>
+  typeof (redis as { getSlotMaster?: unknown }).getSlotMaster === "function"
+    ? "cluster"
+    : typeof (redis as { getMasterNode?: unknown }).getMasterNode === "function"
+      ? "sentinel"
+      : "client";
 
 export class RedisTokenStore implements TokenStore {
   private readonly prefix: string;
+  private readonly replicas: { replicas: number; timeoutMs: number } | undefined;
 
   constructor(
     private readonly redis: RedisClientLike,
@@ -65,6 +88,46 @@ export class RedisTokenStore implements TokenStore {
       throw new TypeError(`"redis" must be a connected node-redis client`);
     }
     this.prefix = options.prefix ?? "";
+    const wait = options.waitForReplicas;
+    if (wait !== undefined) {
+      if (
+        !Number.isInteger(wait?.replicas) ||
+        wait.replicas < 1 ||
+        !Number.isInteger(wait.timeoutMs) ||
+        wait.timeoutMs < 1
+      ) {
+        throw new TypeError(
+          `"waitForReplicas" needs whole numbers: replicas of at least 1 and timeoutMs of at least 1`,
+        );
+      }
+      if (typeof redis.sendCommand !== "function") {
+        throw new TypeError(`"waitForReplicas" needs a node-redis client with sendCommand()`);
+      }
+    }
+    this.replicas = wait;
+  }
+
+  /**
+   * WAIT on the connection that just wrote `name` (node-redis keeps one per node; a Sentinel
+   * client, one per master at its default masterPoolSize of 1); throws when too few replicas
+   * acknowledged in time.
+   */
+  private async replicated(name: string): Promise<void> {
+    if (this.replicas === undefined) return;
+    const { replicas, timeoutMs } = this.replicas;
+    const args = ["WAIT", String(replicas), String(timeoutMs)];
+    const send = this.redis.sendCommand as unknown as (...a: unknown[]) => Promise<unknown>;
+    const kind = kindOf(this.redis);
+    const acked = Number(
+      await (kind === "cluster"
+        ? send.call(this.redis, name, false, args)
+        : kind === "sentinel"
+          ? send.call(this.redis, false, args)
+          : send.call(this.redis, args)),
+    );
+    if (!(acked >= replicas)) {
+      throw new Error(`WAIT: ${acked} of ${replicas} replicas acknowledged within ${timeoutMs} ms`);
+    }
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -76,6 +139,7 @@ export class RedisTokenStore implements TokenStore {
     await this.redis.set(this.prefix + key, value, {
       expiration: { type: "PX", value: px(ttlMs) },
     });
+    await this.replicated(this.prefix + key);
   }
 
   async delete(key: string): Promise<void> {
@@ -99,7 +163,9 @@ export class RedisTokenStore implements TokenStore {
         String(px(ttlMs)),
       ],
     });
-    return Number(done) === 1;
+    if (Number(done) !== 1) return false;
+    await this.replicated(this.prefix + key);
+    return true;
   }
 
   /** Every key under `prefix`, by SCAN (never KEYS, which blocks Redis). */
@@ -129,10 +195,17 @@ export class RedisTokenStore implements TokenStore {
       condition: "NX",
     });
     if (taken !== "OK") return undefined;
+    const release = async () => {
+      await this.redis.eval(RELEASE, { keys: [name], arguments: [holder] });
+    };
+    try {
+      await this.replicated(name);
+    } catch (error) {
+      await release().catch(() => undefined);
+      throw error;
+    }
     return {
-      release: async () => {
-        await this.redis.eval(RELEASE, { keys: [name], arguments: [holder] });
-      },
+      release,
       extend: async (ms) => {
         const kept = await this.redis.eval(EXTEND, {
           keys: [name],

@@ -29,6 +29,13 @@ export interface ClientTokenProviderOptions extends CoordinationOptions {
    * in every case.
    */
   whenStoreDown?: "stable_client_token" | "client_token" | "fail";
+  /**
+   * How long a process with no valid token keeps trying an unreachable store before it turns to
+   * `whenStoreDown`; default 3 000 ms. A Redis failover (a replica promoted) is over in seconds:
+   * waiting it out lets the fleet fetch once, where each process fetching alone would make N
+   * fetches. Set it above your failover time; 0 turns to `whenStoreDown` at once.
+   */
+  storeRetryMs?: number;
 }
 
 export interface ClientTokenProvider {
@@ -66,6 +73,10 @@ export function createClientTokenProvider(
   const recheck = options.recheckIntervalMs ?? 60_000;
   requirePositiveMs(refreshBefore, "refreshBeforeExpiryMs");
   requirePositiveMs(recheck, "recheckIntervalMs");
+  const storeRetryMs = options.storeRetryMs ?? 3_000;
+  if (typeof storeRetryMs !== "number" || !Number.isFinite(storeRetryMs) || storeRetryMs < 0) {
+    throw new TypeError(`"storeRetryMs" must be a number of milliseconds, 0 or more`);
+  }
   const whenStoreDown = options.whenStoreDown ?? "stable_client_token";
   if (!["stable_client_token", "client_token", "fail"].includes(whenStoreDown)) {
     throw new TypeError(`"whenStoreDown" must be "stable_client_token", "client_token" or "fail"`);
@@ -131,22 +142,26 @@ export function createClientTokenProvider(
 
   /**
    * Without the store's help (it failed, or its lock stayed taken): what this process holds
-   * while it lives, else as whenStoreDown says; it cannot coordinate with the others now.
+   * while it lives; else, for an unreachable store before `retryUntil`, undefined (try the store
+   * again); else as whenStoreDown says: it cannot coordinate with the others now.
    */
-  async function alone(storeError: unknown): Promise<string> {
+  async function alone(storeError: unknown, retryUntil: number): Promise<string | undefined> {
     shared.report(storeError);
     if (valid(local)) return local.token;
+    const unreachable = storeError instanceof DouyinStoreError && storeError.reason !== "lock_wait";
+    if (unreachable && Date.now() < retryUntil) return undefined;
     if (whenStoreDown === "fail") throw storeError;
     local = await fetchRecord(whenStoreDown);
     return local.token;
   }
 
-  async function refresh(): Promise<string> {
+  /** One pass through the store: its token, or the lock and a fetch; undefined to try again. */
+  async function attempt(retryUntil: number): Promise<string | undefined> {
     let stored: Stored<ClientTokenRecord> | undefined;
     try {
       stored = await shared.read<ClientTokenRecord>(key);
     } catch (error) {
-      return alone(error);
+      return alone(error, retryUntil);
     }
     if (stored !== undefined && fresh(stored.value)) return (local = stored.value).token;
     // Due for refresh but still valid: served at once if another process holds the lock.
@@ -161,10 +176,23 @@ export function createClientTokenProvider(
         shared.report(error);
         return servable.token;
       }
-      if (error instanceof DouyinStoreError) return alone(error);
+      if (error instanceof DouyinStoreError) return alone(error, retryUntil);
       throw error;
     }
     return local.token;
+  }
+
+  /** Real time, as the lock's: the store comes back (a failover ends) in the store's time. */
+  async function refresh(): Promise<string> {
+    const retryUntil = Date.now() + storeRetryMs;
+    for (let round = 0; ; round++) {
+      const token = await attempt(retryUntil);
+      if (token !== undefined) return token;
+      const left = retryUntil - Date.now();
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(left, 25 * 2 ** Math.min(round, 3))),
+      );
+    }
   }
 
   return {

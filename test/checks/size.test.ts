@@ -24,7 +24,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1120 KB (the docs are 590 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1135 KB (the docs are 590 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -44,8 +44,10 @@ describe("size budgets", () => {
     // 1100 KB with douyin-oauth/better-auth and /authjs (13 KB of ESM bundles and declarations,
     // the frameworks never bundled, and 2 KB of README sections; issue 11), about 1112 KB with
     // the `node` export condition's entry (dist/*/index.node.js, 3 KB for both) and the README's
-    // "Runtimes" section (issue 12: what is tested where, and why a browser cannot call tokens).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_120_000);
+    // "Runtimes" section (issue 12: what is tested where, and why a browser cannot call tokens),
+    // about 1127 KB with the README's Redis Cluster and Sentinel section and RedisTokenStore's
+    // waitForReplicas (issue 13).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_135_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's

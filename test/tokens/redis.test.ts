@@ -250,6 +250,7 @@ describe("Redis stopped mid-test", () => {
     const tokens = createClientTokenProvider(douyin, {
       store: new RedisTokenStore(client),
       storeTimeoutMs: 300,
+      storeRetryMs: 0, // Redis stays down: turn to whenStoreDown at once
       now: () => clock,
       onError: (e) => errors.push(e),
     });

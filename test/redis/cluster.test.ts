@@ -1,0 +1,185 @@
+// RedisTokenStore on a real Redis Cluster (3 masters, 3 replicas, started by the test): the
+// fleet's one fetch, and a failover of the master holding the client token while 8 processes
+// keep calling get().
+import { createCluster } from "redis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createDouyinOAuth, DouyinReauthorizeError } from "../../src/index.js";
+import { DEMO_APP, startEmulator } from "../../src/emulator/index.js";
+import { RedisTokenStore } from "../../src/redis/index.js";
+import { createUserTokenManager } from "../../src/tokens/index.js";
+import { startPlatformLog } from "../support/platform-log.js";
+import {
+  runFailoverFleet,
+  startFastPlatform,
+  startWorker,
+  stopWorkers,
+  type Platform,
+  type Worker,
+} from "../support/fleet.js";
+import { command, startRedisCluster, type RedisCluster } from "../support/redis-cluster.js";
+
+const CLIENT_TOKEN_KEY = `douyin-oauth:${DEMO_APP.clientKey}:client_token`;
+let cluster: RedisCluster;
+let platform: Platform | undefined;
+const workers: Array<Worker<unknown>> = [];
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+afterEach(async () => {
+  await stopWorkers(workers.splice(0));
+  await platform?.close();
+  platform = undefined;
+});
+
+/** A cluster client of this process, connected; destroyed in teardown. */
+const clients: Array<ReturnType<typeof createCluster>> = [];
+async function connect() {
+  const client = createCluster({ rootNodes: cluster.rootNodes });
+  client.on("error", () => undefined);
+  clients.push(client);
+  return client.connect();
+}
+afterEach(() => {
+  for (const client of clients.splice(0)) client.destroy();
+});
+
+const clusterEnv = () => ({
+  REDIS_KIND: "cluster",
+  REDIS_NODES: cluster.rootNodes.map((n) => n.url).join(","),
+});
+
+describe("a fleet on a Redis Cluster", () => {
+  it("8 worker processes × 100 concurrent get(): one client_token fetch; every token valid", async () => {
+    platform = await startFastPlatform(1);
+    const fleet = Array.from({ length: 8 }, () =>
+      startWorker({ ...platform!.env, ...clusterEnv(), COUNT: "100" }),
+    );
+    workers.push(...fleet);
+    const results = await Promise.all(fleet.map((w) => w.done));
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
+    const tokens = new Set(results.flatMap((r) => r.tokens));
+    expect(tokens.size).toBe(1);
+    expect(platform.emu.stats.clientToken).toBe(1);
+    for (const token of tokens) expect(platform.emu.isValid(token)).toBe(true);
+  }, 90_000);
+
+  it("the client-token key's master SIGKILLed while 8 processes call get() every 20 ms: no error, every token valid when served, one fetch per window plus one", async () => {
+    platform = await startFastPlatform();
+    const run = await runFailoverFleet(platform, clusterEnv(), workers, () =>
+      cluster.failover(CLIENT_TOKEN_KEY),
+    );
+    console.log(`Redis Cluster failover: ${JSON.stringify(run.counts)}`);
+    expect(run.counts.errors).toEqual([]);
+    expect(run.counts.invalid).toBe(0);
+    expect(run.counts.fetches).toBeLessThanOrEqual(run.counts.windows + run.counts.failovers);
+    expect(run.counts.slowest).toBeLessThanOrEqual(run.boundMs);
+  }, 120_000);
+});
+
+describe("the lock through a failover", () => {
+  it("a lock taken on a master that dies before replicating it is taken again on the promoted replica", async () => {
+    const key = "douyin-oauth:test:lock:unreplicated";
+    const first = new RedisTokenStore(await connect());
+    let held: Awaited<ReturnType<RedisTokenStore["lock"]>>;
+    await cluster.failover(key, {
+      async beforeKill(replica, master) {
+        // The replica lags: paused, and its link dropped, so the lock never reaches it (a paused
+        // replica would still read what its socket had buffered once it resumes).
+        replica.pause();
+        await command(master.port, ["CLIENT", "KILL", "TYPE", "replica"]);
+        held = await first.lock(key, 60_000);
+      },
+      async afterKill(replica) {
+        replica.resume();
+      },
+    });
+    expect(held).toBeDefined();
+    const second = await new RedisTokenStore(await connect()).lock(key, 60_000);
+    expect(second).toBeDefined(); // two holders of one lock
+    await second!.release();
+  }, 120_000);
+
+  it("waitForReplicas: a lock a replica acknowledged survives the failover; one it did not is refused and released", async () => {
+    const acked = "{douyin-oauth:test}:lock:acked";
+    const lagging = "{douyin-oauth:test}:lock:lagging";
+    const store = new RedisTokenStore(await connect(), {
+      waitForReplicas: { replicas: 1, timeoutMs: 200 },
+    });
+    let kept: Awaited<ReturnType<RedisTokenStore["lock"]>>;
+    let refused: unknown;
+    await cluster.failover(acked, {
+      async beforeKill(replica) {
+        kept = await store.lock(acked, 60_000);
+        replica.pause();
+        refused = await store.lock(lagging, 60_000).catch((error: unknown) => error);
+      },
+      async afterKill(replica) {
+        replica.resume();
+      },
+    });
+    expect(kept).toBeDefined();
+    expect(refused).toEqual(new Error("WAIT: 0 of 1 replicas acknowledged within 200 ms"));
+    const other = new RedisTokenStore(await connect());
+    expect(await other.lock(acked, 60_000)).toBeUndefined(); // still held: it was replicated
+    const free = await other.lock(lagging, 60_000); // nobody held it
+    expect(free).toBeDefined();
+    await free!.release();
+  }, 120_000);
+});
+
+describe("user tokens through a failover", () => {
+  it("two servers refreshing and renewing while a master is SIGKILLed: no refresh token presented twice for renewal, no grant lost", async () => {
+    let clock = Date.UTC(2026, 10, 25, 8);
+    const emu = await startEmulator({ now: () => clock });
+    const log = await startPlatformLog(emu.url);
+    try {
+      const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: log.url, retry: false });
+      const options = { now: emu.now, storeTimeoutMs: 500, onError: () => undefined };
+      const a = createUserTokenManager(douyin, {
+        ...options,
+        store: new RedisTokenStore(await connect()),
+      });
+      const b = createUserTokenManager(douyin, {
+        ...options,
+        store: new RedisTokenStore(await connect()),
+      });
+      const users = Array.from({ length: 40 }, (_, n) => `u-${n}`);
+      for (const openId of users) {
+        await a.save(
+          await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId }) }),
+        );
+      }
+      clock += 26 * 24 * 60 * 60_000; // every refresh token within its renewal window
+      emu.injectFault({ operation: "renewRefreshToken", kind: "latency", latencyMs: 100 });
+      const ask = () =>
+        Promise.allSettled(users.flatMap((u) => [a.getAccessToken(u), b.getAccessToken(u)]));
+      const during = ask();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await cluster.failover(`douyin-oauth:${DEMO_APP.clientKey}:user:u-0`);
+      const first = await during;
+      const after = await ask();
+      const reauthorized = [...first, ...after].filter(
+        (r) => r.status === "rejected" && r.reason instanceof DouyinReauthorizeError,
+      );
+      expect(reauthorized).toEqual([]);
+      expect(log.renewals.length).toBeGreaterThan(0);
+      expect(new Set(log.renewals).size).toBe(log.renewals.length);
+      // Read back through a fresh client: the two above may still be reconnecting.
+      const reader = createUserTokenManager(douyin, {
+        ...options,
+        store: new RedisTokenStore(await connect()),
+      });
+      for (const u of users) {
+        const record = await reader.get(u);
+        expect(emu.isValid(record!.refreshToken)).toBe(true);
+      }
+    } finally {
+      await log.close();
+      await emu.close();
+    }
+  }, 120_000);
+});

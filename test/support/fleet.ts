@@ -1,0 +1,206 @@
+// A fleet of real worker processes (test/tokens/fleet-worker.mjs) around one emulator, on a
+// clock that runs fast so that client tokens live seconds, with a platform log in between.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startPlatformLog, type PlatformLog } from "./platform-log.js";
+import { root } from "./project.js";
+
+/** 2 hours of the platform's time in 3 s of real time: a client token lives 3 s. */
+export const SCALE = 2_400;
+export const TOKEN_LIFE_MS = (2 * 60 * 60_000) / SCALE;
+
+export interface Platform {
+  emu: Emulator;
+  log: PlatformLog;
+  /** Environment for the workers: the platform's URL and the shared clock. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** The emulator on a clock SCALE times faster than Date.now(), behind a platform log. */
+export async function startFastPlatform(scale = SCALE): Promise<Platform> {
+  const t0 = Date.now();
+  const emu = await startEmulator({ now: () => t0 + (Date.now() - t0) * scale });
+  const log = await startPlatformLog(emu.url, scale);
+  return {
+    emu,
+    log,
+    env: {
+      EMU_URL: log.url,
+      CLOCK_T0: String(t0),
+      CLOCK_SCALE: String(scale),
+      CLIENT_KEY: DEMO_APP.clientKey,
+      CLIENT_SECRET: DEMO_APP.clientSecret,
+    },
+    async close() {
+      await log.close();
+      await emu.close();
+    },
+  };
+}
+
+export interface BurstResult {
+  tokens: string[];
+  errors: string[];
+}
+
+export interface RepeatResult {
+  calls: number;
+  errors: string[];
+  slowest: number;
+  /** Per token, the last time this worker served it. */
+  served: Record<string, number>;
+  storeErrors: number;
+}
+
+export interface Worker<R> {
+  child: ChildProcess;
+  done: Promise<R>;
+  ready(): boolean;
+  /** With WAIT_GO set: starts its run. */
+  go(): void;
+}
+
+/** Runs fleet-worker.mjs as a real process, killed after `limitMs`; resolves with its result. */
+export function startWorker<R = BurstResult>(
+  env: Record<string, string>,
+  limitMs = 60_000,
+): Worker<R> {
+  const child = spawn(process.execPath, [join(root, "test/tokens/fleet-worker.mjs")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  child.stdin.on("error", () => undefined);
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk));
+  const done = new Promise<R>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`worker hung: ${out} ${err}`));
+    }, limitMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code !== 0 || !line.startsWith("{"))
+        reject(new Error(`worker exited ${code}: ${out} ${err}`));
+      else {
+        if (env.DEBUG) console.log(err);
+        resolve(JSON.parse(line) as R);
+      }
+    });
+  });
+  return {
+    child,
+    done,
+    ready: () => out.includes("ready"),
+    go: () => void child.stdin.end("go\n"),
+  };
+}
+
+/** Resolves once every worker is connected and waiting (bounded), then starts them together. */
+export async function startTogether(workers: Array<Worker<unknown>>, limitMs = 60_000) {
+  const deadline = Date.now() + limitMs;
+  while (!workers.every((w) => w.ready())) {
+    if (Date.now() > deadline) throw new Error("the workers did not get ready in time");
+    await Promise.race([...workers.map((w) => w.done.catch(() => undefined)), sleep(50)]);
+  }
+  for (const w of workers) w.go();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Kills every worker still running (teardown, also after a failure). */
+export async function stopWorkers(workers: Array<Worker<unknown>>): Promise<void> {
+  for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
+  await Promise.all(workers.map((w) => w.done.catch(() => undefined)));
+}
+
+export interface FleetCounts {
+  processes: number;
+  calls: number;
+  errors: string[];
+  /** The longest get(), ms. */
+  slowest: number;
+  /** Upstream client-token fetches, and of those stable_client_token. */
+  fetches: number;
+  stable: number;
+  /** Expiry windows the run spanned: one fetch each is the fleet's due. */
+  windows: number;
+  failovers: number;
+  /** Tokens served that the platform no longer accepted at that moment. */
+  invalid: number;
+  storeErrors: number;
+  seconds: number;
+}
+
+/**
+ * 8 workers calling get() every 20 ms for `durationMs` on 3-second client tokens refreshed 1 s
+ * ahead, started together; `failover()` runs every `everyMs` from `firstAtMs` on.
+ */
+export async function runFailoverFleet(
+  platform: Platform,
+  redisEnv: Record<string, string>,
+  workers: Array<Worker<unknown>>,
+  failover: () => Promise<unknown>,
+  { durationMs = 12_000, firstAtMs = 4_000, everyMs = Infinity, processes = 8 } = {},
+): Promise<{ counts: FleetCounts; boundMs: number }> {
+  const refreshBeforeMs = 1_000;
+  const fleet = Array.from({ length: processes }, () =>
+    startWorker<RepeatResult>(
+      {
+        ...platform.env,
+        ...redisEnv,
+        FLEET_MODE: "repeat",
+        WAIT_GO: "1",
+        DURATION_MS: String(durationMs),
+        INTERVAL_MS: "20",
+        REFRESH_BEFORE_MS: String(refreshBeforeMs * SCALE),
+        // Above the failover's length on a loaded machine (kill, promotion, MOVED): see README.
+        STORE_RETRY_MS: "30000",
+      },
+      durationMs + 120_000,
+    ),
+  );
+  workers.push(...fleet);
+  await startTogether(fleet);
+  const started = Date.now();
+  let failovers = 0;
+  for (let at = firstAtMs; at < durationMs; at += everyMs) {
+    await sleep(started + at - Date.now());
+    await failover();
+    failovers++;
+  }
+  const results = await Promise.all(fleet.map((w) => w.done));
+  const seconds = (Date.now() - started) / 1000;
+  const { log } = platform;
+  const counts: FleetCounts = {
+    processes,
+    calls: results.reduce((n, r) => n + r.calls, 0),
+    errors: results.flatMap((r) => r.errors),
+    slowest: Math.max(...results.map((r) => r.slowest)),
+    fetches: log.fetches,
+    stable: log.issued.filter((i) => i.stable).length,
+    windows: Math.floor((seconds * 1000) / (TOKEN_LIFE_MS - refreshBeforeMs)) + 1,
+    failovers,
+    invalid: invalidServed(log, results),
+    storeErrors: results.reduce((n, r) => n + r.storeErrors, 0),
+    seconds: Math.round(seconds),
+  };
+  // A get() waits at most: storeRetryMs (30 s), then a store call (1 s), then a fetch (10 s).
+  return { counts, boundMs: 41_000 };
+}
+
+/** Served tokens the platform did not accept at the moment they were served. */
+export function invalidServed(log: PlatformLog, results: RepeatResult[]): number {
+  let invalid = 0;
+  for (const result of results) {
+    for (const [token, at] of Object.entries(result.served)) {
+      if (!log.validAt(token, at)) invalid++;
+    }
+  }
+  return invalid;
+}
