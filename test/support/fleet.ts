@@ -2,6 +2,7 @@
 // clock that runs fast so that client tokens live seconds, with a platform log in between.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { startPlatformLog, type PlatformLog } from "./platform-log.js";
 import { root } from "./project.js";
@@ -203,4 +204,37 @@ export function invalidServed(log: PlatformLog, results: RepeatResult[]): number
     }
   }
   return invalid;
+}
+
+/**
+ * 8 worker processes × 100 concurrent get() through the store `redisEnv` names: one upstream
+ * fetch, one token, valid, and no error, as on one Redis.
+ */
+export async function expectOneFetchFromBurst(
+  platform: Platform,
+  redisEnv: Record<string, string>,
+  workers: Array<Worker<unknown>>,
+): Promise<void> {
+  const fleet = Array.from({ length: 8 }, () =>
+    startWorker({ ...platform.env, ...redisEnv, COUNT: "100" }),
+  );
+  workers.push(...fleet);
+  const results = await Promise.all(fleet.map((w) => w.done));
+  expect(results.flatMap((r) => r.errors)).toEqual([]);
+  const tokens = new Set(results.flatMap((r) => r.tokens));
+  expect(tokens.size).toBe(1);
+  expect(platform.emu.stats.clientToken).toBe(1);
+  for (const token of tokens) expect(platform.emu.isValid(token)).toBe(true);
+}
+
+/** A failover run's promise: no error, no invalid token, fetches within their due, no hang. */
+export function expectFleetKeptItsPromise(
+  name: string,
+  run: Awaited<ReturnType<typeof runFailoverFleet>>,
+): void {
+  console.log(`${name}: ${JSON.stringify(run.counts)}`);
+  expect(run.counts.errors).toEqual([]);
+  expect(run.counts.invalid).toBe(0);
+  expect(run.counts.fetches).toBeLessThanOrEqual(run.counts.windows + run.counts.failovers);
+  expect(run.counts.slowest).toBeLessThanOrEqual(run.boundMs);
 }
