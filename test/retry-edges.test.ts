@@ -1,0 +1,144 @@
+// The retry loop's edges against the emulator: which status is worth a retry, the backoff's
+// ceiling, what each log event carries, and a delay that would cross the total time.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  createDouyinOAuth,
+  DouyinOAuthError,
+  DouyinTransportError,
+  type DouyinLogEvent,
+  type DouyinOAuthOptions,
+} from "../src/index.js";
+import { DEMO_APP, startEmulator, type Emulator } from "../src/emulator/index.js";
+
+let emu: Emulator;
+beforeEach(async () => {
+  emu = await startEmulator();
+});
+afterEach(() => emu.close());
+
+function client(extra: Partial<DouyinOAuthOptions> = {}) {
+  const events: DouyinLogEvent[] = [];
+  const douyin = createDouyinOAuth({
+    clientKey: DEMO_APP.clientKey,
+    clientSecret: DEMO_APP.clientSecret,
+    baseUrl: emu.url,
+    retry: { retries: 2, minDelayMs: 20, maxDelayMs: 80 },
+    logger: (event) => events.push(event),
+    ...extra,
+  });
+  return { douyin, events };
+}
+const failure = (pending: Promise<unknown>) =>
+  pending.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+
+describe("worth a retry", () => {
+  it("HTTP 500 is retried", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "status", status: 500, times: 1 });
+    const { douyin } = client();
+    await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
+    expect(emu.stats.clientToken).toBe(2);
+  });
+
+  it("HTTP 499 is not retried", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "status", status: 499, times: 1 });
+    const error = await failure(client().douyin.clientToken());
+    expect(error).toMatchObject({ kind: "http-status", status: 499, attempts: 1 });
+    expect(emu.stats.clientToken).toBe(1);
+  });
+
+  it("an empty body is retried", async () => {
+    emu.injectFault({ operation: "userInfo", kind: "empty", times: 1 });
+    const { douyin } = client();
+    const { access_token, open_id } = await douyin.accessToken({
+      code: emu.issueCode({ scope: "user_info" }),
+    });
+    await expect(
+      douyin.userInfo({ accessToken: access_token, openId: open_id }),
+    ).resolves.toMatchObject({ open_id });
+    expect(emu.stats.userInfo).toBe(2);
+  });
+});
+
+describe("backoff", () => {
+  it("each delay is capped by maxDelayMs", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "status", status: 503, times: 3 });
+    const { douyin, events } = client({ retry: { retries: 3, minDelayMs: 20, maxDelayMs: 30 } });
+    await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
+    const delays = events.filter((e) => e.outcome === "retry").map((e) => e.delayMs!);
+    expect(delays).toHaveLength(3);
+    // ceilings 20, min(30, 40), min(30, 80); jitter keeps each in [ceiling / 2, ceiling]
+    expect(delays[0]).toBeGreaterThanOrEqual(10);
+    expect(delays[0]).toBeLessThanOrEqual(20);
+    for (const delay of delays.slice(1)) {
+      expect(delay).toBeGreaterThanOrEqual(15);
+      expect(delay).toBeLessThanOrEqual(30);
+    }
+  });
+
+  it("a delay that would cross totalTimeoutMs ends the call after the first attempt", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "status", status: 503 });
+    const { douyin, events } = client({
+      retry: { retries: 5, minDelayMs: 2_000, maxDelayMs: 2_000, totalTimeoutMs: 500 },
+    });
+    const error = await failure(douyin.clientToken());
+    expect(error).toMatchObject({ kind: "http-status", status: 503, attempts: 1 });
+    expect(events.map((e) => e.outcome)).toEqual(["error"]);
+    expect(emu.stats.clientToken).toBe(1);
+  });
+});
+
+describe("log events", () => {
+  it("a transport failure is logged with its kind and status; a success with neither", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "status", status: 502, times: 1 });
+    const { douyin, events } = client();
+    await douyin.clientToken();
+    expect(events).toHaveLength(2);
+    expect(events[0]).toEqual({
+      operation: "clientToken",
+      attempt: 1,
+      outcome: "retry",
+      durationMs: expect.any(Number),
+      kind: "http-status",
+      status: 502,
+      delayMs: expect.any(Number),
+    });
+    expect(events[1]).toEqual({
+      operation: "clientToken",
+      attempt: 2,
+      outcome: "ok",
+      durationMs: expect.any(Number),
+    });
+  });
+
+  it("a platform error is logged once, with its error code and no kind", async () => {
+    const { douyin, events } = client({ clientSecret: "wrong-secret" });
+    const error = await failure(douyin.clientToken());
+    expect(error).toBeInstanceOf(DouyinOAuthError);
+    const { errorCode, status } = error as DouyinOAuthError;
+    expect(events).toEqual([
+      {
+        operation: "clientToken",
+        attempt: 1,
+        outcome: "error",
+        durationMs: expect.any(Number),
+        status,
+        errorCode,
+      },
+    ]);
+  });
+
+  it("a reset connection is logged with its kind and no status", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "reset" });
+    const { douyin, events } = client({ retry: { retries: 1, minDelayMs: 5, maxDelayMs: 5 } });
+    const error = await failure(douyin.clientToken());
+    expect(error).toBeInstanceOf(DouyinTransportError);
+    expect(error).toMatchObject({ attempts: 2 });
+    expect(events.map((e) => [e.attempt, e.outcome, e.kind, "status" in e])).toEqual([
+      [1, "retry", (error as DouyinTransportError).kind, false],
+      [2, "error", (error as DouyinTransportError).kind, false],
+    ]);
+  });
+});
