@@ -1,14 +1,9 @@
 // The retry loop's edges against the emulator: which status is worth a retry, the backoff's
 // ceiling, what each log event carries, and a delay that would cross the total time.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  createDouyinOAuth,
-  DouyinOAuthError,
-  DouyinTransportError,
-  type DouyinLogEvent,
-  type DouyinOAuthOptions,
-} from "../src/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../src/emulator/index.js";
+import { DouyinOAuthError, DouyinTransportError, type DouyinOAuthOptions } from "../src/index.js";
+import { startEmulator, type Emulator } from "../src/emulator/index.js";
+import { failure, loggedClient } from "./support/logged-client.js";
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -16,23 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-function client(extra: Partial<DouyinOAuthOptions> = {}) {
-  const events: DouyinLogEvent[] = [];
-  const douyin = createDouyinOAuth({
-    clientKey: DEMO_APP.clientKey,
-    clientSecret: DEMO_APP.clientSecret,
-    baseUrl: emu.url,
-    retry: { retries: 2, minDelayMs: 20, maxDelayMs: 80 },
-    logger: (event) => events.push(event),
-    ...extra,
-  });
-  return { douyin, events };
-}
-const failure = (pending: Promise<unknown>) =>
-  pending.then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
+const client = (extra: Partial<DouyinOAuthOptions> = {}) => loggedClient(emu.url, extra);
 
 describe("worth a retry", () => {
   it("HTTP 500 is retried", async () => {

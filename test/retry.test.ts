@@ -4,10 +4,10 @@ import {
   createDouyinOAuth,
   DouyinOAuthError,
   DouyinTransportError,
-  type DouyinLogEvent,
   type DouyinOAuthOptions,
 } from "../src/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../src/emulator/index.js";
+import { failure, loggedClient } from "./support/logged-client.js";
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -15,24 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-const fast = { retries: 2, minDelayMs: 20, maxDelayMs: 80 };
-function client(extra: Partial<DouyinOAuthOptions> = {}) {
-  const events: DouyinLogEvent[] = [];
-  const douyin = createDouyinOAuth({
-    clientKey: DEMO_APP.clientKey,
-    clientSecret: DEMO_APP.clientSecret,
-    baseUrl: emu.url,
-    retry: fast,
-    logger: (event) => events.push(event),
-    ...extra,
-  });
-  return { douyin, events };
-}
-const failure = (pending: Promise<unknown>) =>
-  pending.then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
+const client = (extra: Partial<DouyinOAuthOptions> = {}) => loggedClient(emu.url, extra);
 
 describe("retried operations", () => {
   it("clientToken › two 503s, then success: three calls, logged retry, retry, ok", async () => {
