@@ -127,13 +127,17 @@ describe("user tokens through a failover", () => {
     try {
       const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: log.url, retry: false });
       const options = { now: emu.now, storeTimeoutMs: 500, onError: () => undefined };
+      // As the README advises for replicated deployments that renew user tokens: without a
+      // replica's acknowledgement, a renewal written just before the kill can be lost with the
+      // master (asynchronous replication), leaving the promoted replica the spent refresh token.
+      const replicated = { waitForReplicas: { replicas: 1, timeoutMs: 500 } };
       const a = createUserTokenManager(douyin, {
         ...options,
-        store: new RedisTokenStore(await connect()),
+        store: new RedisTokenStore(await connect(), replicated),
       });
       const b = createUserTokenManager(douyin, {
         ...options,
-        store: new RedisTokenStore(await connect()),
+        store: new RedisTokenStore(await connect(), replicated),
       });
       const users = Array.from({ length: 40 }, (_, n) => `u-${n}`);
       for (const openId of users) {
