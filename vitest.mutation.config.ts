@@ -1,9 +1,11 @@
 // The suites `npm run mutation` runs against each mutant (stryker.config.mjs). Only a test that
 // runs src/ in its own process can kill a mutant, so this leaves out the suites that only drive
-// the built package, a browser or a shell (browser/, package/, checks/, the simulation, the
-// emulator's bin, the README's shell walkthrough, the main job): they cannot see a mutant and
-// would make every run slower. `npm run mutation` builds dist/ and docs/ first, for the tests
-// that still use them (the fleet worker, /docs). Type tests are left to `npm test`.
+// the built package, a browser or a shell (browser/, package/, checks/, the emulator's bin, the
+// README's shell walkthrough, the main job): they cannot see a mutant and would make every run
+// slower. The seeded simulation stays: it runs src/ in-process, about a second a seed, and its
+// invariants are what catch a mutant in the lock-and-store races of src/tokens/.
+// `npm run mutation` builds dist/ and docs/ first, for the tests that still use them (the fleet
+// worker, /docs). Type tests are left to `npm test`.
 import { defineConfig } from "vitest/config";
 import base from "./vitest.config.js";
 
@@ -17,7 +19,6 @@ export default defineConfig({
       "test/browser/**",
       "test/package/**",
       "test/checks/**",
-      "test/simulation/**",
       "test/emulator/cli.test.ts",
       "test/readme-emulator.test.ts",
       "test/main-job.test.ts",

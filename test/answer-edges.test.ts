@@ -103,6 +103,9 @@ describe("integers", () => {
     ["an exponent string", "1e3"],
     ["a 16-digit string", "1234567890123456"],
     ["null", null],
+    // an array's text is its elements' ("0"): only a string is read as digits
+    ["an array holding a numeric string", ["0"]],
+    ["true", true],
   ];
   for (const [name, value] of cases) {
     it(`error_code as ${name} is not an integer`, async () => {

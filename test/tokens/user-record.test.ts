@@ -1,0 +1,59 @@
+// The record's rules at their exact millisecond, and the merge of two records that both hold a
+// valid access token. Pure functions of a record and a clock: tested with a clock we set.
+import { describe, expect, it } from "vitest";
+import {
+  RENEWAL_PENDING_MS,
+  userTokenRules,
+  withNewestAccess,
+  type UserTokenRecord,
+} from "../../src/tokens/user-record.js";
+
+const T = Date.UTC(2026, 10, 27, 8);
+const record = (extra: Partial<UserTokenRecord> = {}): UserTokenRecord => ({
+  openId: "u-1",
+  scope: "user_info",
+  accessToken: "act.a",
+  accessExpiresAt: T + 1_000,
+  refreshToken: "rft.a",
+  refreshExpiresAt: T + 10_000,
+  renewals: 0,
+  ...extra,
+});
+
+function rulesAt(at: number) {
+  return userTokenRules({ now: () => at, refreshBefore: 100, renewBefore: 1_000, maxRenewals: 5 });
+}
+
+describe("userTokenRules at the exact millisecond", () => {
+  it("usable: until the millisecond before accessExpiresAt, not at it", () => {
+    expect(rulesAt(T + 999).usable(record())).toBe(true);
+    expect(rulesAt(T + 1_000).usable(record())).toBe(false);
+  });
+
+  it("renewalPending: for RENEWAL_PENDING_MS after renewingSince, not at its end", () => {
+    const marked = record({ renewingSince: T });
+    expect(rulesAt(T + RENEWAL_PENDING_MS - 1).renewalPending(marked)).toBe(true);
+    expect(rulesAt(T + RENEWAL_PENDING_MS).renewalPending(marked)).toBe(false);
+    expect(rulesAt(T).renewalPending(record())).toBe(false);
+  });
+});
+
+describe("withNewestAccess", () => {
+  const next = record({ accessToken: "act.next", accessExpiresAt: T + 2_000, renewals: 1 });
+
+  it("takes the other record's access token when it lasts longer, and nothing else of it", () => {
+    const other = record({ accessToken: "act.other", accessExpiresAt: T + 3_000, renewals: 4 });
+    expect(withNewestAccess(next, other)).toEqual({
+      ...next,
+      accessToken: "act.other",
+      accessExpiresAt: T + 3_000,
+    });
+  });
+
+  it("keeps its own when the other's lasts as long or less", () => {
+    const same = record({ accessToken: "act.same", accessExpiresAt: T + 2_000 });
+    const older = record({ accessToken: "act.older", accessExpiresAt: T + 1_000 });
+    expect(withNewestAccess(next, same)).toBe(next);
+    expect(withNewestAccess(next, older)).toBe(next);
+  });
+});
