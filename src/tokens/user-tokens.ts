@@ -162,9 +162,8 @@ export function createUserTokenManager(
     const existing = flights.get(openId);
     if (existing !== undefined) return existing.promise;
     const flight: Flight = { promise: undefined!, signedOut: false };
-    flight.promise = run(flight).finally(() => {
-      if (flights.get(openId) === flight) flights.delete(openId);
-    });
+    // Only this call can be the user's flight until it settles: no other is set while it is.
+    flight.promise = run(flight).finally(() => flights.delete(openId));
     flights.set(openId, flight);
     return flight.promise;
   }

@@ -1,0 +1,307 @@
+// What one process remembers and does by itself, against the emulator on its clock and a store
+// whose calls are counted and can fail: the lock taken only when there is work, one store read
+// for a burst of calls, the pause after a failed renewal, the records held for a store outage
+// (at most 10,000 users) and refreshed without the store, the renewal written later by the
+// process itself, the sweep's unsaved renewals first, and a sign-out during a sweep.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  createDouyinOAuth,
+  DouyinReauthorizeError,
+  DouyinStoreError,
+  type DouyinOAuth,
+} from "../../src/index.js";
+import {
+  createUserTokenManager,
+  MemoryTokenStore,
+  type UserTokenManagerOptions,
+} from "../../src/tokens/index.js";
+import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { FaultyStore } from "../support/faulty-store.js";
+
+const DAY = 24 * 60 * 60_000;
+let emu: Emulator;
+let douyin: DouyinOAuth;
+let store: FaultyStore;
+beforeEach(async () => {
+  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
+  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  store = new FaultyStore(emu.now);
+});
+afterEach(() => emu.close());
+
+function manager(more: UserTokenManagerOptions = {}) {
+  const errors: unknown[] = [];
+  const users = createUserTokenManager(douyin, {
+    now: emu.now,
+    store,
+    storeTimeoutMs: 200,
+    onError: (e) => errors.push(e),
+    ...more,
+  });
+  return { users, errors };
+}
+
+const signIn = async (users: ReturnType<typeof manager>["users"], openId = "u-1") =>
+  users.save(await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId }) }));
+
+const storeDown = () => store.faults.set("get", { kind: "reject" });
+
+describe("the lock and the store, only when needed", () => {
+  it("a record with nothing due is served without a lock or a write", async () => {
+    const { users } = manager();
+    await signIn(users);
+    const before = { ...store.calls };
+    emu.advanceTime(DAY);
+    await users.getAccessToken("u-1");
+    expect(store.calls.lock).toBe(before.lock);
+    expect(store.calls.compareAndSet).toBe(before.compareAndSet);
+    expect(store.calls.set).toBe(before.set);
+  });
+
+  it("20 calls at once for one user make one store read", async () => {
+    const { users } = manager();
+    await signIn(users);
+    const reads = store.calls.get;
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => users.getAccessToken("u-1")));
+    expect(new Set(tokens).size).toBe(1);
+    expect(store.calls.get - reads).toBe(1);
+  });
+
+  it("the sweep takes no lock for a user who is not due", async () => {
+    const { users } = manager();
+    await signIn(users);
+    emu.advanceTime(10 * DAY);
+    expect(await users.renewDue()).toEqual({
+      users: 1,
+      renewed: 0,
+      skipped: 1,
+      failed: 0,
+      exhausted: 0,
+    });
+    expect(store.calls.lock).toBe(0);
+  });
+});
+
+describe("after a failed renewal", () => {
+  it("getAccessToken tries again no sooner than renewRetryMs, even after the renewal's mark ends", async () => {
+    // A 500 may hide a renewal the platform applied: the record stays marked for an hour, and
+    // this process waits renewRetryMs (here two hours) before it tries again itself.
+    const HOUR = 60 * 60_000;
+    const { users, errors } = manager({ renewRetryMs: 2 * HOUR });
+    await signIn(users);
+    emu.advanceTime(14.5 * DAY);
+    await users.getAccessToken("u-1"); // refreshed: the access token now lasts to day 29.5
+    emu.advanceTime(11.5 * DAY); // day 26: renewal due
+    emu.injectFault({ operation: "renewRefreshToken", kind: "status", status: 500, times: 1 });
+    await users.getAccessToken("u-1");
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    expect(errors).toHaveLength(1);
+    emu.advanceTime(HOUR); // the mark has ended
+    await users.getAccessToken("u-1");
+    emu.advanceTime(HOUR - 1);
+    await users.getAccessToken("u-1");
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    emu.advanceTime(1);
+    await users.getAccessToken("u-1");
+    expect(emu.stats.renewRefreshToken).toBe(2);
+    expect((await users.get("u-1"))!.renewals).toBe(1);
+  });
+});
+
+describe("records held for a store outage", () => {
+  it("holds the latest 10,000 users: the 10,001st pushes out the one used longest ago", async () => {
+    const { users } = manager();
+    const grant = (n: number) => ({
+      error_code: 0 as const,
+      open_id: `u-${n}`,
+      scope: "user_info",
+      access_token: `act.${n}`,
+      refresh_token: `rft.${n}`,
+      expires_in: 15 * 86_400,
+      refresh_expires_in: 30 * 86_400,
+    });
+    for (let n = 0; n < 10_000; n++) await users.save(grant(n));
+    storeDown();
+    expect(await users.getAccessToken("u-0")).toBe("act.0");
+    expect(await users.getAccessToken("u-1")).toBe("act.1");
+    store.faults.clear();
+    await users.getAccessToken("u-0"); // read from the store: now the most recently used
+    await users.save(grant(10_000));
+    storeDown();
+    expect(await users.getAccessToken("u-0")).toBe("act.0");
+    expect(await users.getAccessToken("u-10000")).toBe("act.10000");
+    await expect(users.getAccessToken("u-1")).rejects.toBeInstanceOf(DouyinStoreError);
+    expect(await users.getAccessToken("u-2")).toBe("act.2");
+  });
+
+  it("a held record due for refresh is refreshed with the platform alone while the store is down", async () => {
+    const { users, errors } = manager();
+    await signIn(users);
+    emu.advanceTime(14.5 * DAY);
+    storeDown();
+    const token = await users.getAccessToken("u-1");
+    expect(emu.isValid(token)).toBe(true);
+    expect(emu.stats.refreshToken).toBe(1);
+    expect(errors[0]).toBeInstanceOf(DouyinStoreError);
+    // held: the next call serves the refreshed token without asking the platform again
+    expect(await users.getAccessToken("u-1")).toBe(token);
+    expect(emu.stats.refreshToken).toBe(1);
+  });
+
+  it("that refresh failing: the unexpired token is served, or the store's error once it has expired", async () => {
+    const { users, errors } = manager();
+    const record = await signIn(users);
+    emu.advanceTime(14.5 * DAY);
+    storeDown();
+    emu.injectFault({ operation: "refreshToken", kind: "reset" });
+    expect(await users.getAccessToken("u-1")).toBe(record.accessToken);
+    expect(errors.map((e) => (e as Error).name)).toEqual([
+      "DouyinStoreError",
+      "DouyinTransportError",
+    ]);
+    emu.advanceTime(DAY);
+    await expect(users.getAccessToken("u-1")).rejects.toBeInstanceOf(DouyinStoreError);
+  });
+
+  it("a held access token that outlives its refresh token serves until it expires, never refreshed", async () => {
+    const { users } = manager();
+    await users.save({
+      error_code: 0,
+      open_id: "u-short",
+      scope: "user_info",
+      access_token: "act.short",
+      refresh_token: "rft.short",
+      expires_in: 2 * 86_400,
+      refresh_expires_in: 86_400,
+    });
+    storeDown();
+    emu.advanceTime(DAY + 1);
+    expect(await users.getAccessToken("u-short")).toBe("act.short");
+    emu.advanceTime(DAY);
+    await expect(users.getAccessToken("u-short")).rejects.toBeInstanceOf(DouyinStoreError);
+    expect(emu.stats.refreshToken).toBe(0);
+  });
+
+  it("a user signed out during a refresh is not held: with the store down, nothing is served", async () => {
+    const { users } = manager();
+    await signIn(users);
+    emu.advanceTime(14.5 * DAY);
+    emu.injectFault({ operation: "refreshToken", kind: "latency", latencyMs: 300, times: 1 });
+    const pending = users.getAccessToken("u-1");
+    await vi.waitFor(() => expect(emu.stats.refreshToken).toBe(1), { timeout: 5_000 });
+    await users.delete("u-1");
+    await expect(pending).rejects.toBeInstanceOf(DouyinReauthorizeError);
+    storeDown();
+    await expect(users.getAccessToken("u-1")).rejects.toBeInstanceOf(DouyinStoreError);
+  });
+});
+
+describe("a renewal the store did not take", () => {
+  async function unsavedRenewal(users: ReturnType<typeof manager>["users"]) {
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    // The first write (marking the renewal under way) goes through; the renewed record's fails.
+    store.faults.set("compareAndSet", { kind: "reject", skip: 1 });
+    await expect(users.getAccessToken("u-1")).rejects.toMatchObject({ reason: "unsaved" });
+    expect(emu.stats.renewRefreshToken).toBe(1);
+  }
+  const storedRenewals = async () =>
+    (
+      JSON.parse((await store.inner.get(`douyin-oauth:${DEMO_APP.clientKey}:user:u-1`))!) as {
+        renewals: number;
+      }
+    ).renewals;
+
+  it("is written by the process itself, with no call, once the store takes writes again", async () => {
+    const { users } = manager();
+    await unsavedRenewal(users);
+    store.faults.clear();
+    await vi.waitFor(async () => expect(await storedRenewals()).toBe(1), {
+      timeout: 8_000,
+      interval: 100,
+    });
+    expect(emu.stats.renewRefreshToken).toBe(1);
+  });
+
+  it("keeps trying while the store still refuses, further apart each time", async () => {
+    const { users } = manager();
+    await unsavedRenewal(users);
+    store.faults.set("compareAndSet", { kind: "reject" });
+    const tries = store.calls.compareAndSet;
+    // the first try, after about a second, is refused too
+    await vi.waitFor(() => expect(store.calls.compareAndSet).toBeGreaterThan(tries), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    store.faults.clear();
+    await vi.waitFor(async () => expect(await storedRenewals()).toBe(1), {
+      timeout: 8_000,
+      interval: 100,
+    });
+  });
+
+  it("renewDue() writes it first, before it sweeps", async () => {
+    const { users } = manager();
+    await unsavedRenewal(users);
+    store.faults.clear();
+    const summary = await users.renewDue();
+    expect(await storedRenewals()).toBe(1);
+    expect(summary).toMatchObject({ users: 1, renewed: 0, failed: 0 });
+    expect(emu.stats.renewRefreshToken).toBe(1);
+  });
+});
+
+describe("the sweep's edges", () => {
+  it("a key listed but gone by the time it is read is skipped", async () => {
+    class GhostListing extends MemoryTokenStore {
+      override async list(prefix: string) {
+        return [...(await super.list(prefix)), `${prefix}ghost`];
+      }
+    }
+    const users = createUserTokenManager(douyin, {
+      now: emu.now,
+      store: new GhostListing(emu.now),
+    });
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    expect(await users.renewDue()).toEqual({
+      users: 2,
+      renewed: 1,
+      skipped: 1,
+      failed: 0,
+      exhausted: 0,
+    });
+  });
+
+  it("a user signed out while the sweep renews them stays signed out; the sweep does not fail", async () => {
+    const { users } = manager();
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    emu.injectFault({ operation: "renewRefreshToken", kind: "latency", latencyMs: 300, times: 1 });
+    const sweep = users.renewDue();
+    await vi.waitFor(() => expect(emu.stats.renewRefreshToken).toBe(1), { timeout: 5_000 });
+    await users.delete("u-1");
+    const summary = await sweep;
+    expect(summary.failed).toBe(0);
+    expect(await users.get("u-1")).toBeUndefined();
+    await expect(users.getAccessToken("u-1")).rejects.toMatchObject({ reason: "no_tokens" });
+  });
+});
+
+describe("another server holds the lock", () => {
+  it("a waiter takes the record the holder wrote, even while the holder's lock outlives its work", async () => {
+    const a = manager({ lockTtlMs: 20_000, lockWaitMs: 3_000 });
+    const b = manager({ lockTtlMs: 20_000, lockWaitMs: 3_000 });
+    await signIn(a.users);
+    emu.advanceTime(15 * DAY + 1); // the access token has expired: nothing to serve meanwhile
+    emu.injectFault({ operation: "refreshToken", kind: "latency", latencyMs: 300, times: 1 });
+    store.faults.set("release", { kind: "hang" }); // a's lock stays until its ttl
+    const first = a.users.getAccessToken("u-1");
+    await vi.waitFor(() => expect(emu.stats.refreshToken).toBe(1), { timeout: 5_000 });
+    const second = b.users.getAccessToken("u-1");
+    const [x, y] = await Promise.all([first, second]);
+    expect(y).toBe(x);
+    expect(emu.isValid(x)).toBe(true);
+    expect(emu.stats.refreshToken).toBe(1);
+  });
+});
