@@ -1,7 +1,7 @@
 // createDouyinOAuth against a real HTTP server on 127.0.0.1: every method's request, the
 // answers it returns, and bad input refused before any request.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDouyinOAuth, PLATFORM_BASE_URLS } from "../src/index.js";
+import { createDouyinOAuth, DouyinOAuthError, PLATFORM_BASE_URLS } from "../src/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
 
 let platform: FakePlatform;
@@ -457,10 +457,11 @@ describe("bad input › TypeError naming the parameter, before any request", () 
     platform.answer(() => ({
       json: { data: { error_code: 10013, description: "client_secret sec+ret/= is wrong" } },
     }));
-    const error = await client()
+    const error: unknown = await client()
       .stableClientToken()
-      .catch((e: unknown) => e as Error & { description?: string });
-    expect(error).toMatchObject({ errorCode: 10013 });
+      .catch((e: unknown) => e);
+    if (!(error instanceof DouyinOAuthError)) throw new Error("expected a DouyinOAuthError");
+    expect(error.errorCode).toBe(10013);
     expect(error.description).toContain("is wrong");
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain("sec+ret/=");
   });
