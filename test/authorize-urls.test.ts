@@ -179,6 +179,41 @@ describe("bad input › TypeError naming the parameter", () => {
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
+      "blank scope entry",
+      () => douyin.connectUrl({ scope: ["user_info", "  "], redirectUri }),
+      '"scope" entries must be non-empty scope names without commas',
+    ],
+    [
+      "scope entry that is not a string",
+      () => douyin.connectUrl({ scope: ["user_info", 5] as never, redirectUri }),
+      '"scope" entries must be non-empty scope names without commas',
+    ],
+    [
+      "blank optionalScope string",
+      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: "  " }),
+      '"optionalScope" is missing or empty: a non-empty string is expected',
+    ],
+    [
+      "optionalScope neither a string nor an object",
+      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: 5 as never }),
+      '"optionalScope" must be an object',
+    ],
+    [
+      "optionalScope with a blank scope name",
+      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { " ": true } }),
+      '"optionalScope" maps scope names (no commas) to true or false',
+    ],
+    [
+      "optionalScope with an empty scope name",
+      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { "": false } }),
+      '"optionalScope" maps scope names (no commas) to true or false',
+    ],
+    [
+      "optionalScope with a comma in a scope name",
+      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { "a,b": true } }),
+      '"optionalScope" maps scope names (no commas) to true or false',
+    ],
+    [
       "empty optionalScope string",
       () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: "" }),
       '"optionalScope" is missing or empty: a non-empty string is expected',

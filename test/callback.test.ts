@@ -148,6 +148,42 @@ describe("parseCallback", () => {
     });
   });
 
+  it("an error_code with zeros only at one end is an error: 10 and 0100", () => {
+    for (const [given, number] of [
+      ["10", 10],
+      ["0100", 100],
+    ] as const) {
+      expect(caught(`/cb?state=${state}&code=c&error_code=${given}`)).toMatchObject({
+        reason: "platform_error",
+        errorCode: number,
+      });
+    }
+  });
+
+  it("an error_code with digits and other text › errorCode undefined, whichever end", () => {
+    for (const given of ["x12", "12x", "-"]) {
+      expect(caught(`/cb?state=${state}&error_code=${given}`)).toMatchObject({
+        reason: "platform_error",
+        errorCode: undefined,
+      });
+    }
+  });
+
+  it("the description is redacted when no code came along: the state is removed", () => {
+    const error = caught(
+      `/cb?state=${state}&error_code=10002&description=${encodeURIComponent(`denied for ${state}`)}`,
+    );
+    expect(error.description).toBe("denied for ***");
+  });
+
+  it("a request path that is no URL even against a base › TypeError naming url", () => {
+    for (const url of ["http://[::1/cb?state=x", "//exa mple/cb"]) {
+      expect(() => parseCallback(url, { state })).toThrow(
+        new TypeError('"url" must be a URL or a request path with its query string'),
+      );
+    }
+  });
+
   const bad: Array<[string, () => unknown, string]> = [
     [
       "an empty url",

@@ -1,7 +1,7 @@
 // createDouyinOAuth against a real HTTP server on 127.0.0.1: every method's request, the
 // answers it returns, and bad input refused before any request.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDouyinOAuth, PLATFORM_BASE_URLS } from "../src/index.js";
+import { createDouyinOAuth, DouyinOAuthError, PLATFORM_BASE_URLS } from "../src/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
 
 let platform: FakePlatform;
@@ -299,6 +299,33 @@ describe("bad input › TypeError naming the parameter, before any request", () 
       '"clientSecret" must be well-formed text (no lone surrogates)',
     ],
     ["non-function fetch", { clientKey: "k", fetch: "fetch" }, '"fetch" must be a function'],
+    ["non-function transport", { clientKey: "k", transport: {} }, '"transport" must be a function'],
+    ["non-function logger", { clientKey: "k", logger: console }, '"logger" must be a function'],
+    [
+      "retry neither false nor an object",
+      { clientKey: "k", retry: 3 },
+      '"retry" must be false or { retries, minDelayMs, maxDelayMs }',
+    ],
+    [
+      "retry true",
+      { clientKey: "k", retry: true },
+      '"retry" must be false or { retries, minDelayMs, maxDelayMs }',
+    ],
+    [
+      "retry null",
+      { clientKey: "k", retry: null },
+      '"retry" must be false or { retries, minDelayMs, maxDelayMs }',
+    ],
+    [
+      "retry.retries 11",
+      { clientKey: "k", retry: { retries: 11 } },
+      '"retry.retries" must be an integer from 0 to 10',
+    ],
+    [
+      "retry.retries -1",
+      { clientKey: "k", retry: { retries: -1 } },
+      '"retry.retries" must be an integer from 0 to 10',
+    ],
   ];
   for (const [name, options, message] of factoryCases) {
     it(`createDouyinOAuth › ${name}`, () => {
@@ -317,6 +344,31 @@ describe("bad input › TypeError naming the parameter, before any request", () 
       "clientToken without clientSecret",
       () => noSecret().clientToken(),
       '"clientSecret" is required by clientToken: pass it to createDouyinOAuth',
+    ],
+    [
+      "stableClientToken without clientSecret",
+      () => noSecret().stableClientToken(),
+      '"clientSecret" is required by stableClientToken: pass it to createDouyinOAuth',
+    ],
+    [
+      "refreshToken with no input",
+      () => client().refreshToken(undefined as never),
+      '"input" must be an object',
+    ],
+    [
+      "renewRefreshToken with null input",
+      () => client().renewRefreshToken(null as never),
+      '"input" must be an object',
+    ],
+    [
+      "clientToken with call options that are not an object",
+      () => client().clientToken(5 as never),
+      '"options" must be an object',
+    ],
+    [
+      "stableClientToken with null call options",
+      () => client().stableClientToken(null as never),
+      '"options" must be an object',
     ],
     [
       "accessToken with empty code",
@@ -389,6 +441,29 @@ describe("bad input › TypeError naming the parameter, before any request", () 
     await expect(douyin.clientToken({ timeoutMs: 2_147_483_647 })).resolves.toMatchObject({
       access_token: "clt.fake",
     });
+  });
+
+  it("retry.retries 0 and 10, the rule's ends, are accepted", () => {
+    expect(() => client({ retry: { retries: 0 } })).not.toThrow();
+    expect(() => client({ retry: { retries: 10 } })).not.toThrow();
+  });
+
+  it("baseUrl: every trailing slash is dropped", () => {
+    expect(client({ baseUrl: `${platform.url}//` }).baseUrl).toBe(platform.url);
+    expect(client({ baseUrl: `${platform.url}/api///` }).baseUrl).toBe(`${platform.url}/api`);
+  });
+
+  it("stableClientToken: the platform echoing the secret in its description › the secret is removed", async () => {
+    platform.answer(() => ({
+      json: { data: { error_code: 10013, description: "client_secret sec+ret/= is wrong" } },
+    }));
+    const error: unknown = await client()
+      .stableClientToken()
+      .catch((e: unknown) => e);
+    if (!(error instanceof DouyinOAuthError)) throw new Error("expected a DouyinOAuthError");
+    expect(error.errorCode).toBe(10013);
+    expect(error.description).toContain("is wrong");
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain("sec+ret/=");
   });
 
   it("refreshToken and renewRefreshToken work without clientSecret (the spec asks none)", async () => {

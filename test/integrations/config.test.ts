@@ -260,3 +260,131 @@ describe("DouyinProvider (Auth.js)", () => {
     );
   });
 });
+
+// The edges of each rule above: what a user of the integrations sees at each boundary.
+describe("integration edges", () => {
+  const answerWith = (path: string, data: Record<string, unknown>) =>
+    platform.answer((request) =>
+      request.path === path
+        ? {
+            json: {
+              data: {
+                ...(defaultHandler(request) as { json: { data: object } }).json.data,
+                ...data,
+              },
+              message: "success",
+            },
+          }
+        : defaultHandler(request),
+    );
+
+  it("options: accountId open_id is accepted; a non-object options or a null client is refused by name", () => {
+    expect(douyinGenericOAuth(client(), { accountId: "open_id" }).providerId).toBe("douyin");
+    expect(DouyinProvider(client(), { accountId: "open_id" }).id).toBe("douyin");
+    expect(() => douyinGenericOAuth(client(), "x" as never)).toThrow(`"options" must be an object`);
+    expect(() => DouyinProvider(client(), null as never)).toThrow(`"options" must be an object`);
+    expect(() => DouyinProvider(null as never)).toThrow(
+      `"douyin" must be a client made by createDouyinOAuth`,
+    );
+    expect(() => douyinGenericOAuth(null as never)).toThrow(
+      `"douyin" must be a client made by createDouyinOAuth`,
+    );
+  });
+
+  it("no optionalScope option: the consent URL carries none", () => {
+    const url = new URL(douyinGenericOAuth(client(), { scope: "user_info" }).authorizationUrl!);
+    expect(url.searchParams.has("optionalScope")).toBe(false);
+    expect([...url.searchParams.keys()]).toEqual(["client_key", "response_type", "scope"]);
+  });
+
+  it("Better Auth getToken: the refresh token's expiry, and empty scope entries dropped", async () => {
+    answerWith("/oauth/access_token/", { scope: "user_info,,mobile," });
+    const before = Date.now();
+    const tokens = await douyinGenericOAuth(client()).getToken!({
+      code: "code-1",
+      redirectURI: "http://127.0.0.1/cb",
+    });
+    expect(tokens.scopes).toEqual(["user_info", "mobile"]);
+    const lifetime = tokens.refreshTokenExpiresAt!.getTime() - before;
+    expect(lifetime).toBeGreaterThanOrEqual(2_592_000_000);
+    expect(lifetime).toBeLessThan(2_592_000_000 + 60_000);
+  });
+
+  it("Better Auth getUserInfo: no raw or no access token is null without a request", async () => {
+    const config = douyinGenericOAuth(client());
+    expect(await config.getUserInfo!({ accessToken: "act.fake" })).toBeNull();
+    expect(await config.getUserInfo!({ raw: { open_id: "open-1" } })).toBeNull();
+    expect(platform.requests).toEqual([]);
+  });
+
+  it("Better Auth getUserInfo: a refusal without onError is null; a TypeError is not swallowed", async () => {
+    const heard: DouyinError[] = [];
+    const config = douyinGenericOAuth(client(), { onError: (error) => heard.push(error) });
+    await expect(
+      config.getUserInfo!({ accessToken: "", raw: { open_id: "open-1" } }),
+    ).rejects.toThrow(`"accessToken" is missing or empty`);
+    expect(heard).toEqual([]);
+    refused("/oauth/userinfo/");
+    expect(
+      await douyinGenericOAuth(client()).getUserInfo!({
+        accessToken: "act.fake",
+        raw: { open_id: "open-1" },
+      }),
+    ).toBeNull();
+  });
+
+  it("Better Auth getUserInfo: an account id that is not text ends the sign-in (null)", async () => {
+    answerWith("/oauth/userinfo/", { union_id: 12345 });
+    const config = douyinGenericOAuth(client(), { accountId: "union_id" });
+    expect(
+      await config.getUserInfo!({ accessToken: "act.fake", raw: { open_id: "open-1" } }),
+    ).toBeNull();
+    const byOpenId = await douyinGenericOAuth(client()).getUserInfo!({
+      accessToken: "act.fake",
+      raw: { open_id: "open-1" },
+    });
+    expect(byOpenId).toMatchObject({ id: "open-1" });
+  });
+
+  it("placeholderEmail: every byte as two hex digits, cut to a 64-character local part", () => {
+    expect(placeholderEmail("\t")).toBe("09@douyin.invalid");
+    const long = placeholderEmail("抖".repeat(30));
+    expect(long).toBe(`${"e68a96".repeat(11).slice(0, 64)}@douyin.invalid`);
+  });
+
+  it("Auth.js profile: an empty or missing account id is refused, naming which", () => {
+    const profile = { open_id: "open-1", union_id: "union-1", nickname: "N", avatar: "A" };
+    const byOpen = DouyinProvider(client());
+    const byUnion = DouyinProvider(client(), { accountId: "union_id" });
+    expect(() => byOpen.profile!({ ...profile, open_id: "" } as never, {})).toThrow(
+      "DouyinProvider: the profile has no open_id",
+    );
+    expect(() => byUnion.profile!({ ...profile, union_id: 7 } as never, {})).toThrow(
+      "DouyinProvider: the profile has no union_id",
+    );
+    expect(() => byUnion.profile!({ ...profile, union_id: "" } as never, {})).toThrow(TypeError);
+  });
+
+  it("Auth.js provider: the userinfo URL and the plain style (no logo fetched)", () => {
+    const provider = DouyinProvider(client());
+    expect((provider.userinfo as { url: string }).url).toBe(`${platform.url}/oauth/userinfo/`);
+    expect(provider.style).toEqual({ brandColor: "#fe2c55", logo: "" });
+  });
+
+  it("Auth.js fetch: the token URL as a URL or a Request; no init; an aborted signal sends nothing", async () => {
+    const provider = DouyinProvider(client());
+    const tokenUrl = `${platform.url}/oauth/access_token/`;
+    const body = () => new URLSearchParams({ code: "code-3" });
+    for (const input of [new URL(tokenUrl), new Request(tokenUrl, { method: "POST" })]) {
+      const response = await provider[customFetch]!(input, { method: "POST", body: body() });
+      expect((await response.json()).access_token).toBe("act.fake");
+    }
+    expect(platform.requests).toHaveLength(2);
+    await expect(provider[customFetch]!(tokenUrl)).rejects.toThrow(`"code" is missing or empty`);
+    const aborted = AbortSignal.abort(new Error("gone"));
+    await expect(
+      provider[customFetch]!(tokenUrl, { method: "POST", body: body(), signal: aborted }),
+    ).rejects.toThrow();
+    expect(platform.requests).toHaveLength(2);
+  });
+});
