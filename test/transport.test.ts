@@ -146,6 +146,22 @@ describe("transport failures", () => {
     });
   }
 
+  it("fetchTransport wrapped by a transport of your own › a GET carries the headers it adds", async () => {
+    platform.answer(defaultHandler);
+    const viaFetch = fetchTransport();
+    const before = platform.requests.length;
+    await createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: platform.url,
+      transport: (request) =>
+        viaFetch({ ...request, headers: { ...request.headers, "x-trace": "t-1" } }),
+    }).clientToken();
+    const [seen] = platform.requests.slice(before);
+    expect(seen).toMatchObject({ method: "GET", path: "/oauth/client_token/", body: "" });
+    expect(seen!.headers["x-trace"]).toBe("t-1");
+  });
+
   it("the timeout starts with each request, not with the client", async () => {
     platform.answer(() => ({
       json: { data: { error_code: 0, access_token: "clt.x", expires_in: 7200 } },
