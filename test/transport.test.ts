@@ -7,7 +7,6 @@ import {
   createDouyinOAuth,
   DouyinTransportError,
   fetchTransport,
-  type FetchLike,
   type Transport,
 } from "../src/index.js";
 import { nodeTransport, type NodeTransport } from "../src/node/index.js";
@@ -398,7 +397,7 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
 
   /** A fetch of your own whose answers claim `length` as their content-length, whatever their body. */
   const claiming =
-    (length: string): FetchLike =>
+    (length: string): typeof fetch =>
     async (input, init) => {
       const real = await fetch(input, init);
       return new Response(real.body, {

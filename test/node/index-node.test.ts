@@ -3,7 +3,7 @@
 // (whose require() matches `node`) the client keeps fetch.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDouyinOAuth, fetchTransport, type FetchLike } from "../../src/index.node.js";
+import { createDouyinOAuth, fetchTransport } from "../../src/index.node.js";
 
 /** What the server saw of each request: its headers and the client's port (one per socket). */
 const seen: Array<{ headers: IncomingHttpHeaders; port: number }> = [];
@@ -47,7 +47,10 @@ describe("douyin-oauth under the node condition", () => {
 
   it("fetch given › that fetch sends", async () => {
     let calls = 0;
-    const fetch: FetchLike = (input, init) => (calls++, globalThis.fetch(input, init));
+    const fetch: typeof globalThis.fetch = (input, init) => (
+      calls++,
+      globalThis.fetch(input, init)
+    );
     const { headers } = await oneCall(createDouyinOAuth({ ...app(), fetch }));
     expect(calls).toBe(1);
     expect(sentByFetch(headers)).toBe(true);
