@@ -32,7 +32,8 @@ export function tokenRequest(
   const request = {
     method: query ? ("GET" as const) : ("POST" as const),
     url: query ? `${url}?${encodeQuery(params)}` : url,
-    headers: headers === undefined ? HEADERS[encoding] : { ...HEADERS[encoding], ...headers },
+    // A copy, never the shared constant: a transport may change the headers it is handed.
+    headers: { ...HEADERS[encoding], ...headers },
     body: query ? undefined : encoding === "form" ? encodeQuery(params) : JSON.stringify(params),
   };
   return (signal) => transport({ ...request, signal });

@@ -1,6 +1,6 @@
 // tokenRequestMethod "POST": the platform's current form, secrets in the body, none in the URL.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDouyinOAuth } from "../src/index.js";
+import { createDouyinOAuth, fetchTransport, type Transport } from "../src/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
 
 let platform: FakePlatform;
@@ -117,5 +117,25 @@ describe("tokenRequestMethod POST", () => {
     expect(() => createDouyinOAuth({ clientKey: "k", tokenRequestMethod: "PUT" as never })).toThrow(
       new TypeError('"tokenRequestMethod" must be "GET" or "POST"'),
     );
+  });
+
+  it("a transport of your own that adds a header to its request › no other client's request carries it", async () => {
+    const viaFetch = fetchTransport();
+    const tracing: Transport = (request) => {
+      request.headers["x-trace"] = "trace-of-app-a";
+      return viaFetch(request);
+    };
+    await createDouyinOAuth({
+      clientKey: "app-a",
+      clientSecret: "s",
+      baseUrl: platform.url,
+      tokenRequestMethod: "POST",
+      transport: tracing,
+    }).accessToken({ code: "c-a" });
+    await post().accessToken({ code: "c-b" });
+    const [a, b] = platform.requests;
+    expect(a!.headers["x-trace"]).toBe("trace-of-app-a");
+    expect(b!.headers["x-trace"]).toBeUndefined();
+    expect(b!.contentType).toBe("application/x-www-form-urlencoded");
   });
 });

@@ -3,7 +3,12 @@ import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDouyinOAuth, DouyinTransportError } from "../src/index.js";
+import {
+  createDouyinOAuth,
+  DouyinTransportError,
+  fetchTransport,
+  type Transport,
+} from "../src/index.js";
 import { nodeTransport, type NodeTransport } from "../src/node/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
 
@@ -62,6 +67,9 @@ describe("transport failures", () => {
       message: "clientToken: no answer arrived in time: 150 ms passed",
     });
     expect(((error as Error).cause as Error).name).toBe("TimeoutError");
+    expect(((error as Error).cause as Error).message).toBe(
+      "The operation was aborted due to timeout",
+    );
   });
 
   it("a body that stalls mid-way › the per-call timeoutMs overrides the client's", async () => {
@@ -96,6 +104,61 @@ describe("transport failures", () => {
     expect(error).toMatchObject({ kind: "aborted", operation: "renewRefreshToken" });
     expect((error as Error).cause).toBe("already gone");
     expect(platform.requests.length).toBe(before);
+  });
+
+  it("a signal aborted before the call › a transport of your own is not even called", async () => {
+    let calls = 0;
+    // it ignores the signal: only the client's own check keeps the request from going out
+    const viaFetch = fetchTransport();
+    const transport: Transport = (request) => (
+      calls++,
+      viaFetch({ ...request, signal: new AbortController().signal })
+    );
+    const before = platform.requests.length;
+    const error = await createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: platform.url,
+      transport,
+    })
+      .clientToken({ signal: AbortSignal.abort("already gone") })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: "aborted", operation: "clientToken" });
+    expect(calls).toBe(0);
+    expect(platform.requests.length).toBe(before);
+  });
+
+  for (const thrown of [null, undefined]) {
+    it(`a transport of your own that rejects with ${String(thrown)} › kind network, cause ${String(thrown)}`, async () => {
+      const error = await createDouyinOAuth({
+        clientKey: "k",
+        clientSecret: "s",
+        baseUrl: platform.url,
+        retry: false,
+        transport: () => Promise.reject(thrown),
+      })
+        .clientToken()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DouyinTransportError);
+      expect(error).toMatchObject({ kind: "network", operation: "clientToken" });
+      expect((error as Error).cause).toBe(thrown);
+    });
+  }
+
+  it("fetchTransport wrapped by a transport of your own › a GET carries the headers it adds", async () => {
+    platform.answer(defaultHandler);
+    const viaFetch = fetchTransport();
+    const before = platform.requests.length;
+    await createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: platform.url,
+      transport: (request) =>
+        viaFetch({ ...request, headers: { ...request.headers, "x-trace": "t-1" } }),
+    }).clientToken();
+    const [seen] = platform.requests.slice(before);
+    expect(seen).toMatchObject({ method: "GET", path: "/oauth/client_token/", body: "" });
+    expect(seen!.headers["x-trace"]).toBe("t-1");
   });
 
   it("the timeout starts with each request, not with the client", async () => {
@@ -167,9 +230,21 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
     });
     return Buffer.from(json + " ".repeat(bytes - json.length));
   };
+  /** A token answer of about 1.5 MiB in 3-byte characters: fewer UTF-16 units than 1 MiB. */
+  const wide = () => {
+    const json = JSON.stringify({
+      data: {
+        error_code: 0,
+        access_token: "clt.big",
+        expires_in: 7200,
+        description: "字".repeat(524_288),
+      },
+    });
+    return Buffer.from(json);
+  };
   type Plan =
     | { body: Buffer; status?: number; length?: "declared" | "none"; gzip?: boolean }
-    | { endless: true; declared?: number };
+    | { endless: true; declared?: number; stall?: boolean };
   let plan: Plan = { body: padded(100) };
   /** Whether the last answer's connection was closed by the client before the body ended. */
   let cut = Promise.resolve(false);
@@ -187,6 +262,7 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
       });
       const chunk = Buffer.alloc(64 * 1024, " ");
       res.write('{"data":');
+      if (plan.stall) return; // nothing more, until the client goes
       const pump = () => {
         while (!res.destroyed && res.write(chunk));
         if (!res.destroyed) res.once("drain", pump);
@@ -245,6 +321,18 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
       true,
     ],
     [
+      "content-length 2 MiB declared, then the body stalls › refused from the header, no wait",
+      { endless: true, declared: 2 * MiB, stall: true },
+      tooLarge,
+      true,
+    ],
+    [
+      "a 299 over 1 MiB › invalid-answer with its status: 299 is a success status",
+      { body: padded(2 * MiB), status: 299 },
+      { ...tooLarge, status: 299, message: tooLarge.message.replace("HTTP 200", "HTTP 299") },
+      undefined,
+    ],
+    [
       "a 503 page over 1 MiB › still http-status 503, as any 503",
       { body: padded(2 * MiB), status: 503 },
       {
@@ -294,5 +382,88 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
     const error = await douyin.clientToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DouyinTransportError);
     expect(error).toMatchObject(tooLarge);
+  });
+
+  it("fetch › a gzip body that inflates to 1.5 MiB of 3-byte characters: the cap counts bytes, not characters", async () => {
+    plan = { body: wide(), gzip: true };
+    const douyin = createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: url,
+      retry: false,
+    });
+    await expect(douyin.clientToken()).rejects.toMatchObject(tooLarge);
+  });
+
+  /** A fetch of your own whose answers claim `length` as their content-length, whatever their body. */
+  const claiming =
+    (length: string): typeof fetch =>
+    async (input, init) => {
+      const real = await fetch(input, init);
+      return new Response(real.body, {
+        status: real.status,
+        headers: { "content-type": "application/json", "content-length": length },
+      });
+    };
+  const misreported: Array<[string, string, Plan]> = [
+    ["claims 100 bytes, sends 2 MiB", "100", { body: padded(2 * MiB), length: "none" }],
+    [
+      "claims a length that is no number, sends 1.5 MiB of 3-byte characters",
+      "many",
+      { body: wide(), length: "none" },
+    ],
+  ];
+  for (const [name, length, given] of misreported) {
+    it(`a fetch of your own that ${name} › still capped`, async () => {
+      plan = given;
+      const douyin = createDouyinOAuth({
+        clientKey: "k",
+        clientSecret: "s",
+        baseUrl: url,
+        retry: false,
+        fetch: claiming(length),
+      });
+      await expect(douyin.clientToken()).rejects.toMatchObject(tooLarge);
+    });
+  }
+});
+
+describe("answers without a body (fetch gives them a null body)", () => {
+  let status = 204;
+  let headers: Record<string, string> = {};
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(status, headers);
+    res.end();
+  });
+  let url: string;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const douyin = () =>
+    createDouyinOAuth({ clientKey: "k", clientSecret: "s", baseUrl: url, retry: false });
+
+  it("a 204 › invalid-answer: the body is empty", async () => {
+    status = 204;
+    headers = {};
+    await expect(douyin().clientToken()).rejects.toMatchObject({
+      kind: "invalid-answer",
+      status: 204,
+      message: "clientToken: the answer is not the expected JSON (HTTP 204): the body is empty",
+    });
+  });
+
+  it("a 304 declaring a content-length over 1 MiB › http-status 304, as any 304", async () => {
+    status = 304;
+    headers = { "content-length": String(2 * 1_048_576) };
+    await expect(douyin().clientToken()).rejects.toMatchObject({
+      kind: "http-status",
+      status: 304,
+    });
   });
 });

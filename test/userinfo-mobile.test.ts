@@ -7,10 +7,11 @@ import { decryptMobile } from "../src/index.js";
 const SECRET = "0123456789abcdef0123456789abcdef";
 
 /** encrypt_mobile as the platform makes it, with node:crypto (not Web Crypto). */
-function encrypt(mobile: string, secret: string): string {
+function encrypt(mobile: string | Buffer, secret: string): string {
   const key = Buffer.from(secret, "utf8");
   const cipher = createCipheriv("aes-256-cbc", key, key.subarray(0, 16));
-  return Buffer.concat([cipher.update(mobile, "utf8"), cipher.final()]).toString("base64");
+  const plain = typeof mobile === "string" ? Buffer.from(mobile, "utf8") : mobile;
+  return Buffer.concat([cipher.update(plain), cipher.final()]).toString("base64");
 }
 
 describe("decryptMobile", () => {
@@ -38,6 +39,13 @@ describe("decryptMobile", () => {
     [
       "a length not a multiple of 16",
       "AAAA",
+      SECRET,
+      '"encryptMobile" does not decrypt with this clientSecret',
+    ],
+    [
+      // a wrong secret whose garbage still ends in valid padding (1 in ~256) comes out so
+      "bytes that are not UTF-8 under valid padding",
+      encrypt(Buffer.from([0x31, 0xff, 0xfe, 0x38]), SECRET),
       SECRET,
       '"encryptMobile" does not decrypt with this clientSecret',
     ],
