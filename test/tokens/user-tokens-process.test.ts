@@ -98,9 +98,11 @@ describe("after a failed renewal", () => {
     expect(errors).toHaveLength(1);
     emu.advanceTime(HOUR); // the mark has ended
     await users.getAccessToken("u-1");
+    const locks = store.calls.lock;
     emu.advanceTime(HOUR - 1);
     await users.getAccessToken("u-1");
     expect(emu.stats.renewRefreshToken).toBe(1);
+    expect(store.calls.lock).toBe(locks); // held back: not even the lock is taken
     emu.advanceTime(1);
     await users.getAccessToken("u-1");
     expect(emu.stats.renewRefreshToken).toBe(2);
@@ -252,6 +254,21 @@ describe("a renewal the store did not take", () => {
 });
 
 describe("the sweep's edges", () => {
+  it("a user whose record cannot be read counts as failed; onError hears it", async () => {
+    const { users, errors } = manager();
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    storeDown();
+    expect(await users.renewDue()).toEqual({
+      users: 1,
+      renewed: 0,
+      skipped: 0,
+      failed: 1,
+      exhausted: 0,
+    });
+    expect(errors).toEqual([expect.objectContaining({ name: "DouyinStoreError" })]);
+  });
+
   it("a key listed but gone by the time it is read is skipped", async () => {
     class GhostListing extends MemoryTokenStore {
       override async list(prefix: string) {
