@@ -467,3 +467,36 @@ describe("answers without a body (fetch gives them a null body)", () => {
     });
   });
 });
+
+describe("an answer of unknown length, read chunk by chunk", () => {
+  // "抖" is three bytes in UTF-8: the first chunk ends inside it.
+  const body = Buffer.from(
+    JSON.stringify({ data: { error_code: 0, access_token: "act.抖音", expires_in: 7200 } }),
+  );
+  const cut = body.indexOf(Buffer.from("抖")) + 1;
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { "content-type": "application/json" }); // chunked: no length
+    res.write(body.subarray(0, cut));
+    setTimeout(() => res.end(body.subarray(cut)), 50);
+  });
+  let url: string;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("a character split across two chunks is read whole", async () => {
+    const douyin = createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: url,
+      retry: false,
+    });
+    await expect(douyin.clientToken()).resolves.toMatchObject({ access_token: "act.抖音" });
+  });
+});
