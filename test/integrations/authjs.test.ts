@@ -114,6 +114,9 @@ describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
     await page.click("#logout");
     await page.waitForURL(`${app.url}/auth/signout`);
     await page.click("#submitButton");
+    // Let the sign-out's own redirect land first: a goto while it is in flight aborts it, and
+    // the page reports that request as failed (one CI run under load did).
+    await page.waitForURL((url) => url.pathname !== "/auth/signout");
     await page.goto(`${app.url}/me`);
     await page.waitForSelector("#signed-out");
     expect(problems).toEqual([]);
