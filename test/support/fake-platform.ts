@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export interface Recorded {
   method: string;
@@ -113,5 +114,35 @@ export async function startFakePlatform(handler: Handler = defaultHandler): Prom
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * The hooks of a test file on one fake platform: started before its tests, closed after them,
+ * and before each test its requests forgotten and defaultHandler answering again.
+ */
+export function useFakePlatform(): FakePlatform {
+  let started: FakePlatform | undefined;
+  const current = () => {
+    if (started === undefined) throw new Error("the fake platform starts in beforeAll");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startFakePlatform();
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => {
+    current().requests.length = 0;
+    current().answer(defaultHandler);
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    answer: (handler) => current().answer(handler),
+    close: () => current().close(),
   };
 }
