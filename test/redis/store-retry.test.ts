@@ -8,7 +8,8 @@ import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createClientTokenProvider } from "../../src/tokens/index.js";
 import { RedisNode } from "../support/redis-cluster.js";
-import { freePort, redisArgs } from "../support/redis.js";
+import { freePort } from "../support/loopback.js";
+import { redisArgs } from "../support/redis.js";
 
 let emu: Emulator | undefined;
 let node: RedisNode | undefined;

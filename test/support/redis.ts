@@ -1,23 +1,14 @@
 // A real redis-server on a free loopback port, started and stopped by the tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { createClient } from "redis";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { freePort } from "./loopback.js";
 
 export interface RedisServer {
   url: string;
   port: number;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-/** A loopback port the OS says is free. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** redis-server's arguments for a throwaway server on `port`: loopback only, nothing on disk. */
