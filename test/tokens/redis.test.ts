@@ -1,14 +1,12 @@
 // A fleet sharing one real Redis: the store's lock, one fetch per expiry window across processes,
 // a lock holder killed mid-fetch, and Redis stopped mid-test.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { createClient } from "redis";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinStoreError } from "../../src/index.js";
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createClientTokenProvider, createUserTokenManager } from "../../src/tokens/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { root } from "../support/project.js";
+import { startWorker, stopWorkers, type BurstResult, type Worker } from "../support/fleet.js";
 import { startRedis, useRedis } from "../support/redis.js";
 
 const redis = useRedis();
@@ -19,43 +17,23 @@ beforeEach(async () => {
 });
 afterAll(() => emu?.close());
 
-interface WorkerResult {
-  tokens: string[];
-  errors: string[];
-}
+const workers: Array<Worker<unknown>> = [];
+afterEach(() => stopWorkers(workers.splice(0)));
 
-/** Runs fleet-worker.mjs as a real process; resolves with its result line. */
-function worker(env: Record<string, string>) {
-  const child = spawn(process.execPath, [join(root, "test/tokens/fleet-worker.mjs")], {
-    cwd: root,
-    env: {
-      ...process.env,
+/** fleet-worker.mjs as a real process on this file's Redis and emulator; killed after the test. */
+function worker(env: Record<string, string>): Worker<BurstResult> {
+  const started = startWorker(
+    {
       REDIS_URL: redis.server.url,
       EMU_URL: emu.url,
       CLIENT_KEY: DEMO_APP.clientKey,
       CLIENT_SECRET: DEMO_APP.clientSecret,
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk));
-  child.stderr.on("data", (chunk: Buffer) => (err += chunk));
-  const done = new Promise<WorkerResult>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`worker hung: ${out} ${err}`));
-    }, 30_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0 || !line.startsWith("{"))
-        reject(new Error(`worker exited ${code}: ${out} ${err}`));
-      else resolve(JSON.parse(line));
-    });
-  });
-  return { child, done, ready: () => out.includes("ready") };
+    30_000,
+  );
+  workers.push(started);
+  return started;
 }
 
 describe("RedisTokenStore", () => {
