@@ -34,8 +34,7 @@ export async function signInWith(
   return users.save(await douyin.accessToken({ code }));
 }
 
-/** A user-token manager on the emulator's clock and `store` (calls bounded at 200 ms) whose
- * onError calls land in `errors`. */
+/** A user-token manager on `store` and the emulator's clock, 200 ms store bound, onError kept. */
 export function managerWith(
   { emu, douyin }: ClockedEmulator,
   store: TokenStore,

@@ -117,10 +117,7 @@ export async function startFakePlatform(handler: Handler = defaultHandler): Prom
   };
 }
 
-/**
- * The hooks of a test file on one fake platform: started before its tests, closed after them,
- * and before each test its requests forgotten and defaultHandler answering again.
- */
+/** One fake platform for the file: started, reset per test (no requests, defaultHandler), closed. */
 export function useFakePlatform(): FakePlatform {
   let started: FakePlatform | undefined;
   const current = () => {

@@ -262,10 +262,7 @@ export interface FailoverFleet<R> {
   startPlatform(scale?: number): Promise<Platform>;
 }
 
-/**
- * The hooks of a failover test file: `startRedis()` once before its tests and stopped after them;
- * after each test, its workers killed and its platform closed, also when the test failed.
- */
+/** A failover file's hooks: its Redis for all tests; each test's workers and platform stopped. */
 export function useFailoverFleet<R extends { stop(): Promise<void> }>(
   startRedis: () => Promise<R>,
 ): FailoverFleet<R> {

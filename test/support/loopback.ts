@@ -12,10 +12,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * Listens `server` on a free loopback port before the tests of the enclosing file or describe,
- * and closes it, kept-alive connections included, after them (also when one failed).
- */
+/** `server` on a free loopback port for the enclosing file or describe's tests, closed after. */
 export function serveOnLoopback(server: Server): { readonly url: string } {
   let url: string | undefined;
   beforeAll(async () => {

@@ -70,10 +70,7 @@ export interface LocalRedis {
   readonly client: ReturnType<typeof createClient>;
 }
 
-/**
- * The hooks of a test file on one redis-server: the server and a connected client before its
- * tests, emptied (FLUSHALL) before each test, closed and killed after them, also on failure.
- */
+/** One redis-server and a connected client for the file, flushed before each test, then killed. */
 export function useRedis(): LocalRedis {
   let server: RedisServer | undefined;
   let client: ReturnType<typeof createClient> | undefined;
