@@ -117,7 +117,7 @@ export async function startFakePlatform(handler: Handler = defaultHandler): Prom
   };
 }
 
-/** One fake platform for the file: started, reset per test (no requests, defaultHandler), closed. */
+/** One fake platform per file: started, reset per test (no requests, defaultHandler), closed. */
 export function useFakePlatform(): FakePlatform {
   let started: FakePlatform | undefined;
   const current = () => {
