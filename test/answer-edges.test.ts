@@ -1,21 +1,11 @@
 // The answer reader's edges, driven through the client over HTTP: the status range, the
 // integer rule for numbers and numeric strings, where the log id comes from, "<nil>" fields,
 // and what a success resolves to.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinOAuthError, DouyinTransportError } from "../src/index.js";
-import {
-  defaultHandler,
-  startFakePlatform,
-  type FakePlatform,
-  type Reply,
-} from "./support/fake-platform.js";
+import { useFakePlatform, type Reply } from "./support/fake-platform.js";
 
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform();
-});
-afterAll(() => platform.close());
-beforeEach(() => platform.answer(defaultHandler));
+const platform = useFakePlatform();
 
 const douyin = () =>
   createDouyinOAuth({

@@ -1,6 +1,6 @@
 // The one answer reader, driven through the client over HTTP: platform errors become
 // DouyinOAuthError with every field, anything not the expected JSON a DouyinTransportError.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createDouyinOAuth,
   DouyinError,
@@ -8,19 +8,9 @@ import {
   DouyinTransportError,
   ERROR_CODE,
 } from "../src/index.js";
-import {
-  defaultHandler,
-  startFakePlatform,
-  type FakePlatform,
-  type Reply,
-} from "./support/fake-platform.js";
+import { useFakePlatform, type Reply } from "./support/fake-platform.js";
 
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform();
-});
-afterAll(() => platform.close());
-beforeEach(() => platform.answer(defaultHandler));
+const platform = useFakePlatform();
 
 const douyin = () =>
   createDouyinOAuth({ clientKey: "k", clientSecret: "s", baseUrl: platform.url });

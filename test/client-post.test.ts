@@ -1,17 +1,9 @@
 // tokenRequestMethod "POST": the platform's current form, secrets in the body, none in the URL.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDouyinOAuth, fetchTransport, type Transport } from "../src/index.js";
-import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
+import { useFakePlatform } from "./support/fake-platform.js";
 
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform();
-});
-afterAll(() => platform.close());
-beforeEach(() => {
-  platform.requests.length = 0;
-  platform.answer(defaultHandler);
-});
+const platform = useFakePlatform();
 
 const post = () =>
   createDouyinOAuth({

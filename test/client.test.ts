@@ -1,18 +1,10 @@
 // createDouyinOAuth against a real HTTP server on 127.0.0.1: every method's request, the
 // answers it returns, and bad input refused before any request.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinOAuthError, PLATFORM_BASE_URLS } from "../src/index.js";
-import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
+import { defaultHandler, useFakePlatform } from "./support/fake-platform.js";
 
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform();
-});
-afterAll(() => platform.close());
-beforeEach(() => {
-  platform.requests.length = 0;
-  platform.answer(defaultHandler);
-});
+const platform = useFakePlatform();
 
 const client = (extra: Record<string, unknown> = {}) =>
   createDouyinOAuth({

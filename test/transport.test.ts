@@ -1,6 +1,5 @@
 // Network faults, timeouts and aborts: always a DouyinTransportError, never a hang.
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,6 +10,7 @@ import {
 } from "../src/index.js";
 import { nodeTransport, type NodeTransport } from "../src/node/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
+import { freePort, serveOnLoopback } from "./support/loopback.js";
 
 let platform: FakePlatform;
 beforeAll(async () => {
@@ -19,13 +19,7 @@ beforeAll(async () => {
 afterAll(() => platform.close());
 
 /** A loopback port with nothing listening. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const closedPort = freePort;
 
 const douyin = (timeoutMs = 5_000) =>
   createDouyinOAuth({ clientKey: "k", clientSecret: "s", baseUrl: platform.url, timeoutMs });
@@ -282,18 +276,12 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
       res.end();
     } else res.end(body);
   });
-  let url: string;
+  const served = serveOnLoopback(server);
   let node: NodeTransport;
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  beforeAll(() => {
     node = nodeTransport();
   });
-  afterAll(async () => {
-    node.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => node.close());
 
   const tooLarge = {
     kind: "invalid-answer",
@@ -354,7 +342,7 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
         const douyin = createDouyinOAuth({
           clientKey: "k",
           clientSecret: "s",
-          baseUrl: url,
+          baseUrl: served.url,
           retry: false,
           timeoutMs: 10_000,
           ...options(),
@@ -376,7 +364,7 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
     const douyin = createDouyinOAuth({
       clientKey: "k",
       clientSecret: "s",
-      baseUrl: url,
+      baseUrl: served.url,
       retry: false,
     });
     const error = await douyin.clientToken().catch((e: unknown) => e);
@@ -389,7 +377,7 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
     const douyin = createDouyinOAuth({
       clientKey: "k",
       clientSecret: "s",
-      baseUrl: url,
+      baseUrl: served.url,
       retry: false,
     });
     await expect(douyin.clientToken()).rejects.toMatchObject(tooLarge);
@@ -419,7 +407,7 @@ describe("answer size › the read stops past 1 MiB: DouyinTransportError invali
       const douyin = createDouyinOAuth({
         clientKey: "k",
         clientSecret: "s",
-        baseUrl: url,
+        baseUrl: served.url,
         retry: false,
         fetch: claiming(length),
       });
@@ -436,17 +424,9 @@ describe("answers without a body (fetch gives them a null body)", () => {
     res.writeHead(status, headers);
     res.end();
   });
-  let url: string;
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  const served = serveOnLoopback(server);
   const douyin = () =>
-    createDouyinOAuth({ clientKey: "k", clientSecret: "s", baseUrl: url, retry: false });
+    createDouyinOAuth({ clientKey: "k", clientSecret: "s", baseUrl: served.url, retry: false });
 
   it("a 204 › invalid-answer: the body is empty", async () => {
     status = 204;
@@ -480,21 +460,13 @@ describe("an answer of unknown length, read chunk by chunk", () => {
     res.write(body.subarray(0, cut));
     setTimeout(() => res.end(body.subarray(cut)), 50);
   });
-  let url: string;
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  const served = serveOnLoopback(server);
 
   it("a character split across two chunks is read whole", async () => {
     const douyin = createDouyinOAuth({
       clientKey: "k",
       clientSecret: "s",
-      baseUrl: url,
+      baseUrl: served.url,
       retry: false,
     });
     await expect(douyin.clientToken()).resolves.toMatchObject({ access_token: "act.抖音" });

@@ -2,7 +2,7 @@
 // returns (numbers, "<nil>" placeholders), its errors, retries, and the access token kept out
 // of every error.
 import { inspect } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createDouyinOAuth,
   DouyinOAuthError,
@@ -11,17 +11,9 @@ import {
   type DouyinLogEvent,
 } from "../src/index.js";
 import { nodeTransport } from "../src/node/index.js";
-import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
+import { defaultHandler, useFakePlatform } from "./support/fake-platform.js";
 
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform();
-});
-afterAll(() => platform.close());
-beforeEach(() => {
-  platform.requests.length = 0;
-  platform.answer(defaultHandler);
-});
+const platform = useFakePlatform();
 
 // A token with the characters redaction must survive: `.`, `-`, `+`, `/`, `=`.
 const TOKEN = "act.a1-b2+c3/d4=";

@@ -3,6 +3,8 @@
 // the framework's session holds. Each test's afterAll closes it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createDouyinOAuth } from "../../src/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 
 export interface AppServer {
   url: string;
@@ -79,6 +81,15 @@ export interface SignedIn {
   image: string;
   email: string;
   accountId: string;
+}
+
+/** The profile the emulator gives `user`, read through the client as any app would. */
+export async function profileOf(emu: Emulator, user: string) {
+  const [demo] = emu.apps;
+  const douyin = createDouyinOAuth({ ...demo!, baseUrl: emu.url });
+  const code = emu.issueCode({ scope: "user_info", user });
+  const tokens = await douyin.accessToken({ code });
+  return douyin.userInfo({ accessToken: tokens.access_token, openId: tokens.open_id });
 }
 
 export function page(title: string, body: string): string {

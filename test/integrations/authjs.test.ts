@@ -5,19 +5,19 @@
 import type { IncomingMessage } from "node:http";
 import { Auth, type AuthConfig } from "@auth/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDouyinOAuth } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
 import {
   html,
   mePage,
   page,
+  profileOf,
   sendWebResponse,
   startAppServer,
   toWebRequest,
   type AppServer,
 } from "./app-server.js";
-import { importReadmeBlock, QUICK_START_CLIENT } from "./readme-snippet.js";
+import { importReadmeBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
 let emu: Emulator;
 let app: AppServer;
@@ -26,11 +26,8 @@ let authConfig: AuthConfig;
 
 beforeAll(async () => {
   emu = await startEmulator();
-  const [demo] = emu.apps;
   app = await startAppServer(async (url) => {
-    process.env.DOUYIN_CLIENT_KEY = demo!.clientKey;
-    process.env.DOUYIN_CLIENT_SECRET = demo!.clientSecret;
-    process.env.DOUYIN_BASE_URL = emu.url;
+    setQuickStartEnv(emu);
     process.env.AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
     const mod = await importReadmeBlock("authjs", QUICK_START_CLIENT);
     authConfig = mod.authConfig;
@@ -71,15 +68,6 @@ async function signedIn(req: IncomingMessage, origin: string) {
   };
 }
 
-/** The profile the emulator gives `user`, read through the client as any app would. */
-async function profileOf(user: string) {
-  const [demo] = emu.apps;
-  const douyin = createDouyinOAuth({ ...demo!, baseUrl: emu.url });
-  const code = emu.issueCode({ scope: "user_info", user });
-  const tokens = await douyin.accessToken({ code });
-  return douyin.userInfo({ accessToken: tokens.access_token, openId: tokens.open_id });
-}
-
 describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
   it("signs in through the consent page; the session holds the Douyin user; signs out", async () => {
     const page = await browser.context.newPage();
@@ -101,7 +89,7 @@ describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
     expect(emu.stats).toMatchObject({ connect: 1, accessToken: 1, userInfo: 1 });
     const asked = emu.requests().find((r) => r.operation === "userInfo")!;
     expect([asked.method, asked.form, asked.outcome]).toEqual(["POST", "POST JSON", "success"]);
-    const bob = await profileOf("bob");
+    const bob = await profileOf(emu, "bob");
     expect(await page.textContent("#name")).toBe(bob.nickname);
     expect(await page.getAttribute("#avatar", "src")).toBe(bob.avatar);
     expect(await page.textContent("#account-id")).toBe(bob.open_id);

@@ -4,11 +4,10 @@
 import type { IncomingMessage } from "node:http";
 import { fromNodeHeaders, toNodeHandler } from "better-auth/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDouyinOAuth } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
-import { html, mePage, page, startAppServer, type AppServer } from "./app-server.js";
-import { importReadmeBlock, QUICK_START_CLIENT } from "./readme-snippet.js";
+import { html, mePage, page, profileOf, startAppServer, type AppServer } from "./app-server.js";
+import { importReadmeBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
 const HOME = page(
   "Better Auth app",
@@ -32,11 +31,8 @@ let auth: any;
 
 beforeAll(async () => {
   emu = await startEmulator();
-  const [demo] = emu.apps;
   app = await startAppServer(async (url) => {
-    process.env.DOUYIN_CLIENT_KEY = demo!.clientKey;
-    process.env.DOUYIN_CLIENT_SECRET = demo!.clientSecret;
-    process.env.DOUYIN_BASE_URL = emu.url;
+    setQuickStartEnv(emu);
     process.env.BETTER_AUTH_URL = url;
     process.env.BETTER_AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
     const mod = await importReadmeBlock(
@@ -80,15 +76,6 @@ async function signedIn(req: IncomingMessage) {
   };
 }
 
-/** The profile the emulator gives `user`, read through the client as any app would. */
-async function profileOf(user: string) {
-  const [demo] = emu.apps;
-  const douyin = createDouyinOAuth({ ...demo!, baseUrl: emu.url });
-  const code = emu.issueCode({ scope: "user_info", user });
-  const tokens = await douyin.accessToken({ code });
-  return douyin.userInfo({ accessToken: tokens.access_token, openId: tokens.open_id });
-}
-
 describe("Better Auth + douyin-oauth/better-auth in Chromium", () => {
   it("signs in through the consent page; the session holds the Douyin user; signs out", async () => {
     const page = await browser.context.newPage();
@@ -110,7 +97,7 @@ describe("Better Auth + douyin-oauth/better-auth in Chromium", () => {
     expect(emu.stats).toMatchObject({ connect: 1, accessToken: 1, userInfo: 1 });
     const asked = emu.requests().find((r) => r.operation === "userInfo")!;
     expect([asked.method, asked.form, asked.outcome]).toEqual(["POST", "POST JSON", "success"]);
-    const alice = await profileOf("alice");
+    const alice = await profileOf(emu, "alice");
     expect(await page.textContent("#name")).toBe(alice.nickname);
     expect(await page.getAttribute("#avatar", "src")).toBe(alice.avatar);
     expect(await page.textContent("#account-id")).toBe(alice.open_id);

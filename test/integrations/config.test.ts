@@ -1,22 +1,14 @@
 // The two integrations' configuration objects, without a browser: what each builds from a
 // client, the bad input each refuses before anything is built, and their token and user-info
 // steps against a throwaway platform on 127.0.0.1 (mapping, no secret passed on, errors).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { customFetch } from "@auth/core";
 import { createDouyinOAuth, DouyinOAuthError, type DouyinError } from "../../src/index.js";
 import { douyinGenericOAuth, placeholderEmail } from "../../src/integrations/better-auth.js";
 import { DouyinProvider } from "../../src/integrations/authjs.js";
-import { defaultHandler, startFakePlatform, type FakePlatform } from "../support/fake-platform.js";
+import { defaultHandler, useFakePlatform } from "../support/fake-platform.js";
 
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform();
-});
-afterAll(() => platform.close());
-beforeEach(() => {
-  platform.requests.length = 0;
-  platform.answer(defaultHandler);
-});
+const platform = useFakePlatform();
 
 const SECRET = "sec+ret/=";
 const client = () =>

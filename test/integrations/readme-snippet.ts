@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Emulator } from "../../src/emulator/index.js";
 import { root } from "../support/project.js";
 
 /** The ```ts block right after `<!-- marker` in README.md. */
@@ -23,6 +24,14 @@ export async function importReadmeBlock(marker: string, prelude: string): Promis
   const file = join(dir, `${marker}.ts`);
   writeFileSync(file, `${prelude}\n${readmeBlock(marker)}`);
   return import(pathToFileURL(file).href);
+}
+
+/** Points QUICK_START_CLIENT at the emulator's first app, through the environment it reads. */
+export function setQuickStartEnv(emu: Emulator): void {
+  const [demo] = emu.apps;
+  process.env.DOUYIN_CLIENT_KEY = demo!.clientKey;
+  process.env.DOUYIN_CLIENT_SECRET = demo!.clientSecret;
+  process.env.DOUYIN_BASE_URL = emu.url;
 }
 
 /** The quick start's client, against the URL and app in the environment. */

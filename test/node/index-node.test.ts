@@ -2,8 +2,9 @@
 // sends through one shared keep-alive nodeTransport; either option still wins, and under Deno
 // (whose require() matches `node`) the client keeps fetch.
 import { createServer, type IncomingHttpHeaders } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDouyinOAuth, fetchTransport } from "../../src/index.node.js";
+import { serveOnLoopback } from "../support/loopback.js";
 
 /** What the server saw of each request: its headers and the client's port (one per socket). */
 const seen: Array<{ headers: IncomingHttpHeaders; port: number }> = [];
@@ -13,17 +14,14 @@ const server = createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
   res.end(JSON.stringify({ data: { error_code: 0, access_token: "clt.n", expires_in: 7200 } }));
 });
-let url: string;
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const served = serveOnLoopback(server);
 
-const app = () => ({ clientKey: "k", clientSecret: "s", baseUrl: url, retry: false as const });
+const app = () => ({
+  clientKey: "k",
+  clientSecret: "s",
+  baseUrl: served.url,
+  retry: false as const,
+});
 
 /** The last request's headers and port, after one clientToken call. */
 async function oneCall(douyin: ReturnType<typeof createDouyinOAuth>) {

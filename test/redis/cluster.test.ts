@@ -2,44 +2,28 @@
 // fleet's one fetch, and a failover of the master holding the client token while 8 processes
 // keep calling get().
 import { createCluster } from "redis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinReauthorizeError } from "../../src/index.js";
 import { DEMO_APP, startEmulator } from "../../src/emulator/index.js";
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createUserTokenManager } from "../../src/tokens/index.js";
 import { startPlatformLog } from "../support/platform-log.js";
 import {
+  clusterEnv,
   expectFleetKeptItsPromise,
   expectOneFetchFromBurst,
   runFailoverFleet,
-  startFastPlatform,
-  stopWorkers,
-  type Platform,
-  type Worker,
+  useFailoverFleet,
 } from "../support/fleet.js";
-import { command, startRedisCluster, type RedisCluster } from "../support/redis-cluster.js";
+import { command, startRedisCluster } from "../support/redis-cluster.js";
 
 const CLIENT_TOKEN_KEY = `douyin-oauth:${DEMO_APP.clientKey}:client_token`;
-let cluster: RedisCluster;
-let platform: Platform | undefined;
-const workers: Array<Worker<unknown>> = [];
-
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
-afterEach(async () => {
-  await stopWorkers(workers.splice(0));
-  await platform?.close();
-  platform = undefined;
-});
+const fleet = useFailoverFleet(startRedisCluster);
 
 /** A cluster client of this process, connected; destroyed in teardown. */
 const clients: Array<ReturnType<typeof createCluster>> = [];
 async function connect() {
-  const client = createCluster({ rootNodes: cluster.rootNodes });
+  const client = createCluster({ rootNodes: fleet.redis.rootNodes });
   client.on("error", () => undefined);
   clients.push(client);
   return client.connect();
@@ -48,21 +32,16 @@ afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
 
-const clusterEnv = () => ({
-  REDIS_KIND: "cluster",
-  REDIS_NODES: cluster.rootNodes.map((n) => n.url).join(","),
-});
-
 describe("a fleet on a Redis Cluster", () => {
   it("8 worker processes × 100 concurrent get(): one client_token fetch; every token valid", async () => {
-    platform = await startFastPlatform(1);
-    await expectOneFetchFromBurst(platform, clusterEnv(), workers);
+    const platform = await fleet.startPlatform(1);
+    await expectOneFetchFromBurst(platform, clusterEnv(fleet.redis), fleet.workers);
   }, 90_000);
 
   it("the client-token key's master SIGKILLed while 8 processes call get() every 20 ms: no error, every token valid when served, one fetch per window plus one", async () => {
-    platform = await startFastPlatform();
-    const run = await runFailoverFleet(platform, clusterEnv(), workers, () =>
-      cluster.failover(CLIENT_TOKEN_KEY),
+    const platform = await fleet.startPlatform();
+    const run = await runFailoverFleet(platform, clusterEnv(fleet.redis), fleet.workers, () =>
+      fleet.redis.failover(CLIENT_TOKEN_KEY),
     );
     expectFleetKeptItsPromise("Redis Cluster failover", run);
   }, 120_000);
@@ -73,7 +52,7 @@ describe("the lock through a failover", () => {
     const key = "douyin-oauth:test:lock:unreplicated";
     const first = new RedisTokenStore(await connect());
     let held: Awaited<ReturnType<RedisTokenStore["lock"]>>;
-    await cluster.failover(key, {
+    await fleet.redis.failover(key, {
       async beforeKill(replica, master) {
         // The replica lags: paused, and its link dropped, so the lock never reaches it (a paused
         // replica would still read what its socket had buffered once it resumes).
@@ -104,7 +83,7 @@ describe("the lock through a failover", () => {
     });
     let kept: Awaited<ReturnType<RedisTokenStore["lock"]>>;
     let refused: unknown;
-    await cluster.failover(acked, {
+    await fleet.redis.failover(acked, {
       async beforeKill(replica) {
         kept = await patient.lock(acked, 60_000);
         replica.pause();
@@ -158,7 +137,7 @@ describe("user tokens through a failover", () => {
         Promise.allSettled(users.flatMap((u) => [a.getAccessToken(u), b.getAccessToken(u)]));
       const during = ask();
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await cluster.failover(`douyin-oauth:${DEMO_APP.clientKey}:user:u-0`);
+      await fleet.redis.failover(`douyin-oauth:${DEMO_APP.clientKey}:user:u-0`);
       const first = await during;
       const after = await ask();
       const reauthorized = [...first, ...after].filter(

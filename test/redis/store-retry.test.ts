@@ -8,7 +8,8 @@ import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createClientTokenProvider } from "../../src/tokens/index.js";
 import { RedisNode } from "../support/redis-cluster.js";
-import { startRedis } from "../support/redis.js";
+import { freePort } from "../support/loopback.js";
+import { redisArgs } from "../support/redis.js";
 
 let emu: Emulator | undefined;
 let node: RedisNode | undefined;
@@ -21,19 +22,8 @@ afterEach(async () => {
 
 it("get() with no valid token while Redis is away: retries the store, then one fetch for all; storeRetryMs 0 fetches alone at once", async () => {
   // A free port, then our own redis-server on it, which can be killed and started again.
-  const probe = await startRedis();
-  const port = probe.port;
-  await probe.stop();
-  node = new RedisNode(port, () => [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
+  const port = await freePort();
+  node = new RedisNode(port, () => redisArgs(port));
   await node.start();
   emu = await startEmulator();
   const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });

@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export interface Recorded {
   method: string;
@@ -113,5 +114,32 @@ export async function startFakePlatform(handler: Handler = defaultHandler): Prom
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** One fake platform per file: started, reset per test (no requests, defaultHandler), closed. */
+export function useFakePlatform(): FakePlatform {
+  let started: FakePlatform | undefined;
+  const current = () => {
+    if (started === undefined) throw new Error("the fake platform starts in beforeAll");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startFakePlatform();
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => {
+    current().requests.length = 0;
+    current().answer(defaultHandler);
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    answer: (handler) => current().answer(handler),
+    close: () => current().close(),
   };
 }

@@ -2,10 +2,11 @@
 // clock that runs fast so that client tokens live seconds, with a platform log in between.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { startPlatformLog, type PlatformLog } from "./platform-log.js";
 import { root } from "./project.js";
+import type { RedisCluster, RedisSentinel } from "./redis-cluster.js";
 
 /** 2 hours of the platform's time in 3 s of real time: a client token lives 3 s. */
 export const SCALE = 2_400;
@@ -237,4 +238,57 @@ export function expectFleetKeptItsPromise(
   expect(run.counts.invalid).toBe(0);
   expect(run.counts.fetches).toBeLessThanOrEqual(run.counts.windows + run.counts.failovers);
   expect(run.counts.slowest).toBeLessThanOrEqual(run.boundMs);
+}
+
+/** What fleet-worker.mjs needs to reach a Redis Cluster. */
+export const clusterEnv = (cluster: RedisCluster): Record<string, string> => ({
+  REDIS_KIND: "cluster",
+  REDIS_NODES: cluster.rootNodes.map((n) => n.url).join(","),
+});
+
+/** What fleet-worker.mjs needs to reach Redis through Sentinel. */
+export const sentinelEnv = (sentinel: RedisSentinel): Record<string, string> => ({
+  REDIS_KIND: "sentinel",
+  SENTINEL_NAME: sentinel.name,
+  SENTINELS: sentinel.sentinelRootNodes.map((n) => n.port).join(","),
+});
+
+export interface FailoverFleet<R> {
+  /** The replicated Redis, started before the file's first test. */
+  readonly redis: R;
+  /** The test's worker processes: killed after it. */
+  readonly workers: Array<Worker<unknown>>;
+  /** A fast platform (startFastPlatform) for the test: closed after it. */
+  startPlatform(scale?: number): Promise<Platform>;
+}
+
+/** A failover file's hooks: its Redis for all tests; each test's workers and platform stopped. */
+export function useFailoverFleet<R extends { stop(): Promise<void> }>(
+  startRedis: () => Promise<R>,
+): FailoverFleet<R> {
+  let redis: R | undefined;
+  const platforms: Platform[] = [];
+  const workers: Array<Worker<unknown>> = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await stopWorkers(workers.splice(0));
+    for (const platform of platforms.splice(0)) await platform.close();
+  });
+  return {
+    get redis() {
+      if (redis === undefined) throw new Error("the Redis deployment starts in beforeAll");
+      return redis;
+    },
+    workers,
+    async startPlatform(scale) {
+      const platform = await startFastPlatform(scale);
+      platforms.push(platform);
+      return platform;
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "redis";
+import { redisArgs } from "./redis.js";
 
 const HOST = "127.0.0.1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -123,18 +124,9 @@ export class RedisNode {
 }
 
 const serverArgs = (dir: string, port: number, extra: string[] = []) => [
-  "--port",
-  String(port),
-  "--bind",
-  HOST,
+  ...redisArgs(port),
   "--dir",
   dir,
-  "--save",
-  "",
-  "--appendonly",
-  "no",
-  "--protected-mode",
-  "yes",
   ...extra,
 ];
 

@@ -1,7 +1,8 @@
 // A real redis-server on a free loopback port, started and stopped by the tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { createClient } from "redis";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { freePort } from "./loopback.js";
 
 export interface RedisServer {
   url: string;
@@ -10,13 +11,19 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** redis-server's arguments for a throwaway server on `port`: loopback only, nothing on disk. */
+export const redisArgs = (port: number): string[] => [
+  "--port",
+  String(port),
+  "--bind",
+  "127.0.0.1",
+  "--save",
+  "",
+  "--appendonly",
+  "no",
+  "--protected-mode",
+  "yes",
+];
 
 export async function startRedis(): Promise<RedisServer> {
   if (spawnSync("redis-server", ["--version"]).status !== 0) {
@@ -25,22 +32,7 @@ export async function startRedis(): Promise<RedisServer> {
     );
   }
   const port = await freePort();
-  const child = spawn(
-    "redis-server",
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--protected-mode",
-      "yes",
-    ],
-    { stdio: "ignore" },
-  );
+  const child = spawn("redis-server", redisArgs(port), { stdio: "ignore" });
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -67,6 +59,46 @@ export async function startRedis(): Promise<RedisServer> {
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
+    },
+  };
+}
+
+export interface LocalRedis {
+  /** The server, started before the file's first test. */
+  readonly server: RedisServer;
+  /** A client of it, connected before the file's first test. */
+  readonly client: ReturnType<typeof createClient>;
+}
+
+/** One redis-server and a connected client for the file, flushed before each test, then killed. */
+export function useRedis(): LocalRedis {
+  let server: RedisServer | undefined;
+  let client: ReturnType<typeof createClient> | undefined;
+  const started = () => {
+    if (server === undefined || client === undefined) {
+      throw new Error("redis-server starts in beforeAll");
+    }
+    return { server, client };
+  };
+  beforeAll(async () => {
+    server = await startRedis();
+    client = createClient({ url: server.url });
+    client.on("error", () => undefined);
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    await started().client.flushAll();
+  });
+  return {
+    get server() {
+      return started().server;
+    },
+    get client() {
+      return started().client;
     },
   };
 }

@@ -2,34 +2,20 @@
 // its clock: what it refuses, where it stores the token and for how long, the millisecond it
 // refreshes, the recheck of a token that is never fresh, invalidate(), and a store that is down.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDouyinOAuth, DouyinStoreError, type DouyinOAuth } from "../../src/index.js";
-import { createClientTokenProvider, MemoryTokenStore } from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DouyinStoreError, type DouyinOAuth } from "../../src/index.js";
+import { createClientTokenProvider } from "../../src/tokens/index.js";
+import { DEMO_APP, type Emulator } from "../../src/emulator/index.js";
+import { startClockedEmulator } from "../support/clocked-emulator.js";
 import { FaultyStore } from "../support/faulty-store.js";
+import { RecordingStore } from "../support/recording-store.js";
 
 const LIFETIME = 7_200_000;
 const KEY = `douyin-oauth:${DEMO_APP.clientKey}:client_token`;
 let emu: Emulator;
 let douyin: DouyinOAuth;
 let store: RecordingStore;
-
-/** A MemoryTokenStore that notes the lifetime of every compare-and-set. */
-class RecordingStore extends MemoryTokenStore {
-  ttls: number[] = [];
-  override async compareAndSet(
-    key: string,
-    expected: string | undefined,
-    next: string | undefined,
-    ttlMs: number,
-  ) {
-    this.ttls.push(ttlMs);
-    return super.compareAndSet(key, expected, next, ttlMs);
-  }
-}
-
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
   store = new RecordingStore(emu.now);
 });
 afterEach(() => emu.close());

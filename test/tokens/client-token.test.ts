@@ -2,15 +2,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinOAuthError, type DouyinOAuth } from "../../src/index.js";
 import { createClientTokenProvider, MemoryTokenStore } from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DEMO_APP, type Emulator } from "../../src/emulator/index.js";
+import { startClockedEmulator } from "../support/clocked-emulator.js";
 
 const MINUTE = 60_000;
 const HOURS_2 = 2 * 60 * MINUTE;
 let emu: Emulator;
 let douyin: DouyinOAuth;
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
 });
 afterEach(() => emu.close());
 

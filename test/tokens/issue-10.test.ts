@@ -14,35 +14,25 @@ import {
   createClientTokenProvider,
   createUserTokenManager,
   MemoryTokenStore,
+  type UserTokenManager,
   type UserTokenManagerOptions,
 } from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DEMO_APP, type Emulator } from "../../src/emulator/index.js";
+import { DAY, managerWith, signInWith, startClockedEmulator } from "../support/clocked-emulator.js";
 import { FaultyStore } from "../support/faulty-store.js";
 
-const DAY = 24 * 60 * 60_000;
 const MINUTE = 60_000;
 let emu: Emulator;
 let douyin: DouyinOAuth;
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
 });
 afterEach(() => emu.close());
 
-const signIn = async (manager: ReturnType<typeof createUserTokenManager>, openId = "u-1") =>
-  manager.save(await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId }) }));
-
-function managerOn(store: FaultyStore | MemoryTokenStore, more: UserTokenManagerOptions = {}) {
-  const errors: unknown[] = [];
-  const users = createUserTokenManager(douyin, {
-    now: emu.now,
-    store,
-    storeTimeoutMs: 200,
-    onError: (e) => errors.push(e),
-    ...more,
-  });
-  return { users, errors };
-}
+const signIn = (manager: UserTokenManager, openId?: string) =>
+  signInWith({ emu, douyin }, manager, openId);
+const managerOn = (store: FaultyStore | MemoryTokenStore, more: UserTokenManagerOptions = {}) =>
+  managerWith({ emu, douyin }, store, more);
 
 describe("1. a store outage is not 'sign in again'", () => {
   it("getAccessToken with the store down and nothing held → DouyinStoreError, never DouyinReauthorizeError", async () => {

@@ -1,82 +1,47 @@
 // A fleet sharing one real Redis: the store's lock, one fetch per expiry window across processes,
 // a lock holder killed mid-fetch, and Redis stopped mid-test.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { createClient } from "redis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinStoreError } from "../../src/index.js";
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createClientTokenProvider, createUserTokenManager } from "../../src/tokens/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { root } from "../support/project.js";
-import { startRedis, type RedisServer } from "../support/redis.js";
+import { startWorker, stopWorkers, type BurstResult, type Worker } from "../support/fleet.js";
+import { startRedis, useRedis } from "../support/redis.js";
 
-type Redis = ReturnType<typeof createClient>;
-let server: RedisServer;
-let redis: Redis;
+const redis = useRedis();
 let emu: Emulator;
-beforeAll(async () => {
-  server = await startRedis();
-  redis = createClient({ url: server.url });
-  redis.on("error", () => undefined);
-  await redis.connect();
-});
-afterAll(async () => {
-  await redis?.close().catch(() => undefined);
-  await server?.stop();
-});
 beforeEach(async () => {
-  await redis.flushAll();
   await emu?.close();
   emu = await startEmulator();
 });
 afterAll(() => emu?.close());
 
-interface WorkerResult {
-  tokens: string[];
-  errors: string[];
-}
+const workers: Array<Worker<unknown>> = [];
+afterEach(() => stopWorkers(workers.splice(0)));
 
-/** Runs fleet-worker.mjs as a real process; resolves with its result line. */
-function worker(env: Record<string, string>) {
-  const child = spawn(process.execPath, [join(root, "test/tokens/fleet-worker.mjs")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      REDIS_URL: server.url,
+/** fleet-worker.mjs as a real process on this file's Redis and emulator; killed after the test. */
+function worker(env: Record<string, string>): Worker<BurstResult> {
+  const started = startWorker(
+    {
+      REDIS_URL: redis.server.url,
       EMU_URL: emu.url,
       CLIENT_KEY: DEMO_APP.clientKey,
       CLIENT_SECRET: DEMO_APP.clientSecret,
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk));
-  child.stderr.on("data", (chunk: Buffer) => (err += chunk));
-  const done = new Promise<WorkerResult>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`worker hung: ${out} ${err}`));
-    }, 30_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0 || !line.startsWith("{"))
-        reject(new Error(`worker exited ${code}: ${out} ${err}`));
-      else resolve(JSON.parse(line));
-    });
-  });
-  return { child, done, ready: () => out.includes("ready") };
+    30_000,
+  );
+  workers.push(started);
+  return started;
 }
 
 describe("RedisTokenStore", () => {
   it("get, set with a TTL, delete", async () => {
-    const store = new RedisTokenStore(redis);
+    const store = new RedisTokenStore(redis.client);
     await store.set("k", "v", 150);
     expect(await store.get("k")).toBe("v");
-    expect(await redis.pTTL("k")).toBeGreaterThan(0);
+    expect(await redis.client.pTTL("k")).toBeGreaterThan(0);
     await store.delete("k");
     expect(await store.get("k")).toBeUndefined();
     await store.set("short", "v", 50);
@@ -85,7 +50,7 @@ describe("RedisTokenStore", () => {
   });
 
   it("lock: NX with a unique value; a second taker is refused; release frees only its own lock", async () => {
-    const store = new RedisTokenStore(redis);
+    const store = new RedisTokenStore(redis.client);
     const mine = await store.lock("L", 200);
     expect(mine).toBeDefined();
     expect(await store.lock("L", 200)).toBeUndefined();
@@ -94,26 +59,26 @@ describe("RedisTokenStore", () => {
     expect(theirs).toBeDefined();
     await mine!.release(); // the first holder, late: must not delete the new holder's lock
     expect(await mine!.extend(5_000)).toBe(false); // nor extend it
-    expect(await redis.exists("L")).toBe(1);
+    expect(await redis.client.exists("L")).toBe(1);
     expect(await theirs!.extend(10_000)).toBe(true);
-    expect(await redis.pTTL("L")).toBeGreaterThan(5_000);
+    expect(await redis.client.pTTL("L")).toBeGreaterThan(5_000);
     await theirs!.release();
-    expect(await redis.exists("L")).toBe(0);
+    expect(await redis.client.exists("L")).toBe(0);
   });
 
   it("compareAndSet writes or deletes only over the expected value; list() finds keys by SCAN", async () => {
-    const store = new RedisTokenStore(redis);
+    const store = new RedisTokenStore(redis.client);
     expect(await store.compareAndSet("c", undefined, "one", 10_000)).toBe(true);
     expect(await store.compareAndSet("c", undefined, "two", 10_000)).toBe(false);
     expect(await store.compareAndSet("c", "zero", "two", 10_000)).toBe(false);
     expect(await store.compareAndSet("c", "one", "two", 10_000)).toBe(true);
     expect(await store.get("c")).toBe("two");
-    expect(await redis.pTTL("c")).toBeGreaterThan(9_000);
+    expect(await redis.client.pTTL("c")).toBeGreaterThan(9_000);
     expect(await store.compareAndSet("c", "two", undefined, 1)).toBe(true);
-    expect(await redis.exists("c")).toBe(0);
-    for (let n = 0; n < 2_500; n++) await redis.set(`p:user:${n}`, "x");
-    await redis.set("p:user*odd", "x"); // glob characters in the prefix are matched literally
-    await redis.set("q:user:1", "x");
+    expect(await redis.client.exists("c")).toBe(0);
+    for (let n = 0; n < 2_500; n++) await redis.client.set(`p:user:${n}`, "x");
+    await redis.client.set("p:user*odd", "x"); // glob characters in the prefix are matched literally
+    await redis.client.set("q:user:1", "x");
     const keys = await store.list("p:user:");
     expect(keys).toHaveLength(2_500);
     expect(new Set(keys).size).toBe(2_500);
@@ -140,18 +105,18 @@ describe("a fleet on one Redis", () => {
 
   it("keys are namespaced by client_key; nothing but the token and its expiry is stored", async () => {
     const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
-    const store = new RedisTokenStore(redis);
+    const store = new RedisTokenStore(redis.client);
     const token = await createClientTokenProvider(douyin, { store }).get();
     const users = createUserTokenManager(douyin, { store });
     await users.save(
       await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId: "u-9" }) }),
     );
-    const keys = (await redis.keys("*")).sort();
+    const keys = (await redis.client.keys("*")).sort();
     expect(keys).toEqual([
       `douyin-oauth:${DEMO_APP.clientKey}:client_token`,
       `douyin-oauth:${DEMO_APP.clientKey}:user:u-9`,
     ]);
-    const values = await Promise.all(keys.map((k) => redis.get(k)));
+    const values = await Promise.all(keys.map((k) => redis.client.get(k)));
     expect(JSON.parse(values[0]!)).toEqual({ token, expiresAt: expect.any(Number) });
     for (const value of values) expect(value).not.toContain(DEMO_APP.clientSecret);
   });
@@ -178,11 +143,14 @@ describe("the renewal sweep on Redis", () => {
     await emu.close();
     emu = await startEmulator({ now: () => clock });
     const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
-    const second = createClient({ url: server.url });
+    const second = createClient({ url: redis.server.url });
     second.on("error", () => undefined);
     await second.connect();
     try {
-      const a = createUserTokenManager(douyin, { store: new RedisTokenStore(redis), now: emu.now });
+      const a = createUserTokenManager(douyin, {
+        store: new RedisTokenStore(redis.client),
+        now: emu.now,
+      });
       const b = createUserTokenManager(douyin, {
         store: new RedisTokenStore(second),
         now: emu.now,
@@ -203,7 +171,7 @@ describe("the renewal sweep on Redis", () => {
         expect(kept!.renewals).toBe(1);
         expect(emu.isValid(kept!.refreshToken)).toBe(true);
       }
-      expect(await redis.keys("*lock*")).toEqual([]);
+      expect(await redis.client.keys("*lock*")).toEqual([]);
     } finally {
       await second.close();
     }

@@ -1,17 +1,16 @@
 // renewDue(), the daily sweep, user by user: what it counts as renewed, skipped and exhausted,
 // and what it leaves alone, on the emulator's clock.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDouyinOAuth, type DouyinOAuth } from "../../src/index.js";
+import type { DouyinOAuth } from "../../src/index.js";
 import { createUserTokenManager, MemoryTokenStore } from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
+import { DAY, startClockedEmulator } from "../support/clocked-emulator.js";
 
-const DAY = 24 * 60 * 60_000;
 let emu: Emulator;
 let douyin: DouyinOAuth;
 let store: MemoryTokenStore;
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
   store = new MemoryTokenStore(emu.now);
 });
 afterEach(() => emu.close());

@@ -4,45 +4,29 @@
 // (at most 10,000 users) and refreshed without the store, the renewal written later by the
 // process itself, the sweep's unsaved renewals first, and a sign-out during a sweep.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  createDouyinOAuth,
-  DouyinReauthorizeError,
-  DouyinStoreError,
-  type DouyinOAuth,
-} from "../../src/index.js";
+import { DouyinReauthorizeError, DouyinStoreError, type DouyinOAuth } from "../../src/index.js";
 import {
   createUserTokenManager,
   MemoryTokenStore,
+  type UserTokenManager,
   type UserTokenManagerOptions,
 } from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DEMO_APP, type Emulator } from "../../src/emulator/index.js";
+import { DAY, managerWith, signInWith, startClockedEmulator } from "../support/clocked-emulator.js";
 import { FaultyStore } from "../support/faulty-store.js";
 
-const DAY = 24 * 60 * 60_000;
 let emu: Emulator;
 let douyin: DouyinOAuth;
 let store: FaultyStore;
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
   store = new FaultyStore(emu.now);
 });
 afterEach(() => emu.close());
 
-function manager(more: UserTokenManagerOptions = {}) {
-  const errors: unknown[] = [];
-  const users = createUserTokenManager(douyin, {
-    now: emu.now,
-    store,
-    storeTimeoutMs: 200,
-    onError: (e) => errors.push(e),
-    ...more,
-  });
-  return { users, errors };
-}
-
-const signIn = async (users: ReturnType<typeof manager>["users"], openId = "u-1") =>
-  users.save(await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId }) }));
+const manager = (more: UserTokenManagerOptions = {}) => managerWith({ emu, douyin }, store, more);
+const signIn = (users: UserTokenManager, openId?: string) =>
+  signInWith({ emu, douyin }, users, openId);
 
 const storeDown = () => store.faults.set("get", { kind: "reject" });
 

@@ -3,21 +3,16 @@
 // write (a refresh of the same grant, a new sign-in, a sign-out), against the emulator on its
 // clock. What each case must keep: the newer access token, the other's new grant, the sign-out.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  createDouyinOAuth,
-  DouyinReauthorizeError,
-  DouyinStoreError,
-  type DouyinOAuth,
-} from "../../src/index.js";
+import { DouyinReauthorizeError, DouyinStoreError, type DouyinOAuth } from "../../src/index.js";
 import {
   createUserTokenManager,
   MemoryTokenStore,
   type UserTokenManager,
   type UserTokenRecord,
 } from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DEMO_APP, type Emulator } from "../../src/emulator/index.js";
+import { DAY, signInWith, startClockedEmulator } from "../support/clocked-emulator.js";
 
-const DAY = 24 * 60 * 60_000;
 const KEY = `douyin-oauth:${DEMO_APP.clientKey}:user:u-1`;
 
 /** Before each of its next `times` swaps of a user record, runs `first` (another server). */
@@ -50,8 +45,7 @@ let store: RacingStore;
 let users: UserTokenManager;
 let errors: unknown[];
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
   store = new RacingStore(emu.now);
   errors = [];
   users = createUserTokenManager(douyin, {
@@ -62,14 +56,21 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-const signIn = async (openId = "u-1") =>
-  users.save(await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId }) }));
+const signIn = (openId?: string) => signInWith({ emu, douyin }, users, openId);
 const stored = async () => {
   const raw = await store.get(KEY);
   return raw === undefined ? undefined : (JSON.parse(raw) as UserTokenRecord);
 };
 const overwrite = (record: UserTokenRecord) =>
   store.set(KEY, JSON.stringify(record), 40 * DAY).then(() => undefined);
+/** Another server's record after a new sign-in of `mine`'s user: other tokens, fresh access. */
+const newSignIn = (mine: UserTokenRecord, more: Partial<UserTokenRecord> = {}) => ({
+  ...mine,
+  accessToken: "act.new-sign-in",
+  refreshToken: "rft.new-sign-in",
+  accessExpiresAt: emu.now() + 15 * DAY,
+  ...more,
+});
 
 describe("another writer came first", () => {
   it("a refresh of the same grant with a later access token: merged, the later token and the higher renewal count kept", async () => {
@@ -89,12 +90,7 @@ describe("another writer came first", () => {
   it("a new sign-in (another refresh token): theirs is kept and served, ours dropped", async () => {
     const mine = await signIn();
     emu.advanceTime(14.5 * DAY);
-    const theirs = {
-      ...mine,
-      accessToken: "act.new-sign-in",
-      refreshToken: "rft.new-sign-in",
-      accessExpiresAt: emu.now() + 15 * DAY,
-    };
+    const theirs = newSignIn(mine);
     store.before(1, () => overwrite(theirs));
     expect(await users.getAccessToken("u-1")).toBe("act.new-sign-in");
     expect(await stored()).toEqual(theirs);
@@ -132,13 +128,7 @@ describe("another writer came first", () => {
   it("before the renewal's mark: a new sign-in is not renewed; it is served", async () => {
     const mine = await signIn();
     emu.advanceTime(26 * DAY);
-    const theirs = {
-      ...mine,
-      accessToken: "act.new-sign-in",
-      refreshToken: "rft.new-sign-in",
-      accessExpiresAt: emu.now() + 15 * DAY,
-      refreshExpiresAt: emu.now() + 30 * DAY,
-    };
+    const theirs = newSignIn(mine, { refreshExpiresAt: emu.now() + 30 * DAY });
     store.before(1, () => overwrite(theirs));
     expect(await users.getAccessToken("u-1")).toBe("act.new-sign-in");
     expect(emu.stats.renewRefreshToken).toBe(0);
@@ -158,13 +148,7 @@ describe("another writer came first", () => {
     };
     await expect(users.getAccessToken("u-1")).rejects.toMatchObject({ reason: "unsaved" });
     store.compareAndSet = refuse;
-    const theirs = {
-      ...mine,
-      accessToken: "act.new-sign-in",
-      refreshToken: "rft.new-sign-in",
-      accessExpiresAt: emu.now() + 15 * DAY,
-      refreshExpiresAt: emu.now() + 30 * DAY,
-    };
+    const theirs = newSignIn(mine, { refreshExpiresAt: emu.now() + 30 * DAY });
     await overwrite(theirs);
     expect(await users.getAccessToken("u-1")).toBe("act.new-sign-in");
     expect(await stored()).toEqual(theirs);

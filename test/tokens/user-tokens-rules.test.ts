@@ -2,48 +2,24 @@
 // its clock: what it refuses, the keys it stores under, the store lifetime it asks for, and the
 // millisecond at which a refresh, a renewal or a retry after a failed renewal becomes due.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDouyinOAuth, type DouyinOAuth } from "../../src/index.js";
-import {
-  createUserTokenManager,
-  MemoryTokenStore,
-  type UserTokenManager,
-} from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { DouyinOAuth } from "../../src/index.js";
+import { createUserTokenManager, type UserTokenManager } from "../../src/tokens/index.js";
+import { DEMO_APP, type Emulator } from "../../src/emulator/index.js";
+import { DAY, signInWith, startClockedEmulator } from "../support/clocked-emulator.js";
+import { RecordingStore } from "../support/recording-store.js";
 
-const DAY = 24 * 60 * 60_000;
 let emu: Emulator;
 let douyin: DouyinOAuth;
 let store: RecordingStore;
 let users: UserTokenManager;
-
-/** A MemoryTokenStore that notes the lifetime of every write. */
-class RecordingStore extends MemoryTokenStore {
-  ttls: number[] = [];
-  override async set(key: string, value: string, ttlMs: number) {
-    this.ttls.push(ttlMs);
-    return super.set(key, value, ttlMs);
-  }
-  override async compareAndSet(
-    key: string,
-    expected: string | undefined,
-    next: string | undefined,
-    ttlMs: number,
-  ) {
-    this.ttls.push(ttlMs);
-    return super.compareAndSet(key, expected, next, ttlMs);
-  }
-}
-
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
   store = new RecordingStore(emu.now);
   users = createUserTokenManager(douyin, { store, now: emu.now });
 });
 afterEach(() => emu.close());
 
-const signIn = async (openId = "u-1") =>
-  users.save(await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId }) }));
+const signIn = (openId?: string) => signInWith({ emu, douyin }, users, openId);
 
 describe("createUserTokenManager › refused input", () => {
   for (const name of ["refreshBeforeExpiryMs", "renewBeforeExpiryMs", "renewRetryMs"]) {

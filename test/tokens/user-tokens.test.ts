@@ -1,28 +1,21 @@
 // Users' tokens across the clock: refresh near expiry, renew near refresh expiry, and the one
 // error that says "authorize again".
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  createDouyinOAuth,
-  DouyinOAuthError,
-  DouyinReauthorizeError,
-  type DouyinOAuth,
-} from "../../src/index.js";
+import { DouyinOAuthError, DouyinReauthorizeError, type DouyinOAuth } from "../../src/index.js";
 import { createUserTokenManager, type UserTokenManager } from "../../src/tokens/index.js";
-import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
+import { DAY, signInWith, startClockedEmulator } from "../support/clocked-emulator.js";
 
-const DAY = 24 * 60 * 60_000;
 let emu: Emulator;
 let douyin: DouyinOAuth;
 let users: UserTokenManager;
 beforeEach(async () => {
-  emu = await startEmulator({ now: () => Date.UTC(2026, 10, 25, 8) });
-  douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+  ({ emu, douyin } = await startClockedEmulator());
   users = createUserTokenManager(douyin, { now: emu.now });
 });
 afterEach(() => emu.close());
 
-const signIn = async (openId = "u-1") =>
-  users.save(await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId }) }));
+const signIn = (openId?: string) => signInWith({ emu, douyin }, users, openId);
 
 describe("createUserTokenManager", () => {
   it("save() keeps absolute expiry times; a fresh token costs no call", async () => {
