@@ -125,6 +125,19 @@ describe("another writer came first", () => {
     ]);
   });
 
+  it("every time, three rounds running, with the access token expired: the new token is still served", async () => {
+    const mine = await signIn();
+    emu.advanceTime(15 * DAY + 60_000);
+    let n = 0;
+    store.before(3, () => overwrite({ ...mine, accessExpiresAt: mine.accessExpiresAt - ++n }));
+    const token = await users.getAccessToken("u-1");
+    expect(token).not.toBe(mine.accessToken);
+    expect(emu.isValid(token)).toBe(true);
+    expect(errors).toEqual([
+      expect.objectContaining({ name: "DouyinStoreError", reason: "unsaved" }),
+    ]);
+  });
+
   it("before the renewal's mark: a new sign-in is not renewed; it is served", async () => {
     const mine = await signIn();
     emu.advanceTime(26 * DAY);
@@ -192,6 +205,7 @@ describe("10010 while a renewal is unsettled", () => {
     const kept = await stored();
     expect(kept!.refreshExpiresAt).toBe(emu.now());
     expect(kept!.renewingSince).toBeUndefined();
+    expect(errors).toEqual([]); // the 10010 is the renewal's own: no failure to report
     emu.advanceTime(3.5 * DAY);
     await expect(users.getAccessToken("u-1")).rejects.toMatchObject({
       name: "DouyinReauthorizeError",
