@@ -230,10 +230,8 @@ export function createGrantKeeper(deps: {
     report(storeError);
     if (mine === undefined) throw storeError;
     if (rules.usable(mine) && !rules.refreshDue(mine)) return mine;
-    if (!rules.refreshable(mine)) {
-      if (rules.usable(mine)) return mine;
-      throw storeError;
-    }
+    // Not refreshable means not due for refresh: had the access token been usable, it was served.
+    if (!rules.refreshable(mine)) throw storeError;
     try {
       const started = now();
       const next = withRefresh(
