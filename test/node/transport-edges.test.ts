@@ -14,7 +14,7 @@ import { Agent as HttpsAgent, createServer as createHttpsServer } from "node:htt
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { nodeTransport, type NodeTransport } from "../../src/node/index.js";
 import { MAX_ANSWER_BYTES, type TransportRequest } from "../../src/transport.js";
 
@@ -439,11 +439,11 @@ describe("nodeTransport › the caller's signal", () => {
   });
 });
 
-describe("nodeTransport › https, with an agent of the caller's", () => {
-  // A throwaway self-signed certificate for 127.0.0.1, trusted only by the agent below.
+describe("nodeTransport › https", () => {
+  // A throwaway self-signed certificate for 127.0.0.1, trusted only where a test says so.
   let dir: string;
   let tls: { key: Buffer; cert: Buffer };
-  const makeCert = () => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "douyin-oauth-tls-"));
     const made = spawnSync(
       "openssl",
@@ -470,15 +470,19 @@ describe("nodeTransport › https, with an agent of the caller's", () => {
     );
     expect(made.status, made.stderr).toBe(0);
     tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
-  };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("goes over TLS through that agent, and close() leaves it and its sockets alone", async () => {
-    makeCert();
-    open.push({ close: () => rmSync(dir, { recursive: true, force: true }) });
+  /** An https server on 127.0.0.1 answering its path; counts its TLS connections and closes. */
+  async function serveTls() {
     let connections = 0;
+    let closed = 0;
     const server = createHttpsServer(tls, (req, res) => res.end(`{"path":"${req.url}"}`));
     server.keepAliveTimeout = 60_000;
-    server.on("secureConnection", () => (connections += 1));
+    server.on("secureConnection", (socket: Socket) => {
+      connections += 1;
+      socket.on("close", () => (closed += 1));
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     open.push({
       close: () =>
@@ -487,18 +491,56 @@ describe("nodeTransport › https, with an agent of the caller's", () => {
           server.close(() => resolve());
         }),
     });
+    return {
+      url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      connections: () => connections,
+      closed: () => closed,
+    };
+  }
+
+  it("its own agent checks the certificate, keeps one connection alive, and close() ends it", async () => {
+    const server = await serveTls();
+    const send = transport();
+    const refused = (await failure(send(request(`${server.url}/x`)))) as NodeJS.ErrnoException;
+    expect(refused.code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+    await until(() => server.closed() === server.connections());
+    const before = server.connections();
+    // Node reads this for each new TLS connection; this test sets it for its own requests only
+    // (no agent of ours can be given the certificate, and a child process would not run the
+    // mutant under test).
+    const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+    try {
+      expect(await send(request(`${server.url}/x?y=1`))).toEqual({
+        status: 200,
+        text: '{"path":"/x?y=1"}',
+      });
+      expect(await send(request(`${server.url}/z`))).toMatchObject({ status: 200 });
+    } finally {
+      if (previous === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous;
+    }
+    expect(server.connections() - before).toBe(1);
+    await sleep(50);
+    expect(server.closed()).toBe(before);
+    send.close();
+    await until(() => server.closed() === before + 1);
+  });
+
+  it("an agent of the caller's: used for TLS, and close() leaves it and its sockets alone", async () => {
+    const server = await serveTls();
     const agent = new HttpsAgent({ ca: tls.cert, keepAlive: true });
     open.push({ close: () => agent.destroy() });
     const send = transport({ httpsAgent: agent });
-    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/x?y=1`;
+    const url = `${server.url}/x?y=1`;
     expect(await send(request(url))).toEqual({ status: 200, text: '{"path":"/x?y=1"}' });
     await send(request(url));
-    expect(connections).toBe(1);
+    expect(server.connections()).toBe(1);
     await until(() => Object.keys(agent.freeSockets).length === 1);
     send.close();
     await sleep(50);
     expect(Object.keys(agent.freeSockets)).toHaveLength(1);
     expect(await send(request(url))).toMatchObject({ status: 200 });
-    expect(connections).toBe(1);
+    expect(server.connections()).toBe(1);
   });
 });
