@@ -128,8 +128,10 @@ const origins = new Map<string, Omit<Target, "path">>();
  * client sends to one base URL): cheaper than node:http parsing the whole URL on every call.
  */
 function parse(url: string): Target {
-  const slash = url.indexOf("/", url.indexOf("//") + 2);
-  const origin = slash < 0 ? url : url.slice(0, slash);
+  // The origin ends at the first "/", "?" or "#" after the scheme's "//".
+  let end = url.indexOf("//") + 2;
+  while (end < url.length && url[end] !== "/" && url[end] !== "?" && url[end] !== "#") end++;
+  const origin = url.slice(0, end);
   let known = origins.get(origin);
   if (known === undefined) {
     const { protocol, hostname, port } = new URL(origin);
@@ -139,5 +141,8 @@ function parse(url: string): Target {
     known = { secure, host, port: port || (secure ? "443" : "80") };
     if (origins.size < 64) origins.set(origin, known);
   }
-  return { ...known, path: slash < 0 ? "/" : url.slice(slash) };
+  // node:http sends the path as given: never the fragment, and "/" before a bare query.
+  const hash = url.indexOf("#", end);
+  const rest = hash < 0 ? url.slice(end) : url.slice(end, hash);
+  return { ...known, path: rest[0] === "/" ? rest : "/" + rest };
 }

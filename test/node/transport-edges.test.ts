@@ -179,6 +179,19 @@ describe("nodeTransport › URLs", () => {
     expect(server.connections[0]!.localAddress).toBe("::1");
   });
 
+  it("a URL with no path: its query is sent (on /), never read as a path, and its fragment is not", async () => {
+    const server = await serve((res, seen) => res.end(`{"path":"${seen.url}"}`));
+    const send = transport();
+    for (const [url, path] of [
+      [`${server.url}?x=1`, "/?x=1"],
+      [`${server.url}?next=/a`, "/?next=/a"],
+      [`${server.url}#top`, "/"],
+      [`${server.url}/oauth/x/?a=1#top`, "/oauth/x/?a=1"],
+    ] as const) {
+      expect(await send(request(url))).toEqual({ status: 200, text: `{"path":"${path}"}` });
+    }
+  });
+
   it("each origin parsed once, whatever the path; at most 64 origins remembered", async () => {
     // A module of its own, so its table of origins starts empty; counts `new URL` calls.
     vi.resetModules();
