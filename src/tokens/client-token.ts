@@ -74,7 +74,8 @@ export function createClientTokenProvider(
   requirePositiveMs(refreshBefore, "refreshBeforeExpiryMs");
   requirePositiveMs(recheck, "recheckIntervalMs");
   const storeRetryMs = options.storeRetryMs ?? 3_000;
-  if (typeof storeRetryMs !== "number" || !Number.isFinite(storeRetryMs) || storeRetryMs < 0) {
+  // Number.isFinite does not coerce: a string or a bigint is refused too.
+  if (!Number.isFinite(storeRetryMs) || storeRetryMs < 0) {
     throw new TypeError(`"storeRetryMs" must be a number of milliseconds, 0 or more`);
   }
   const whenStoreDown = options.whenStoreDown ?? "stable_client_token";

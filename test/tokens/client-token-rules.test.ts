@@ -30,6 +30,16 @@ describe("createClientTokenProvider › refused input", () => {
       }
     });
   }
+  it("storeRetryMs: a finite number of milliseconds, 0 or more", () => {
+    for (const storeRetryMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, "5" as never]) {
+      expect(() => createClientTokenProvider(douyin, { storeRetryMs })).toThrow(
+        new TypeError(`"storeRetryMs" must be a number of milliseconds, 0 or more`),
+      );
+    }
+    for (const storeRetryMs of [0, 1.5, 60_000]) {
+      expect(() => createClientTokenProvider(douyin, { storeRetryMs })).not.toThrow();
+    }
+  });
   it("whenStoreDown: one of three", () => {
     expect(() => createClientTokenProvider(douyin, { whenStoreDown: "retry" as never })).toThrow(
       new TypeError(`"whenStoreDown" must be "stable_client_token", "client_token" or "fail"`),
