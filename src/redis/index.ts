@@ -144,6 +144,7 @@ export class RedisTokenStore implements TokenStore {
 
   async delete(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+    await this.replicated(this.prefix + key);
   }
 
   /** One Lua script: atomic on a single Redis and on the one node a cluster keeps the key on. */

@@ -193,6 +193,16 @@ describe("RedisTokenStore › waitForReplicas: one replica asked, one there", ()
     expect(await onReplica!.exists("k")).toBe(0);
   });
 
+  it("delete (a sign-out): WAIT after it; the key is gone from the replica when it resolves", async () => {
+    const { client, id } = await connection();
+    const store = new RedisTokenStore(client, replicated);
+    await store.set("k", "v", 600_000);
+    await store.delete("k");
+    expect(await lastCommand(id)).toBe("wait");
+    expect(await waits()).toBe(2);
+    expect(await onReplica!.exists("k")).toBe(0);
+  });
+
   it("lock: WAIT once taken; the holder is on the replica; a lock not taken waits for nothing", async () => {
     const { client, id } = await connection();
     const store = new RedisTokenStore(client, replicated);
