@@ -189,6 +189,7 @@ export function createUserTokenManager(
     }
     // Callers may have joined this call after a sign-out on another server: look once more.
     if (flight.signedOut || (await shared.read(keyOf(openId)).catch(() => true)) === undefined) {
+      held.delete(openId); // signed out: not served from memory in a store outage either
       throw new DouyinReauthorizeError(openId, "no_tokens");
     }
     remember(openId, record, flight);
@@ -230,7 +231,10 @@ export function createUserTokenManager(
         outcome = result.outcome;
         return result.current?.value;
       });
-      if (!done.busy && done.value !== undefined) remember(openId, done.value, flight);
+      if (!done.busy) {
+        held.delete(openId); // found gone (signed out elsewhere): forgotten here too
+        if (done.value !== undefined) remember(openId, done.value, flight);
+      }
       return done.busy ? stored.value : (done.value ?? stored.value);
     });
     return outcome;

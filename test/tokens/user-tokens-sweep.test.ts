@@ -109,15 +109,41 @@ describe("renewDue, between the listing and the lock", () => {
     expect(a.errors).toEqual([]);
   });
 
-  it("another server signed the user out meanwhile: skipped, nothing reported, nothing written", async () => {
+  it("another server signed the user out meanwhile: skipped, nothing reported, nothing written, nothing held", async () => {
     const { users, errors } = manager();
     await signIn(users);
-    emu.advanceTime(26 * DAY);
+    emu.advanceTime(14.5 * DAY);
+    await users.getAccessToken("u-1"); // refreshed: lasts to day 29.5
+    emu.advanceTime(11.5 * DAY);
     store.beforeLock = () => store.delete(KEY);
     expect(await users.renewDue()).toEqual(summary({ skipped: 1 }));
     expect(errors).toEqual([]);
     expect(await store.get(KEY)).toBeUndefined();
     expect(emu.stats.renewRefreshToken).toBe(0);
+    store.down = true;
+    await expect(users.getAccessToken("u-1")).rejects.toBeInstanceOf(DouyinStoreError);
+  });
+
+  it("another server refreshed the user meanwhile: a call joining the sweep gets the newest access token", async () => {
+    const { users } = manager();
+    await signIn(users);
+    emu.advanceTime(14.5 * DAY);
+    const mine = await users.getAccessToken("u-1"); // lasts to day 29.5
+    emu.advanceTime(11.5 * DAY);
+    let joined: Promise<string> | undefined;
+    store.beforeLock = async () => {
+      const theirs = { ...(await stored()), accessToken: "act.theirs" };
+      await store.set(
+        KEY,
+        JSON.stringify({ ...theirs, accessExpiresAt: emu.now() + 20 * DAY }),
+        DAY,
+      );
+      joined = users.getAccessToken("u-1"); // joins the sweep's call
+    };
+    expect(await users.renewDue()).toEqual(summary({ renewed: 1 }));
+    expect(await joined).toBe("act.theirs");
+    expect(await stored()).toMatchObject({ accessToken: "act.theirs", renewals: 1 });
+    expect(mine).not.toBe("act.theirs");
   });
 
   it("another server holds the user's lock: skipped, and this process still holds the tokens for a store outage", async () => {
@@ -208,6 +234,26 @@ describe("getAccessToken, around a sign-out", () => {
       openId: "u-1",
     });
     expect(emu.stats.refreshToken).toBe(1);
+    store.down = true; // nothing held: not served from memory either
+    await expect(users.getAccessToken("u-1")).rejects.toBeInstanceOf(DouyinStoreError);
+    expect(emu.stats.refreshToken).toBe(1);
+  });
+
+  it("another server signs the user out while this call waits for that server's lock: sign in again", async () => {
+    const { users } = manager({ lockWaitMs: 10_000 });
+    await signIn(users);
+    emu.advanceTime(15 * DAY + 1); // the access token has expired: nothing to serve meanwhile
+    const theirs = (await store.lock(LOCK, 60_000))!;
+    // after this call's first read the record goes; after its next look the lock is freed
+    store.afterRead = async () => {
+      await store.delete(KEY);
+      store.afterRead = () => theirs.release();
+    };
+    await expect(users.getAccessToken("u-1")).rejects.toMatchObject({
+      name: "DouyinReauthorizeError",
+      reason: "no_tokens",
+    });
+    expect(emu.stats.refreshToken).toBe(0);
   });
 
   it("the last look fails (store unreachable just after the refresh was written): the new token is served", async () => {
