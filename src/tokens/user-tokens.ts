@@ -113,9 +113,9 @@ export function createUserTokenManager(
   const workDue = (r: UserTokenRecord) => {
     if (refreshDue(r)) return true;
     if (!renewalDue(r)) return false;
-    const notBefore = renewNotBefore.get(r.openId);
-    if (notBefore !== undefined && now() >= notBefore) renewNotBefore.delete(r.openId);
-    return notBefore === undefined || now() >= notBefore;
+    if (now() < (renewNotBefore.get(r.openId) ?? 0)) return false;
+    renewNotBefore.delete(r.openId); // the pause, if any, is over: forget it
+    return true;
   };
 
   function remember(openId: string, record: UserTokenRecord, flight?: Flight) {
