@@ -84,7 +84,9 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-const manager = (more: UserTokenManagerOptions = {}) => managerWith({ emu, douyin }, store, more);
+// Another server's step runs inside one of this process's store calls: bound them generously.
+const manager = (more: UserTokenManagerOptions = {}) =>
+  managerWith({ emu, douyin }, store, { storeTimeoutMs: 10_000, ...more });
 const signIn = (users: UserTokenManager) => signInWith({ emu, douyin }, users);
 const stored = async () => JSON.parse((await store.get(KEY))!) as UserTokenRecord;
 const summary = (counts: Partial<Record<"renewed" | "skipped" | "failed", number>>) => ({
@@ -161,7 +163,7 @@ describe("renewDue, between the listing and the lock", () => {
 
 describe("renewDue and this process's own calls", () => {
   it("a user this process is already working on is skipped, not waited for", async () => {
-    const { users, errors } = manager({ storeTimeoutMs: 10_000 });
+    const { users, errors } = manager();
     await signIn(users);
     emu.advanceTime(26 * DAY); // renewal due, the access token expired on day 15
     let fail!: (error: Error) => void;
