@@ -242,7 +242,7 @@ describe("a renewal the store did not take", () => {
 describe("a renewal the store did not take, on a fake clock", () => {
   // Only setTimeout is faked: the store's call bounds and the rewrite's timer. Each try at the
   // rewrite is one compare-and-set; the test counts them as the fake clock moves.
-  let clock: FakeTimers.InstalledClock | undefined;
+  let clock: ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]> | undefined;
   afterEach(() => clock?.uninstall());
   const fakeTimers = () =>
     (clock = FakeTimers.withGlobal(globalThis).install({ toFake: ["setTimeout", "clearTimeout"] }));
