@@ -113,9 +113,9 @@ export function createUserTokenManager(
   const workDue = (r: UserTokenRecord) => {
     if (refreshDue(r)) return true;
     if (!renewalDue(r)) return false;
-    const notBefore = renewNotBefore.get(r.openId);
-    if (notBefore !== undefined && now() >= notBefore) renewNotBefore.delete(r.openId);
-    return notBefore === undefined || now() >= notBefore;
+    if (now() < (renewNotBefore.get(r.openId) ?? 0)) return false;
+    renewNotBefore.delete(r.openId); // the pause, if any, is over: forget it
+    return true;
   };
 
   function remember(openId: string, record: UserTokenRecord, flight?: Flight) {
@@ -189,6 +189,7 @@ export function createUserTokenManager(
     }
     // Callers may have joined this call after a sign-out on another server: look once more.
     if (flight.signedOut || (await shared.read(keyOf(openId)).catch(() => true)) === undefined) {
+      held.delete(openId); // signed out: not served from memory in a store outage either
       throw new DouyinReauthorizeError(openId, "no_tokens");
     }
     remember(openId, record, flight);
@@ -230,7 +231,10 @@ export function createUserTokenManager(
         outcome = result.outcome;
         return result.current?.value;
       });
-      if (!done.busy && done.value !== undefined) remember(openId, done.value, flight);
+      if (!done.busy) {
+        held.delete(openId); // found gone (signed out elsewhere): forgotten here too
+        if (done.value !== undefined) remember(openId, done.value, flight);
+      }
       return done.busy ? stored.value : (done.value ?? stored.value);
     });
     return outcome;
@@ -256,7 +260,10 @@ export function createUserTokenManager(
 
     async getAccessToken(openId) {
       requireText(openId, "openId");
-      const record = await fly(openId, (flight) => getRecord(openId, flight));
+      const own = () => fly(openId, (flight) => getRecord(openId, flight));
+      let record = await own();
+      // A sweep's call renews, never refreshes: one joined may end with an expired access token.
+      if (!usable(record)) record = await own();
       if (!usable(record)) throw reauthorize(record);
       return record.accessToken;
     },

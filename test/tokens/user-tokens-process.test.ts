@@ -3,6 +3,7 @@
 // for a burst of calls, the pause after a failed renewal, the records held for a store outage
 // (at most 10,000 users) and refreshed without the store, the renewal written later by the
 // process itself, the sweep's unsaved renewals first, and a sign-out during a sweep.
+import FakeTimers from "@sinonjs/fake-timers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DouyinReauthorizeError, DouyinStoreError, type DouyinOAuth } from "../../src/index.js";
 import {
@@ -28,6 +29,7 @@ const manager = (more: UserTokenManagerOptions = {}) => managerWith({ emu, douyi
 const signIn = (users: UserTokenManager, openId?: string) =>
   signInWith({ emu, douyin }, users, openId);
 
+const KEY = `douyin-oauth:${DEMO_APP.clientKey}:user:u-1`;
 const storeDown = () => store.faults.set("get", { kind: "reject" });
 
 describe("the lock and the store, only when needed", () => {
@@ -234,6 +236,85 @@ describe("a renewal the store did not take", () => {
     expect(await storedRenewals()).toBe(1);
     expect(summary).toMatchObject({ users: 1, renewed: 0, failed: 0 });
     expect(emu.stats.renewRefreshToken).toBe(1);
+  });
+});
+
+describe("a renewal the store did not take, on a fake clock", () => {
+  // Only setTimeout is faked: the store's call bounds and the rewrite's timer. Each try at the
+  // rewrite is one compare-and-set; the test counts them as the fake clock moves.
+  let clock: ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]> | undefined;
+  afterEach(() => clock?.uninstall());
+  const fakeTimers = () =>
+    (clock = FakeTimers.withGlobal(globalThis).install({ toFake: ["setTimeout", "clearTimeout"] }));
+  // No refresh due: a try sends nothing to the platform, it only reads and writes the store.
+  async function unsavedRenewal({ users, errors }: ReturnType<typeof manager>) {
+    await signIn(users);
+    emu.advanceTime(14.5 * DAY);
+    await users.getAccessToken("u-1"); // refreshed: lasts to day 29.5
+    emu.advanceTime(11.5 * DAY);
+    store.faults.set("compareAndSet", { kind: "reject", skip: 1 });
+    await users.getAccessToken("u-1"); // the unexpired token is served; the renewal is kept
+    expect(errors).toEqual([expect.objectContaining({ reason: "unsaved" })]);
+    expect(emu.stats.renewRefreshToken).toBe(1);
+  }
+  /** The rewrites tried when the fake clock moves `ms`. */
+  async function triesIn(ms: number) {
+    const before = store.calls.compareAndSet;
+    await clock!.tickAsync(ms);
+    return store.calls.compareAndSet - before;
+  }
+
+  it("tries again 1 s, 2 s, 4 s ... later, at most a minute apart, one try at a time", async () => {
+    const m = manager();
+    fakeTimers();
+    await unsavedRenewal(m);
+    const gaps = [1, 2, 4, 8, 16, 32, 60, 60].map((s) => s * 1_000);
+    for (const gap of gaps) {
+      expect(await triesIn(gap - 1)).toBe(0);
+      expect(await triesIn(1)).toBe(1);
+    }
+    store.faults.clear();
+    expect(await triesIn(60_000)).toBe(1);
+    expect(JSON.parse((await store.inner.get(KEY))!)).toMatchObject({ renewals: 1 });
+    expect(clock!.countTimers()).toBe(0); // written: nothing left scheduled
+    expect(await triesIn(10 * 60_000)).toBe(0);
+  });
+
+  it("written by a call before its time: the scheduled try then does nothing, not even a read", async () => {
+    const m = manager();
+    fakeTimers();
+    await unsavedRenewal(m);
+    store.faults.clear();
+    await m.users.getAccessToken("u-1");
+    expect(JSON.parse((await store.inner.get(KEY))!)).toMatchObject({ renewals: 1 });
+    const reads = store.calls.get;
+    expect(await triesIn(10 * 60_000)).toBe(0);
+    expect(store.calls.get).toBe(reads);
+    expect(clock!.countTimers()).toBe(0);
+  });
+
+  it("a second renewal left unsaved while a try is scheduled adds no second series of tries", async () => {
+    const m = manager();
+    fakeTimers();
+    await unsavedRenewal(m); // the first try is due in 1 s
+    expect(await triesIn(500)).toBe(0);
+    // another server's new sign-in, itself due for renewal, whose renewal is refused too
+    const code = emu.issueCode({ scope: "user_info", openId: "u-1" });
+    const fresh = await douyin.accessToken({ code });
+    const theirs = {
+      ...JSON.parse((await store.inner.get(KEY))!),
+      accessToken: fresh.access_token,
+      refreshToken: fresh.refresh_token,
+      refreshExpiresAt: emu.now() + 2 * DAY,
+      renewingSince: undefined,
+    };
+    await store.inner.set(KEY, JSON.stringify(theirs), 3 * DAY);
+    store.faults.set("compareAndSet", { kind: "reject", skip: 1 });
+    await m.users.getAccessToken("u-1");
+    expect(emu.stats.renewRefreshToken).toBe(2);
+    expect(await triesIn(500)).toBe(1); // the first series' try, 1 s after it was scheduled
+    expect(await triesIn(1_999)).toBe(0);
+    expect(await triesIn(1)).toBe(1); // its next, 2 s later
   });
 });
 
