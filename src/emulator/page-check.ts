@@ -29,7 +29,7 @@ const refuse = (errorCode: number): PageCheck => ({ ok: false, errorCode });
 /** `optionalScope` as `scope,0|1,scope,0|1…`; undefined when malformed. */
 function optionalScopes(value: string): PageRequest["optional"] | undefined {
   const parts = value.split(",");
-  if (parts.length % 2 !== 0) return undefined;
+  // An odd count needs no check of its own: the last pair's flag is then missing.
   const optional: PageRequest["optional"] = [];
   for (let i = 0; i < parts.length; i += 2) {
     const [scope, flag] = parts.slice(i, i + 2);

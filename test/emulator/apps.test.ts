@@ -11,6 +11,8 @@ describe("checkApps", () => {
     ["no app", [], `"apps" must list at least one app`],
     ["not a list", app, `"apps" must list at least one app`],
     ["an app that is not an object", ["aw_key"], `"apps"[0] must be an object`],
+    ["an app that is null", [app, null], `"apps"[1] must be an object`],
+    ["an app that is a list", [[app]], `"apps"[0] must be an object`],
     [
       "an unknown field",
       [{ ...app, secret: "x" }],
@@ -32,11 +34,17 @@ describe("checkApps", () => {
       `"apps"[0].redirectDomains must list host names (e.g. "127.0.0.1")`,
     ],
     [
+      "one good redirect domain among bad ones",
+      [{ ...app, redirectDomains: ["127.0.0.1", "app.example/cb", 7] }],
+      `"apps"[0].redirectDomains must list host names (e.g. "127.0.0.1")`,
+    ],
+    [
       "no redirect domain",
       [{ ...app, redirectDomains: [] }],
       `"apps"[0].redirectDomains must list host names (e.g. "127.0.0.1")`,
     ],
     ["the same key twice", [app, { ...app }], `"apps"[1].clientKey is registered twice`],
+    ["a name that is no string", [{ ...app, name: 7 }], `"apps"[0].name must be a string`],
     [
       "canRenew not a boolean",
       [{ ...app, canRenew: "no" }],
@@ -67,6 +75,12 @@ describe("checkApps", () => {
     ).toEqual([
       { ...app, redirectDomains: ["app.example", "[::1]"], name: "Mine", canRenew: false },
     ]);
+  });
+
+  it("leaves name and canRenew out when not given (so the ledger's canRenew default applies)", () => {
+    const [checked] = checkApps([app]);
+    expect(checked).toStrictEqual({ ...app, redirectDomains: ["127.0.0.1"] });
+    expect(Object.keys(checked!)).toEqual(["clientKey", "clientSecret", "redirectDomains"]);
   });
 
   it("startEmulator refuses bad apps before listening", async () => {

@@ -97,6 +97,23 @@ describe("injected faults", () => {
     await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
   });
 
+  it("a fault for one operation leaves every other operation alone", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "status" });
+    await expect(douyin.stableClientToken()).resolves.toMatchObject({ expires_in: 7200 });
+    await expect(douyin.clientToken()).rejects.toMatchObject({ status: 503 });
+  });
+
+  it("a fault that runs out leaves the other faults in place", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "status", times: 1 });
+    emu.injectFault({ operation: "stableClientToken", kind: "status", status: 502 });
+    await expect(douyin.clientToken()).rejects.toMatchObject({ status: 503 });
+    expect(emu.listFaults()).toEqual([
+      { operation: "stableClientToken", kind: "status", status: 502, left: null },
+    ]);
+    await expect(douyin.stableClientToken()).rejects.toMatchObject({ status: 502 });
+    await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
+  });
+
   it("lost › renewRefreshToken: the platform renews, the answer never comes: old token dead, kind network", async () => {
     const signed = await douyin.accessToken({
       code: emu.issueCode({ scope: "user_info", openId: "lost-renewal" }),

@@ -1,0 +1,97 @@
+// The authorization pages' parameter checks (DOUYIN-OAUTH-FACTS.md, the pages' table and the
+// redirect_uri rule), as a browser meets them: a refused request answers the error envelope.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ERROR_CODE } from "../../src/spec.js";
+import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu.close());
+
+const CONNECT = "/platform/oauth/connect/";
+const AUTHORIZE = "/oauth/authorize/";
+const valid = {
+  client_key: DEMO_APP.clientKey,
+  response_type: "code",
+  scope: "user_info",
+  redirect_uri: "http://127.0.0.1:3000/callback",
+  state: "st",
+};
+
+async function open(path: string, params: Record<string, string | undefined>) {
+  const url = new URL(path, emu.url);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) url.searchParams.set(name, value);
+  }
+  const res = await fetch(url, { redirect: "manual" });
+  const type = res.headers.get("content-type") ?? "";
+  return type.startsWith("application/json")
+    ? { status: res.status, errorCode: ((await res.json()) as any).data.error_code as number }
+    : { status: res.status, html: await res.text() };
+}
+
+const listed = (html: string) =>
+  [...html.matchAll(/<li><code>([^<]*)<\/code><\/li>/g)].map((m) => m[1]);
+
+describe("authorization pages › required parameters", () => {
+  it.each(["client_key", "response_type", "scope", "redirect_uri"])(
+    "without %s: 10005 missing parameter, before any other check",
+    async (name) => {
+      for (const path of [CONNECT, AUTHORIZE, "/oauth/authorize/v2/"]) {
+        const params = { ...valid, scope: path.endsWith("v2/") ? "login_id" : valid.scope };
+        const answer = await open(path, { ...params, [name]: undefined });
+        expect(answer).toEqual({ status: 200, errorCode: ERROR_CODE.MISSING_PARAMETER });
+      }
+    },
+  );
+});
+
+describe("authorization pages › redirect_uri", () => {
+  it("accepts http:// and https:// on a registered domain", async () => {
+    for (const redirect_uri of ["http://127.0.0.1:3000/cb", "https://localhost/cb"]) {
+      const answer = await open(CONNECT, { ...valid, redirect_uri });
+      expect(answer.status, redirect_uri).toBe(200);
+      expect(answer.html, redirect_uri).toContain('value="approve"');
+    }
+  });
+
+  it("refuses another scheme on a registered domain, and what is no URL at all: 10006", async () => {
+    for (const redirect_uri of [
+      "ftp://127.0.0.1/cb",
+      "ws://localhost/cb",
+      "127.0.0.1/cb",
+      "not a url",
+    ]) {
+      const answer = await open(CONNECT, { ...valid, redirect_uri });
+      expect(answer, redirect_uri).toEqual({
+        status: 200,
+        errorCode: ERROR_CODE.ILLEGAL_REDIRECT_URI,
+      });
+    }
+  });
+});
+
+describe("authorization pages › scope and optionalScope", () => {
+  it("ignores empty items in scope (a trailing or doubled comma)", async () => {
+    const answer = await open(CONNECT, { ...valid, scope: "user_info,,video.list," });
+    expect(listed(answer.html!)).toEqual(["user_info", "video.list"]);
+  });
+
+  it("optionalScope belongs to connect: authorize ignores it, even when malformed", async () => {
+    const ignored = await open(AUTHORIZE, { ...valid, optionalScope: "mobile,1" });
+    expect(ignored.status).toBe(200);
+    expect(ignored.html).not.toContain('name="optional_scope"');
+    const malformed = await open(AUTHORIZE, { ...valid, optionalScope: "mobile,yes,odd" });
+    expect(malformed.status).toBe(200);
+    expect(malformed.html).toContain('value="approve"');
+  });
+
+  it("connect refuses a malformed optionalScope with 10002", async () => {
+    for (const optionalScope of ["mobile", "mobile,1,video.data", "mobile,2", ",1"]) {
+      const answer = await open(CONNECT, { ...valid, optionalScope });
+      expect(answer, optionalScope).toEqual({ status: 200, errorCode: ERROR_CODE.PARAMETER_ERROR });
+    }
+  });
+});
