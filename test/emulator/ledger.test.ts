@@ -232,6 +232,10 @@ describe("the state snapshot", () => {
   });
   const exchange = (platform: OAuthLedger, code: string) =>
     platform.accessToken({ ...credential, grant_type: "authorization_code", code }).data.error_code;
+  const tokenOf = ({ data }: ReturnType<OAuthLedger["clientToken"]>) => {
+    expect(data.error_code).toBe(0);
+    return "access_token" in data ? data.access_token : "";
+  };
   beforeEach(() => {
     now = T0;
   });
@@ -249,14 +253,14 @@ describe("the state snapshot", () => {
 
   it("keeps the stable token and the latest two client tokens of an import", () => {
     const before = ledger();
-    const stable = before.stableClientToken(credential).data.access_token as string;
-    const tokens = [1, 2].map(() => before.clientToken(credential).data.access_token as string);
+    const stable = tokenOf(before.stableClientToken(credential));
+    const tokens = [1, 2].map(() => tokenOf(before.clientToken(credential)));
     const state = before.exportState();
     const older = { token: "clt.older", expiresAt: T0 + LIFETIMES.clientToken };
     state.clientTokens = [[APP.clientKey, [older, ...state.clientTokens[0]![1]]]];
     const after = ledger();
     after.importState(state);
-    expect(after.stableClientToken(credential).data.access_token).toBe(stable);
+    expect(tokenOf(after.stableClientToken(credential))).toBe(stable);
     expect(after.isValid(stable)).toBe(true);
     expect(tokens.map((t) => after.isValid(t))).toEqual([true, true]);
     expect(after.isValid("clt.older")).toBe(false);
