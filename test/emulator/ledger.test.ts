@@ -318,6 +318,23 @@ describe("the state snapshot", () => {
     expect(platform.exportState().clientTokens).toEqual([]);
   });
 
+  it("refreshRecord(s) show who holds each refresh token and its renewals, live", () => {
+    const platform = ledger();
+    platform.importState({ ...empty(), codes: [["c-1", record("u", T0 + MINUTE)]] });
+    const answer = platform.accessToken({
+      ...credential,
+      grant_type: "authorization_code",
+      code: "c-1",
+    }).data;
+    const refresh = "refresh_token" in answer ? answer.refresh_token : "";
+    expect(platform.refreshRecord(refresh)).toMatchObject({ openId: "u", renewals: 0 });
+    platform.renewRefreshToken({ client_key: APP.clientKey, refresh_token: refresh });
+    expect(platform.refreshRecord(refresh)).toBeUndefined();
+    expect([...platform.refreshRecords()].map(([, held]) => held)).toEqual([
+      expect.objectContaining({ openId: "u", renewals: 1 }),
+    ]);
+  });
+
   it("userinfo for a token of an app no longer registered answers, without encrypt_mobile", () => {
     const platform = ledger();
     platform.importState({
