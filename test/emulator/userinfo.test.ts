@@ -269,6 +269,21 @@ describe("encrypt_mobile", () => {
     expect(await read()).toBe(mobile);
   });
 
+  it("the default number is always 13 and nine digits, leading zeros kept, across 40 users", async () => {
+    const client = app32();
+    const mobiles: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const { access_token, open_id } = await signIn(
+        { clientKey: APP32.clientKey, scope: "user_info,mobile_alert", user: `user-${i}` },
+        client,
+      );
+      const info = await client.userInfo({ accessToken: access_token, openId: open_id });
+      mobiles.push(await decryptMobile(info.encrypt_mobile!, APP32.clientSecret));
+    }
+    for (const mobile of mobiles) expect(mobile).toMatch(/^13\d{9}$/);
+    expect(new Set(mobiles).size).toBe(40);
+  });
+
   it("absent without mobile_alert, and for an app whose secret is not 32 bytes (the demo app's)", async () => {
     const client = app32();
     const plain = await signIn({ clientKey: APP32.clientKey, scope: "user_info" }, client);
