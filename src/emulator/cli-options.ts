@@ -62,6 +62,15 @@ const DEFAULT_DOMAINS = ["127.0.0.1", "localhost"];
 /** An option name safe to repeat in a message: the caller typed it, but it is not a value. */
 const shownFlag = (flag: string) => (/^--?[a-z][a-z-]{0,30}$/i.test(flag) ? flag : "an option");
 
+/** One app through checkApps, its message a UsageError naming `at`. */
+function checked(app: EmulatorApp, at: string): EmulatorApp {
+  try {
+    return checkApps([app], at)[0]!;
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(`${at}[0].`, `${at}: `));
+  }
+}
+
 /** `<client_key>:<client_secret>[:<domain>,...]`; the secret cannot hold a colon. */
 function appOf(value: string, at: string): EmulatorApp {
   const first = value.indexOf(":");
@@ -78,11 +87,7 @@ function appOf(value: string, at: string): EmulatorApp {
           .slice(second + 1)
           .split(",")
           .map((d) => d.trim());
-  try {
-    return checkApps([{ clientKey, clientSecret, redirectDomains }], at)[0]!;
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(`${at}[0].`, `${at}: `));
-  }
+  return checked({ clientKey, clientSecret, redirectDomains }, at);
 }
 
 /** Reads argv (without node and the script) and the environment; throws UsageError. */
@@ -154,10 +159,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     );
   }
   if (key && secret) {
-    options.apps.push({
-      app: appOf(`${key}:${secret}`, "DOUYIN_CLIENT_KEY"),
-      from: "the environment",
-    });
+    // taken whole: a secret from the environment may hold a colon
+    const app = { clientKey: key, clientSecret: secret, redirectDomains: DEFAULT_DOMAINS };
+    options.apps.push({ app: checked(app, "DOUYIN_CLIENT_KEY"), from: "the environment" });
   }
   if (options.controlToken !== undefined && options.controlToken.length < 8) {
     throw new UsageError("--control-token needs at least 8 characters");
