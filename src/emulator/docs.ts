@@ -4,17 +4,13 @@
 import { readFile } from "node:fs/promises";
 import { brotliDecompressSync, gzipSync } from "node:zlib";
 
-const PAGES = {
-  platform: {
-    shipped: new URL("../../docs/douyin-oauth.html.br", import.meta.url),
-    checkout: new URL("../../docs/index.html", import.meta.url),
-  },
-  control: {
-    shipped: new URL("../../docs/emulator-control.html.br", import.meta.url),
-    checkout: new URL("../../docs/emulator-control.html", import.meta.url),
-  },
+/** The package's pages: dist/docs/*.br beside the build, or a checkout's docs/ from src/. */
+const DOCS = new URL("../../docs/", import.meta.url);
+const FILES = {
+  platform: { shipped: "douyin-oauth.html.br", checkout: "index.html" },
+  control: { shipped: "emulator-control.html.br", checkout: "emulator-control.html" },
 } as const;
-export type DocsName = keyof typeof PAGES;
+export type DocsName = keyof typeof FILES;
 
 // scripts/build.mjs ships the control page without Redoc's bundle, this marker in its place: the
 // platform page carries the same bundle.
@@ -32,45 +28,53 @@ interface Loaded {
   gzipped?: Buffer;
 }
 
-async function read(name: DocsName): Promise<Loaded | undefined> {
-  const shipped = await readFile(PAGES[name].shipped).catch(() => undefined);
-  if (!shipped) {
-    const plain = await readFile(PAGES[name].checkout).catch(() => undefined);
-    return plain && { shipped: undefined, plain };
+/**
+ * The docs pages in `folder` (default: the package's), each read once: `docsPage(name)` answers
+ * the page, or undefined when it was never built.
+ */
+export function docsReader(folder: URL = DOCS): (name?: DocsName) => Promise<DocsPage | undefined> {
+  async function read(name: DocsName): Promise<Loaded | undefined> {
+    const shipped = await readFile(new URL(FILES[name].shipped, folder)).catch(() => undefined);
+    if (!shipped) {
+      const plain = await readFile(new URL(FILES[name].checkout, folder)).catch(() => undefined);
+      return plain && { shipped: undefined, plain };
+    }
+    let plain = brotliDecompressSync(shipped);
+    if (name === "control") {
+      const platform = await loaded("platform");
+      const text = plain.toString("utf8");
+      if (!platform || !text.includes(REDOC_BUNDLE)) return undefined;
+      const page = platform.plain.toString("utf8");
+      const start = page.indexOf(BUNDLE_START) + BUNDLE_START.length;
+      const bundle = page.slice(start, page.indexOf("const __redoc_definition", start));
+      plain = Buffer.from(text.replace(REDOC_BUNDLE, () => bundle));
+      // Only the platform page is sent as shipped: this one was rebuilt.
+      return { shipped: undefined, plain };
+    }
+    return { shipped, plain };
   }
-  let plain = brotliDecompressSync(shipped);
-  if (name === "control") {
-    const platform = await loaded("platform");
-    const text = plain.toString("utf8");
-    if (!platform || !text.includes(REDOC_BUNDLE)) return undefined;
-    const page = platform.plain.toString("utf8");
-    const start = page.indexOf(BUNDLE_START) + BUNDLE_START.length;
-    const bundle = page.slice(start, page.indexOf("const __redoc_definition", start));
-    plain = Buffer.from(text.replace(REDOC_BUNDLE, () => bundle));
-    // Only the platform page is sent as shipped: this one was rebuilt.
-    return { shipped: undefined, plain };
+
+  const cache = new Map<DocsName, Promise<Loaded | undefined>>();
+  function loaded(name: DocsName): Promise<Loaded | undefined> {
+    let page = cache.get(name);
+    if (!page) cache.set(name, (page = read(name)));
+    return page;
   }
-  return { shipped, plain };
-}
 
-const cache = new Map<DocsName, Promise<Loaded | undefined>>();
-function loaded(name: DocsName): Promise<Loaded | undefined> {
-  let page = cache.get(name);
-  if (!page) cache.set(name, (page = read(name)));
-  return page;
-}
-
-/** A docs page, read once; undefined when it was never built. */
-export async function docsPage(name: DocsName = "platform"): Promise<DocsPage | undefined> {
-  const page = await loaded(name);
-  if (!page) return undefined;
-  return {
-    encoded(accept) {
-      if (page.shipped && /\bbr\b/.test(accept)) return { body: page.shipped, encoding: "br" };
-      if (/\bgzip\b/.test(accept)) {
-        return { body: (page.gzipped ??= gzipSync(page.plain)), encoding: "gzip" };
-      }
-      return { body: page.plain, encoding: undefined };
-    },
+  return async (name = "platform") => {
+    const page = await loaded(name);
+    if (!page) return undefined;
+    return {
+      encoded(accept) {
+        if (page.shipped && /\bbr\b/.test(accept)) return { body: page.shipped, encoding: "br" };
+        if (/\bgzip\b/.test(accept)) {
+          return { body: (page.gzipped ??= gzipSync(page.plain)), encoding: "gzip" };
+        }
+        return { body: page.plain, encoding: undefined };
+      },
+    };
   };
 }
+
+/** A docs page of the package, read once; undefined when it was never built. */
+export const docsPage = docsReader();
