@@ -29,11 +29,12 @@ const text: Check = (v, at) => {
 const optionalText: Check = (v, at) => {
   if (v !== undefined && typeof v !== "string") fail(at, "a string when present");
 };
+// Number.isFinite and Number.isInteger answer false for anything but a number.
 const time: Check = (v, at) => {
-  if (typeof v !== "number" || !Number.isFinite(v)) fail(at, "a number");
+  if (!Number.isFinite(v)) fail(at, "a number");
 };
 const count: Check = (v, at) => {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail(at, "a non-negative integer");
+  if (!Number.isInteger(v) || (v as number) < 0) fail(at, "a non-negative integer");
 };
 const record =
   (fields: Record<string, Check>): Check =>
@@ -93,8 +94,9 @@ export async function loadState(path: string): Promise<SavedState | undefined> {
   } catch {
     throw new StateFileError(`the state file ${path} is not JSON: damaged, or not a state file`);
   }
-  const head = parsed as { format?: unknown; version?: unknown };
-  if (typeof parsed !== "object" || parsed === null || head.format !== FORMAT) {
+  // null has no fields; any other JSON value but an object has no `format`
+  const head = parsed as { format?: unknown; version?: unknown } | null;
+  if (head?.format !== FORMAT) {
     throw new StateFileError(`the state file ${path} is not an emulator state file`);
   }
   if (head.version !== VERSION) {
