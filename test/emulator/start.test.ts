@@ -97,6 +97,30 @@ describe("the handle", () => {
     expect(emu.stats.clientToken).toBe(1);
   });
 
+  it("injectFault, listFaults, clearFaults and reset act on the running emulator", async () => {
+    const emu = await start({});
+    const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
+    emu.injectFault({ operation: "clientToken", kind: "status", status: 503, times: 2 });
+    expect(emu.listFaults()).toEqual([
+      { operation: "clientToken", kind: "status", status: 503, left: 2 },
+    ]);
+    await expect(douyin.clientToken()).rejects.toMatchObject({ status: 503 });
+    expect(emu.listFaults()).toMatchObject([{ left: 1 }]);
+    emu.clearFaults();
+    expect(emu.listFaults()).toEqual([]);
+    const { access_token } = await douyin.clientToken();
+    emu.injectFault({ kind: "reset" });
+    emu.advanceTime(60_000);
+    emu.issueCode({ scope: "user_info" });
+    expect(emu.isValid(access_token)).toBe(true);
+    emu.reset(); // forgets tokens, faults, counts and the clock's advance
+    expect(emu.isValid(access_token)).toBe(false);
+    expect(emu.listFaults()).toEqual([]);
+    expect(emu.stored).toEqual({ codes: 0, accessTokens: 0, refreshTokens: 0, clientTokens: 0 });
+    expect(emu.stats.clientToken).toBe(0);
+    expect(emu.now() - Date.now()).toBeLessThan(30_000);
+  });
+
   it("purges expired codes once a minute, even when no request comes", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     let clock = Date.UTC(2026, 10, 27, 9, 0, 0);
