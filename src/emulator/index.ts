@@ -32,8 +32,9 @@ export {
 
 export interface EmulatorOptions {
   /**
-   * Default `127.0.0.1`. An address beyond loopback (e.g. `0.0.0.0`) needs `controlToken`: the
-   * control API mints codes, moves the clock and resets everything.
+   * Default `127.0.0.1`; an IPv6 address bare or in brackets (`::1`, `[::1]`). An address beyond
+   * loopback (e.g. `0.0.0.0`) needs `controlToken`: the control API mints codes, moves the clock
+   * and resets everything.
    */
   host?: string;
   /** Default 0: a free port. */
@@ -124,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       `"host" is beyond loopback: give "controlToken", or the control API would be open to the network`,
     );
   }
+  const address = host.replace(/^\[(.*)\]$/, "$1"); // as isLoopback reads it
   const control = new Control(apps, options.now ?? Date.now, options.stringNumbers === true);
   let state: StateWriter | undefined;
   if (options.stateFile !== undefined) {
@@ -142,7 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(options.port ?? 0, address, () => {
       server.off("error", reject);
       resolve();
     });
@@ -150,7 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const purgeTimer = setInterval(() => control.ledger.purge(true), 60_000);
   purgeTimer.unref();
   const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
+  const shownHost = address.includes(":") ? `[${address}]` : address;
   const { ledger } = control;
 
   return {

@@ -54,10 +54,14 @@ describe("where it listens", () => {
     expect((await fetch(`${emu.url}/`)).status).toBe(200);
   });
 
-  it("an IPv6 host is bracketed in the URL; localhost is kept as given", async () => {
+  it("an IPv6 host is bracketed in the URL, given bare or bracketed; localhost is kept as given", async () => {
     const six = await start({ host: "::1" });
     expect(six.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
     expect((await fetch(`${six.url}/`)).status).toBe(200);
+    // as a URL writes it (and as --host takes it): listened on without the brackets
+    const bracketed = await start({ host: "[::1]" });
+    expect(bracketed.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    expect((await fetch(`${bracketed.url}/`)).status).toBe(200);
     const named = await start({ host: "localhost" });
     expect(named.url).toMatch(/^http:\/\/localhost:\d+$/);
   });
