@@ -3,6 +3,7 @@
 // wins), the 64 KiB body cap, each fault exactly as it goes on the wire, the consent page's
 // POST, the docs, avatar, favicon and 404 routes, and what each request leaves in the activity.
 import { request, type IncomingHttpHeaders } from "node:http";
+import { connect } from "node:net";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,8 +156,8 @@ describe("token endpoints › where the parameters come from", () => {
     expect(latest().params).toEqual({ client_key, client_secret: "***" });
   });
 
-  it("POST JSON that is null, a string or a number reads as no parameters: 10005", async () => {
-    for (const body of ["null", '"client_key"', "7"]) {
+  it("POST JSON that is null, a string, a number, an array or no JSON reads as no parameters: 10005", async () => {
+    for (const body of ["null", '"client_key"', "7", '["client_key"]', "{not json"]) {
       const answer = await raw("POST", "/oauth/client_token/", jsonBody(body));
       expect(dataOf(answer).error_code, body).toBe(10005);
       expect(latest().params, body).toEqual({});
@@ -536,23 +537,84 @@ describe("userinfo › the avatar URL follows the Host the client used", () => {
   }
 
   it("a name or address with a port, an IPv6 literal: as sent; anything else: 127.0.0.1", async () => {
-    const file = /\/avatar\/[0-9a-f]{20}\.svg$/;
-    const cases: Array<[string, string]> = [
-      ["localhost:8123", "http://localhost:8123/avatar/"],
-      ["dev.example-host", "http://dev.example-host/avatar/"],
-      ["[::1]:8123", "http://[::1]:8123/avatar/"],
-      ["[::1]", "http://[::1]/avatar/"],
-      ["evil.example/path", "http://127.0.0.1/avatar/"],
-      ["host:123456", "http://127.0.0.1/avatar/"],
-      ["a b", "http://127.0.0.1/avatar/"],
-      ["[::1]x", "http://127.0.0.1/avatar/"],
-      ["x[::1]", "http://127.0.0.1/avatar/"],
+    const sent = [
+      "localhost:8123",
+      "dev.example-host",
+      "h:1",
+      "h:12345",
+      "[::1]",
+      "[::1]:8",
+      "[::1]:65535",
+      "[::FFFF:127.0.0.1]",
     ];
-    for (const [host, base] of cases) {
-      const avatar = await avatarWith(host);
-      expect(avatar.startsWith(base), `${host}: ${avatar}`).toBe(true);
-      expect(avatar).toMatch(file);
+    const refused = [
+      ":80",
+      "h:",
+      "h:123456",
+      "evil.example/path",
+      "a b",
+      "[]",
+      "[::1]:",
+      "[::1]:123456",
+      "[::g]",
+      "[::1]x",
+      "x[::1]",
+    ];
+    for (const [hosts, origin] of [
+      [sent, (host: string) => `http://${host}`],
+      [refused, () => "http://127.0.0.1"],
+    ] as const) {
+      for (const host of hosts) {
+        const avatar = await avatarWith(host);
+        expect(avatar, JSON.stringify(host)).toMatch(/^http:\/\/[^/]+\/avatar\/[0-9a-f]{20}\.svg$/);
+        expect(avatar.slice(0, avatar.indexOf("/avatar/")), JSON.stringify(host)).toBe(
+          origin(host),
+        );
+      }
     }
+  });
+
+  it("no Host at all (HTTP/1.0): 127.0.0.1", async () => {
+    const { access_token, open_id } = await exchange(emu.issueCode({ scope: "user_info" }));
+    const body = JSON.stringify({ open_id });
+    const { port } = new URL(emu.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.end(
+          [
+            "POST /oauth/userinfo/ HTTP/1.0",
+            `access-token: ${access_token}`,
+            "content-type: application/json",
+            `content-length: ${Buffer.byteLength(body)}`,
+            "",
+            body,
+          ].join("\r\n"),
+        );
+      });
+      const parts: Buffer[] = [];
+      socket.on("data", (part: Buffer) => parts.push(part));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(Buffer.concat(parts).toString("utf8")));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    const { data } = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+    expect(data.avatar).toMatch(/^http:\/\/127\.0\.0\.1\/avatar\/[0-9a-f]{20}\.svg$/);
+  });
+
+  it("the activity records the body's parameters, never the header's token", async () => {
+    const { access_token, open_id } = await exchange(emu.issueCode({ scope: "user_info" }));
+    await raw("POST", "/oauth/userinfo/", {
+      headers: { "access-token": access_token, "content-type": "application/json" },
+      body: JSON.stringify({ open_id }),
+    });
+    expect(latest()).toMatchObject({
+      operation: "userInfo",
+      form: "POST JSON",
+      params: { open_id },
+      status: 200,
+      outcome: "success",
+    });
+    expect(JSON.stringify(emu.requests())).not.toContain(access_token);
   });
 });
 
@@ -655,7 +717,24 @@ describe("unknown paths", () => {
   });
 });
 
-describe("a request that breaks off", () => {
+describe("a request the emulator cannot finish", () => {
+  it("a request target no URL parser takes (`//[`): 500 emulator error, nothing recorded", async () => {
+    const { port } = new URL(emu.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.end("GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      });
+      const parts: Buffer[] = [];
+      socket.on("data", (part: Buffer) => parts.push(part));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(Buffer.concat(parts).toString("utf8")));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 500 /);
+    expect(answer).toMatch(/\r\ncontent-type: text\/plain; charset=utf-8\r\n/i);
+    expect(answer.slice(answer.indexOf("\r\n\r\n"))).toContain("emulator error");
+    expect(emu.requests()).toEqual([]);
+  });
+
   it("a body cut short by the client: recorded as an emulator error (500)", async () => {
     await new Promise<void>((resolve) => {
       const req = request(`${emu.url}/oauth/client_token/`, {
