@@ -164,6 +164,15 @@ describe("token endpoints › where the parameters come from", () => {
     }
   });
 
+  it("a body of another media type is not read, even when it is JSON: 10005", async () => {
+    const answer = await raw("POST", "/oauth/client_token/", {
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify(clientQuery),
+    });
+    expect(dataOf(answer).error_code).toBe(10005);
+    expect(latest()).toMatchObject({ form: "POST other", params: {} });
+  });
+
   it("a body sent in several chunks is read whole, a character split between chunks intact", async () => {
     const body = Buffer.from(JSON.stringify({ ...clientQuery, note: "抖音" }));
     const cut = body.indexOf(Buffer.from("抖")) + 1; // inside the character's three bytes
