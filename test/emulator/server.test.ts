@@ -58,8 +58,12 @@ function raw(
       },
     );
     req.on("error", reject);
-    for (const chunk of chunks) req.write(chunk);
-    req.end();
+    // each chunk once the one before is on its way, so the emulator reads them apart
+    const next = (i: number) => {
+      if (i === chunks.length) return req.end();
+      req.write(chunks[i]!, () => setTimeout(() => next(i + 1), 20));
+    };
+    next(0);
   });
 }
 
