@@ -35,7 +35,7 @@ const PAGE_ROUTES: Record<string, PageOperation> = {
 /** First value of each parameter, as the platform reads them. */
 function firstValues(params: URLSearchParams): Query {
   const query: Query = {};
-  for (const [name, value] of params) if (!(name in query)) query[name] = value;
+  for (const [name, value] of params) if (!Object.hasOwn(query, name)) query[name] = value;
   return query;
 }
 

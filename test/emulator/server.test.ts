@@ -134,6 +134,16 @@ describe("token endpoints › where the parameters come from", () => {
     expect(latest().params.client_key).toBe("ghost");
   });
 
+  it("a parameter named like an object's own member (constructor, toString) is a parameter too", async () => {
+    await raw(
+      "GET",
+      `/oauth/client_token/${query({ ...clientQuery, constructor: "c", toString: "t" })}`,
+    );
+    expect(latest().params).toMatchObject({ constructor: "c", toString: "t" });
+    await raw("POST", "/oauth/client_token/", form("hasOwnProperty=h&valueOf=v"));
+    expect(latest().params).toEqual({ hasOwnProperty: "h", valueOf: "v" });
+  });
+
   it("POST form: the body, first value of a repeated parameter; the query is not read", async () => {
     const body = `client_key=${client_key}&client_key=ghost&client_secret=${client_secret}&grant_type=client_credential`;
     expect(dataOf(await raw("POST", "/oauth/client_token/", form(body))).error_code).toBe(0);
