@@ -104,6 +104,22 @@ describe("token endpoints › methods", () => {
     ]);
   });
 
+  it("userinfo: a method other than GET or POST → 405 with Allow: GET, POST, counted nowhere", async () => {
+    const answer = await raw("PUT", "/oauth/userinfo/", jsonBody("{}"));
+    expect(answer).toMatchObject({
+      status: 405,
+      body: "method not allowed",
+      headers: { allow: "GET, POST", "content-type": "text/plain; charset=utf-8" },
+    });
+    expect(emu.stats.userInfo).toBe(0);
+    expect(latest()).toMatchObject({
+      method: "PUT",
+      operation: "userInfo",
+      status: 405,
+      outcome: "method not allowed",
+    });
+  });
+
   it("stable_client_token takes POST only: GET → 405 with Allow: POST", async () => {
     const answer = await raw("GET", `/oauth/stable_client_token/${query(clientQuery)}`);
     expect(answer).toMatchObject({ status: 405, headers: { allow: "POST" } });
@@ -232,7 +248,11 @@ describe("the 64 KiB body cap", () => {
 
   it("userinfo's body too → 413, not counted", async () => {
     const over = await raw("POST", "/oauth/userinfo/", jsonBody(" ".repeat(64 * 1024 + 1)));
-    expect(over).toMatchObject({ status: 413, body: "body too large" });
+    expect(over).toMatchObject({
+      status: 413,
+      body: "body too large",
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
     expect(emu.stats.userInfo).toBe(0);
     expect(latest()).toMatchObject({ operation: "userInfo", status: 413, outcome: "too large" });
   });
@@ -412,7 +432,7 @@ describe("authorization pages › methods and records", () => {
       expect(answer, `${method} ${path}`).toMatchObject({
         status: 405,
         body: "method not allowed",
-        headers: { allow: "GET" },
+        headers: { allow: "GET", "content-type": "text/plain; charset=utf-8" },
       });
       expect(latest()).toMatchObject({ status: 405, outcome: "method not allowed" });
     }
