@@ -35,7 +35,7 @@ const PAGE_ROUTES: Record<string, PageOperation> = {
 /** First value of each parameter, as the platform reads them. */
 function firstValues(params: URLSearchParams): Query {
   const query: Query = {};
-  for (const [name, value] of params) if (!(name in query)) query[name] = value;
+  for (const [name, value] of params) if (!Object.hasOwn(query, name)) query[name] = value;
   return query;
 }
 
@@ -62,20 +62,19 @@ async function tokenParams(req: IncomingMessage, url: URL): Promise<Query | unde
   if (body === undefined) return undefined;
   const form = formOf(req.method, req.headers["content-type"]);
   if (form === "POST form") return firstValues(new URLSearchParams(body));
-  if (form === "POST JSON") {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
-      return Object.fromEntries(
-        Object.entries(parsed).filter(
-          (entry): entry is [string, string] => typeof entry[1] === "string",
-        ),
-      );
-    } catch {
-      return {};
-    }
+  if (form !== "POST JSON") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    // not JSON: no parameters, as for JSON that is no object
   }
-  return {};
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+  return Object.fromEntries(
+    Object.entries(parsed).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    ),
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -194,8 +193,8 @@ async function handlePage(
 ): Promise<Outcome> {
   if (req.method === "GET") {
     ledger.stats[operation] += 1;
+    // the activity's entry shows the query already
     const query = firstValues(url.searchParams);
-    heard(query);
     const checked = checkPage((key) => ledger.app(key), operation, query);
     if (!checked.ok) return refused(res, ledger, checked.errorCode);
     const { page } = checked;
@@ -254,7 +253,7 @@ export function platformPath(pathname: string): { path: string; withoutSlash: bo
     : { path: pathname, withoutSlash: false };
 }
 
-/** A header's one value; undefined when absent or sent twice. */
+/** A header's value (Node joins a repeated one with ", "); undefined when absent. */
 const header = (req: IncomingMessage, name: string) => {
   const value = req.headers[name];
   return typeof value === "string" ? value : undefined;
