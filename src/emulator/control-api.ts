@@ -120,7 +120,8 @@ const ROUTES: Route[] = [
     method: "GET",
     async run(control, _req, url) {
       const refresh = Number(url.searchParams.get("refresh"));
-      return [200, activityPage(control, Number.isInteger(refresh) && refresh > 0 ? refresh : 0)];
+      // Whole seconds; activityPage adds no refresh for 0 or less.
+      return [200, activityPage(control, Number.isInteger(refresh) ? refresh : 0)];
     },
   },
   {

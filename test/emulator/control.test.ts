@@ -744,6 +744,8 @@ describe("access › loopback", () => {
     ["192.168.1.5", false],
     ["fe80::1", false],
     ["127.example", false],
+    ["::[1]", false],
+    ["[127.0.0].1", false],
     [undefined, false],
   ];
   for (const [address, want] of given) {
