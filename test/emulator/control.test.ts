@@ -494,7 +494,7 @@ describe("the --state file follows each hook soon, not only at close", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("after advanceTime, issueCode and reset, over HTTP and from JavaScript", async () => {
+  it("after advanceTime, issueCode and reset (an empty platform), over HTTP and from JavaScript", async () => {
     const file = join(dir, "state.json");
     const kept = await startEmulator({ now: () => START, stateFile: file });
     const saved = () =>
@@ -502,11 +502,20 @@ describe("the --state file follows each hook soon, not only at close", () => {
     try {
       await fetch(`${kept.url}/_emulator/clock`, { method: "POST", body: '{"ms":60000}' });
       await expect.poll(() => saved().clockOffsetMs, { timeout: 2_000 }).toBe(60_000);
-      kept.issueCode({ scope: "user_info" });
+      kept.issueCode({ scope: "user_info", profile: { nickname: "Kept" } });
+      await createDouyinOAuth({ ...DEMO_APP, baseUrl: kept.url }).clientToken();
       await expect.poll(() => saved().platform?.codes.length, { timeout: 2_000 }).toBe(1);
       await fetch(`${kept.url}/_emulator/reset`, { method: "POST" });
       await expect.poll(() => saved().clockOffsetMs, { timeout: 2_000 }).toBe(0);
-      expect(saved().platform.codes).toEqual([]);
+      expect(saved().platform).toEqual({
+        codes: [],
+        accessTokens: [],
+        refreshTokens: [],
+        clientTokens: [],
+        stableTokens: [],
+        clientTokenCalls: [],
+        profiles: [],
+      });
       kept.advanceTime(5_000);
       await expect.poll(() => saved().clockOffsetMs, { timeout: 2_000 }).toBe(5_000);
     } finally {
