@@ -45,6 +45,11 @@ describe("issueCode's checks", () => {
       `issueCode's options has an unknown field "a-b.c_9"; known: ${CODE_FIELDS}`,
     ],
     [
+      "an unknown field of one letter",
+      { scope: "s", v: 1 },
+      `issueCode's options has an unknown field "v"; known: ${CODE_FIELDS}`,
+    ],
+    [
       "an unknown field of 41 characters (still a name)",
       { scope: "s", [longName(41)]: 1 },
       `issueCode's options has an unknown field "${longName(41)}"; known: ${CODE_FIELDS}`,
@@ -133,6 +138,7 @@ describe("issueCode's checks", () => {
       openId: "o-2",
       profile: { mobile: "+86 138 0013 8000", nickname: "Bo" },
     });
+    emu.issueCode({ scope: "s", openId: "o-3", profile: { mobile: "7" } });
     expect(listed).toMatch(/^[0-9a-f]{32}$/);
     expect(emu.tokens().users).toEqual([
       {
@@ -145,6 +151,7 @@ describe("issueCode's checks", () => {
         openId: "o-2",
         profile: { mobile: "+86 138 0013 8000", nickname: "Bo" },
       },
+      { clientKey: DEMO_APP.clientKey, openId: "o-3", profile: { mobile: "7" } },
     ]);
   });
 
