@@ -226,13 +226,39 @@ describe("the fault's checks", () => {
 });
 
 describe("advanceTime's checks", () => {
-  it("refuses what is not a non-negative finite number, from JavaScript too", () => {
-    for (const ms of [Number.POSITIVE_INFINITY, Number.NaN, -0.5, "5", undefined]) {
+  it("refuses what is not a whole number of milliseconds from 0, from JavaScript too", () => {
+    for (const ms of [
+      Number.POSITIVE_INFINITY,
+      Number.NaN,
+      -1,
+      -0.5,
+      0.5,
+      2 ** 53,
+      "5",
+      undefined,
+    ]) {
       expect(() => emu.advanceTime(ms as never)).toThrow(
-        new TypeError(`"ms" must be a non-negative number`),
+        new TypeError(`"ms" must be an integer of at least 0`),
       );
     }
     expect(emu.now()).toBe(START);
+  });
+
+  it("a fraction of a millisecond → 400: every time the emulator shows stays whole", async () => {
+    // Clock.now, expiresAt and the platform's extra.now are integers (both specs)
+    expect(await post("clock", { ms: 1.5 })).toEqual({
+      status: 400,
+      body: { error: `"ms" must be an integer of at least 0` },
+    });
+    expect(emu.now()).toBe(START);
+    const answer = await fetch(
+      `${emu.url}/oauth/client_token/?${new URLSearchParams({
+        client_key: DEMO_APP.clientKey,
+        client_secret: DEMO_APP.clientSecret,
+        grant_type: "client_credential",
+      })}`,
+    );
+    expect(((await answer.json()) as { extra: { now: number } }).extra.now).toBe(START);
   });
 
   it("the body takes ms only, as an object", async () => {
@@ -297,7 +323,7 @@ describe("the body", () => {
       });
       expect(await post("clock", undefined, blank)).toEqual({
         status: 400,
-        body: { error: `"ms" must be a non-negative number` },
+        body: { error: `"ms" must be an integer of at least 0` },
       });
     }
   });

@@ -116,11 +116,11 @@ describe("/_emulator/clock › advanceTime", () => {
     expect((await call("GET", "/_emulator/clock")).body.offsetMs).toBe(LIFETIMES.code);
   });
 
-  it("a negative or missing ms → 400, the clock unmoved", async () => {
-    for (const body of [{ ms: -1 }, {}, { ms: "60000" }]) {
+  it("a negative, fractional or missing ms → 400, the clock unmoved", async () => {
+    for (const body of [{ ms: -1 }, { ms: 0.5 }, {}, { ms: "60000" }]) {
       expect(await call("POST", "/_emulator/clock", body)).toMatchObject({
         status: 400,
-        body: { error: `"ms" must be a non-negative number` },
+        body: { error: `"ms" must be an integer of at least 0` },
       });
     }
     expect(emu.now()).toBe(START);
