@@ -102,6 +102,11 @@ describe("issueCode's checks", () => {
       { scope: "s", profile: { nickname: "" } },
       `"profile.nickname" must be a non-empty string`,
     ],
+    [
+      "an empty avatar",
+      { scope: "s", profile: { avatar: "" } },
+      `"profile.avatar" must be a non-empty string`,
+    ],
     ["an ftp avatar", { scope: "s", profile: { avatar: "ftp://127.0.0.1/a.png" } }, AVATAR],
     ["an avatar with the scheme inside", { scope: "s", profile: { avatar: "xhttp://a" } }, AVATAR],
     ["an avatar with no host", { scope: "s", profile: { avatar: "http://" } }, AVATAR],
@@ -125,7 +130,7 @@ describe("issueCode's checks", () => {
     });
   }
 
-  it("takes the edges each check allows", async () => {
+  it("takes the edges each check allows; a profile holds only the fields given", async () => {
     const { status, body } = await post("codes", {
       scope: "user_info,a.b:c-d_e",
       openId: "o-1",
@@ -140,7 +145,7 @@ describe("issueCode's checks", () => {
     });
     emu.issueCode({ scope: "s", openId: "o-3", profile: { mobile: "7" } });
     expect(listed).toMatch(/^[0-9a-f]{32}$/);
-    expect(emu.tokens().users).toEqual([
+    expect(emu.tokens().users).toStrictEqual([
       {
         clientKey: DEMO_APP.clientKey,
         openId: "o-1",

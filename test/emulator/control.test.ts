@@ -643,6 +643,13 @@ describe("access › the control token", () => {
     expect((await fetch(`${guarded.url}/_emulator`)).status).toBe(401);
   });
 
+  it("refused means nothing done", async () => {
+    guarded.issueCode({ scope: "user_info" });
+    expect((await fetch(`${guarded.url}/_emulator/reset`, { method: "POST" })).status).toBe(401);
+    expect(guarded.stored.codes).toBe(1);
+    guarded.reset();
+  });
+
   it("as a Bearer token, or as HTTP Basic's password with any user name: allowed", async () => {
     expect((await get({ authorization: `Bearer ${token}` })).status).toBe(200);
     const basic = Buffer.from(`anyone:${token}`).toString("base64");
@@ -666,6 +673,7 @@ describe("access › the control token", () => {
     for (const authorization of [
       `Basic ${Buffer.from(token).toString("base64")}`,
       `Token ${token}`,
+      `Digest ${Buffer.from(`u:${token}`).toString("base64")}`,
       token,
       `Bearer ${token.slice(0, -1)}`,
       `Bearer ${token}x`,
@@ -705,10 +713,12 @@ describe("access › another site's pages", () => {
 
   it("a request with another site's Origin → 403, nothing done; its own origin is fine", async () => {
     const { host } = new URL(emu.url);
+    emu.issueCode({ scope: "user_info" });
     expect(await raw({ origin: "http://evil.example" }, "POST", "/_emulator/reset")).toEqual({
       status: 403,
       body: JSON.stringify({ error: "the control API refuses requests from another site's pages" }),
     });
+    expect(emu.stored.codes).toBe(1); // not reset
     expect((await raw({ origin: "null" })).status).toBe(403);
     expect((await raw({ origin: `http://${host}` })).status).toBe(200);
   });
