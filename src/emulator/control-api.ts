@@ -120,7 +120,8 @@ const ROUTES: Route[] = [
     method: "GET",
     async run(control, _req, url) {
       const refresh = Number(url.searchParams.get("refresh"));
-      return [200, activityPage(control, Number.isInteger(refresh) && refresh > 0 ? refresh : 0)];
+      // Whole seconds; activityPage adds no refresh for 0 or less.
+      return [200, activityPage(control, Number.isInteger(refresh) ? refresh : 0)];
     },
   },
   {
@@ -188,7 +189,9 @@ export async function handleControl(
   url: URL,
 ): Promise<void> {
   if (refused(req, res, access)) return;
-  const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, "") : url.pathname;
+  // The path is /_emulator or under it (server.ts routes nothing else here): one slash at the
+  // end comes off.
+  const path = url.pathname.replace(/\/$/, "");
   const routes = ROUTES.filter((route) => route.path === path);
   if (routes.length === 0) return sendJson(res, 404, { error: "no such control operation" });
   const route = routes.find((r) => r.method === req.method);

@@ -167,11 +167,9 @@ export class Control {
     return { now: this.now(), offsetMs: this.offset };
   }
 
+  /** Whole milliseconds: every time shown (the platform's `extra.now` too) stays an integer. */
   advanceTime(ms: unknown): Clock {
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-      throw new TypeError(`"ms" must be a non-negative number`);
-    }
-    this.offset += ms;
+    this.offset += integer(ms, "ms", 0);
     this.onChange();
     return this.readClock();
   }

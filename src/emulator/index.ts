@@ -85,7 +85,7 @@ export interface Emulator {
     user?: string;
     profile?: UserProfile;
   }): string;
-  /** Moves the emulator's clock forward. */
+  /** Moves the emulator's clock forward by whole milliseconds. */
   advanceTime(ms: number): void;
   /** The emulator's clock, in milliseconds since the epoch. */
   now(): number;

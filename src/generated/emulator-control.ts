@@ -274,7 +274,7 @@ export interface components {
       expiresAt: number;
     };
     AdvanceTimeRequest: {
-      /** @description How far to move the clock, in milliseconds. */
+      /** @description How far to move the clock, in whole milliseconds. */
       ms: number;
     };
     Clock: {
@@ -424,7 +424,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "error": "\"ms\" must be a non-negative number"
+         *       "error": "\"ms\" must be an integer of at least 0"
          *     }
          */
         "application/json": components["schemas"]["ControlError"];

@@ -1,6 +1,9 @@
 // The control API under /_emulator/ (openapi/emulator-control.yaml) over real HTTP, and the
 // JavaScript API's same operations: one implementation, the same answers and the same refusals.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinOAuthError } from "../../src/index.js";
 import { isLoopback } from "../../src/emulator/control-api.js";
@@ -113,11 +116,11 @@ describe("/_emulator/clock › advanceTime", () => {
     expect((await call("GET", "/_emulator/clock")).body.offsetMs).toBe(LIFETIMES.code);
   });
 
-  it("a negative or missing ms → 400, the clock unmoved", async () => {
-    for (const body of [{ ms: -1 }, {}, { ms: "60000" }]) {
+  it("a negative, fractional or missing ms → 400, the clock unmoved", async () => {
+    for (const body of [{ ms: -1 }, { ms: 0.5 }, {}, { ms: "60000" }]) {
       expect(await call("POST", "/_emulator/clock", body)).toMatchObject({
         status: 400,
-        body: { error: `"ms" must be a non-negative number` },
+        body: { error: `"ms" must be an integer of at least 0` },
       });
     }
     expect(emu.now()).toBe(START);
@@ -272,6 +275,44 @@ describe("/_emulator/stats, /tokens, /tokens/check, /requests, /apps", () => {
     expect(emu.tokens()).toEqual(body);
   });
 
+  it("tokens: expired records are dropped at once, even right after another look", async () => {
+    emu.issueCode({ scope: "user_info", openId: "late" });
+    emu.advanceTime(LIFETIMES.code - 500);
+    expect(emu.tokens().codes).toHaveLength(1);
+    emu.advanceTime(500); // expired, half a second of clock time after the last look
+    expect((await call("GET", "/_emulator/tokens")).body).toEqual({
+      now: START + LIFETIMES.code,
+      users: [],
+      codes: [],
+      accessTokens: [],
+      refreshTokens: [],
+      clientTokens: [],
+    });
+  });
+
+  it("tokens: a user is listed while a code or token of theirs lives, with the profile given", async () => {
+    const code = emu.issueCode({ scope: "user_info", openId: "u-1", profile: { nickname: "Uno" } });
+    emu.issueCode({ scope: "user_info", openId: "gone", profile: { nickname: "Gone" } });
+    const signedIn = await douyin().accessToken({ code });
+    const renewed = await douyin().renewRefreshToken({ refreshToken: signedIn.refresh_token });
+    emu.advanceTime(LIFETIMES.code); // the unexchanged code expires; its user's profile stays
+    const live = emu.tokens();
+    expect(live.users).toEqual([
+      { clientKey: DEMO_APP.clientKey, openId: "u-1", profile: { nickname: "Uno" } },
+    ]);
+    expect(live.codes).toEqual([]);
+    expect(live.refreshTokens).toEqual([
+      expect.objectContaining({ token: `${renewed.refresh_token.slice(0, 8)}…`, renewals: 1 }),
+    ]);
+    // a user with a refresh token only is still listed
+    emu.advanceTime(LIFETIMES.accessToken);
+    expect(emu.tokens()).toMatchObject({
+      users: [{ openId: "u-1", profile: { nickname: "Uno" } }],
+      accessTokens: [],
+      refreshTokens: [{ openId: "u-1" }],
+    });
+  });
+
   it("tokens/check says whether a token is live; the token travels in the body", async () => {
     const tokens = await douyin().accessToken({ code: emu.issueCode({ scope: "user_info" }) });
     expect(
@@ -386,7 +427,51 @@ describe("/_emulator/stats, /tokens, /tokens/check, /requests, /apps", () => {
   });
 });
 
+describe("/_emulator/apps › each app as registered", () => {
+  it("an app without a name has none; canRenew false is shown; no secret", async () => {
+    const other = await startEmulator({
+      apps: [
+        DEMO_APP,
+        {
+          clientKey: "no_renew",
+          clientSecret: "no-renew-secret",
+          redirectDomains: ["127.0.0.1"],
+          canRenew: false,
+        },
+      ],
+    });
+    try {
+      const res = await fetch(`${other.url}/_emulator/apps`);
+      const text = await res.text();
+      expect(text).not.toContain("secret");
+      expect(JSON.parse(text).apps).toStrictEqual([
+        {
+          clientKey: DEMO_APP.clientKey,
+          name: DEMO_APP.name,
+          redirectDomains: DEMO_APP.redirectDomains,
+          canRenew: true,
+        },
+        { clientKey: "no_renew", redirectDomains: ["127.0.0.1"], canRenew: false },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("POST /_emulator/reset", () => {
+  it("forgets the profiles given and the stable client token", async () => {
+    emu.issueCode({ scope: "user_info", user: "alice", profile: { nickname: "Alice" } });
+    const stable = await douyin().stableClientToken();
+    emu.reset();
+    expect(emu.isValid(stable.access_token)).toBe(false);
+    expect((await douyin().stableClientToken()).access_token).not.toBe(stable.access_token);
+    emu.issueCode({ scope: "user_info", user: "alice" });
+    expect(emu.tokens().users).toEqual([
+      { clientKey: DEMO_APP.clientKey, openId: expect.any(String) },
+    ]);
+  });
+
   it("forgets codes, tokens, faults, counts, requests and the clock's advance; the apps stay", async () => {
     const tokens = await douyin().accessToken({ code: emu.issueCode({ scope: "user_info" }) });
     emu.advanceTime(60_000);
@@ -402,6 +487,43 @@ describe("POST /_emulator/reset", () => {
   });
 });
 
+describe("the --state file follows each hook soon, not only at close", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "douyin-control-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("after advanceTime, issueCode and reset (an empty platform), over HTTP and from JavaScript", async () => {
+    const file = join(dir, "state.json");
+    const kept = await startEmulator({ now: () => START, stateFile: file });
+    const saved = () =>
+      existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, any>) : {};
+    try {
+      await fetch(`${kept.url}/_emulator/clock`, { method: "POST", body: '{"ms":60000}' });
+      await expect.poll(() => saved().clockOffsetMs, { timeout: 2_000 }).toBe(60_000);
+      kept.issueCode({ scope: "user_info", profile: { nickname: "Kept" } });
+      await createDouyinOAuth({ ...DEMO_APP, baseUrl: kept.url }).clientToken();
+      await expect.poll(() => saved().platform?.codes.length, { timeout: 2_000 }).toBe(1);
+      await fetch(`${kept.url}/_emulator/reset`, { method: "POST" });
+      await expect.poll(() => saved().clockOffsetMs, { timeout: 2_000 }).toBe(0);
+      expect(saved().platform).toEqual({
+        codes: [],
+        accessTokens: [],
+        refreshTokens: [],
+        clientTokens: [],
+        stableTokens: [],
+        clientTokenCalls: [],
+        profiles: [],
+      });
+      kept.advanceTime(5_000);
+      await expect.poll(() => saved().clockOffsetMs, { timeout: 2_000 }).toBe(5_000);
+    } finally {
+      await kept.close();
+    }
+  });
+});
+
 describe("/_emulator › routing", () => {
   it("an unknown control path → 404 JSON; a wrong method → 405 with Allow", async () => {
     expect(await call("GET", "/_emulator/nope")).toMatchObject({
@@ -411,6 +533,51 @@ describe("/_emulator › routing", () => {
     const wrong = await call("PUT", "/_emulator/faults", {});
     expect(wrong).toMatchObject({ status: 405, body: { error: "method not allowed" } });
     expect(wrong.headers.get("allow")).toBe("GET, POST, DELETE");
+  });
+
+  it("a trailing slash names the same operation; other methods list what the path allows", async () => {
+    expect(await call("GET", "/_emulator/stats/")).toMatchObject({
+      status: 200,
+      body: { calls: { accessToken: 0 } },
+    });
+    const page = await fetch(`${emu.url}/_emulator/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const clock = await call("DELETE", "/_emulator/clock");
+    expect(clock).toMatchObject({ status: 405, body: { error: "method not allowed" } });
+    expect(clock.headers.get("allow")).toBe("GET, POST");
+    expect((await call("GET", "/_emulator/codes")).headers.get("allow")).toBe("POST");
+    expect(await call("GET", "/_emulator/stats/x")).toMatchObject({ status: 404 });
+  });
+
+  it("answers are JSON, never cached; 204 answers carry no body", async () => {
+    const json = await call("GET", "/_emulator/clock");
+    expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(json.headers.get("cache-control")).toBe("no-store");
+    for (const [method, path] of [
+      ["DELETE", "/_emulator/faults"],
+      ["POST", "/_emulator/reset"],
+    ] as const) {
+      const res = await fetch(`${emu.url}${path}`, { method });
+      expect(res.status).toBe(204);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("content-type")).toBeNull();
+      expect(await res.text()).toBe("");
+    }
+  });
+
+  it("the activity page refreshes itself when asked with a whole number of seconds", async () => {
+    const page = async (query: string) => {
+      const res = await fetch(`${emu.url}/_emulator${query}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      return res.text();
+    };
+    expect(await page("?refresh=5")).toContain('<meta http-equiv="refresh" content="5">');
+    for (const query of ["", "?refresh=0", "?refresh=-3", "?refresh=1.5", "?refresh=soon"]) {
+      expect(await page(query)).not.toContain('http-equiv="refresh"');
+    }
   });
 
   it("control calls are not platform requests: the activity stays empty", async () => {
@@ -430,6 +597,23 @@ describe("/_emulator › routing", () => {
     expect(html).not.toMatch(/<script[^>]+src="https?:/);
   });
 });
+
+/** A raw request, so the Host header can be what a DNS-rebound name would send. */
+const rawAt = (
+  base: string,
+  headers: Record<string, string>,
+  method = "GET",
+  path = "/_emulator/stats",
+) =>
+  new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers }, (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 
 describe("access › the control token", () => {
   let guarded: Emulator;
@@ -459,10 +643,62 @@ describe("access › the control token", () => {
     expect((await fetch(`${guarded.url}/_emulator`)).status).toBe(401);
   });
 
+  it("refused means nothing done", async () => {
+    guarded.issueCode({ scope: "user_info" });
+    expect((await fetch(`${guarded.url}/_emulator/reset`, { method: "POST" })).status).toBe(401);
+    expect(guarded.stored.codes).toBe(1);
+    guarded.reset();
+  });
+
   it("as a Bearer token, or as HTTP Basic's password with any user name: allowed", async () => {
     expect((await get({ authorization: `Bearer ${token}` })).status).toBe(200);
     const basic = Buffer.from(`anyone:${token}`).toString("base64");
     expect((await get({ authorization: `Basic ${basic}` })).status).toBe(200);
+  });
+
+  it("the scheme in any case, spaces between; Basic with an empty user name", async () => {
+    const basic = (text: string) => `Basic ${Buffer.from(text).toString("base64")}`;
+    for (const authorization of [
+      `bearer ${token}`,
+      `BEARER ${token}`,
+      `Bearer   ${token}`,
+      `basic ${Buffer.from(`u:${token}`).toString("base64")}`,
+      basic(`:${token}`),
+    ]) {
+      expect((await get({ authorization })).status, authorization).toBe(200);
+    }
+  });
+
+  it("refused: a Basic value without a colon, another scheme, a prefix or an extension of the token", async () => {
+    for (const authorization of [
+      `Basic ${Buffer.from(token).toString("base64")}`,
+      `Token ${token}`,
+      `Digest ${Buffer.from(`u:${token}`).toString("base64")}`,
+      token,
+      `Bearer ${token.slice(0, -1)}`,
+      `Bearer ${token}x`,
+      `Bearer`,
+    ]) {
+      expect((await get({ authorization })).status, authorization).toBe(401);
+    }
+  });
+
+  it("with the token, any Host is fine (the token is the guard); another site's page is still refused", async () => {
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await rawAt(guarded.url, { ...bearer, host: "emulator.example:8787" })).status).toBe(
+      200,
+    );
+    for (const headers of [
+      { ...bearer, origin: "http://evil.example" },
+      { origin: "http://evil.example" },
+    ]) {
+      expect(await rawAt(guarded.url, headers)).toEqual({
+        status: 403,
+        body: JSON.stringify({
+          error: "the control API refuses requests from another site's pages",
+        }),
+      });
+    }
   });
 
   it("the platform's endpoints do not need it", async () => {
@@ -472,24 +708,17 @@ describe("access › the control token", () => {
 });
 
 describe("access › another site's pages", () => {
-  /** A raw request, so the Host header can be what a DNS-rebound name would send. */
   const raw = (headers: Record<string, string>, method = "GET", path = "/_emulator/stats") =>
-    new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
-      const req = request(`${emu.url}${path}`, { method, headers }, (res) => {
-        let body = "";
-        res.on("data", (chunk: Buffer) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode, body }));
-      });
-      req.on("error", reject);
-      req.end();
-    });
+    rawAt(emu.url, headers, method, path);
 
   it("a request with another site's Origin → 403, nothing done; its own origin is fine", async () => {
     const { host } = new URL(emu.url);
+    emu.issueCode({ scope: "user_info" });
     expect(await raw({ origin: "http://evil.example" }, "POST", "/_emulator/reset")).toEqual({
       status: 403,
       body: JSON.stringify({ error: "the control API refuses requests from another site's pages" }),
     });
+    expect(emu.stored.codes).toBe(1); // not reset
     expect((await raw({ origin: "null" })).status).toBe(403);
     expect((await raw({ origin: `http://${host}` })).status).toBe(200);
   });
@@ -502,6 +731,17 @@ describe("access › another site's pages", () => {
       }),
     });
     expect((await raw({ host: "localhost" })).status).toBe(200);
+    expect((await raw({ host: `[::1]:${new URL(emu.url).port}` })).status).toBe(200);
+    expect((await raw({ host: "127.0.0.1" })).status).toBe(200);
+  });
+
+  it("a Host that is not a host name at all → 403, not an error", async () => {
+    expect(await raw({ host: "[bad" })).toEqual({
+      status: 403,
+      body: JSON.stringify({
+        error: "the control API answers requests addressed to a loopback host only",
+      }),
+    });
   });
 });
 
@@ -513,6 +753,9 @@ describe("access › loopback", () => {
     ["[::1]", true],
     ["::ffff:127.0.0.1", true],
     ["localhost", true],
+    ["LOCALHOST", true],
+    ["::FFFF:127.0.0.1", true],
+    ["[127.0.0.1]", true],
     ["0.0.0.0", false],
     ["::", false],
     ["10.0.0.2", false],
@@ -520,6 +763,8 @@ describe("access › loopback", () => {
     ["192.168.1.5", false],
     ["fe80::1", false],
     ["127.example", false],
+    ["::[1]", false],
+    ["[127.0.0].1", false],
     [undefined, false],
   ];
   for (const [address, want] of given) {
