@@ -59,7 +59,9 @@ export function checkPage(
   if (
     !redirectUri ||
     (redirectUri.protocol !== "http:" && redirectUri.protocol !== "https:") ||
-    !app.redirectDomains.includes(redirectUri.hostname)
+    !app.redirectDomains.includes(redirectUri.hostname) ||
+    // no query parameters of the app's own (DOUYIN-OAUTH-FACTS.md); a fragment is not compared
+    redirectUri.search !== ""
   ) {
     return refuse(ERROR_CODE.ILLEGAL_REDIRECT_URI);
   }

@@ -71,6 +71,27 @@ describe("authorization pages › redirect_uri", () => {
       });
     }
   });
+
+  it("refuses a redirect_uri with a query of its own on every page: 10006; a fragment is fine", async () => {
+    for (const path of [CONNECT, AUTHORIZE, "/oauth/authorize/v2/"]) {
+      const params = { ...valid, scope: path.endsWith("v2/") ? "login_id" : valid.scope };
+      for (const redirect_uri of [
+        "http://127.0.0.1:3000/cb?from=app",
+        "https://localhost/?state=x",
+      ]) {
+        const answer = await open(path, { ...params, redirect_uri });
+        expect(answer, `${path} ${redirect_uri}`).toEqual({
+          status: 200,
+          errorCode: ERROR_CODE.ILLEGAL_REDIRECT_URI,
+        });
+      }
+      const fragment = await open(path, {
+        ...params,
+        redirect_uri: "http://127.0.0.1:3000/cb?#top",
+      });
+      expect(fragment.status, path).toBe(path.endsWith("v2/") ? 302 : 200);
+    }
+  });
 });
 
 describe("authorization pages › scope and optionalScope", () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { platformPath } from "../../src/emulator/server.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { OPERATION_PATHS } from "../../src/spec.js";
+import { ERROR_CODE, OPERATION_PATHS } from "../../src/spec.js";
 
 const START = Date.UTC(2026, 10, 27, 9, 0, 0);
 let emu: Emulator;
@@ -543,7 +543,8 @@ describe("the consent page's POST", () => {
     expect(emu.stored.codes).toBe(0);
   });
 
-  it("the callback keeps redirect_uri's own query, the platform's fields replacing any of theirs", async () => {
+  it("an approval for a redirect_uri with a query of its own is refused (10006), no code issued", async () => {
+    const codes = emu.stored.codes;
     const answer = await raw(
       "POST",
       "/platform/oauth/connect/",
@@ -558,9 +559,10 @@ describe("the consent page's POST", () => {
         }).toString(),
       ),
     );
-    const back = new URL(answer.headers.location!);
-    expect(back.searchParams.get("from")).toBe("app");
-    expect(back.searchParams.getAll("state")).toEqual(["st"]);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.location).toBeUndefined();
+    expect(dataOf(answer).error_code).toBe(ERROR_CODE.ILLEGAL_REDIRECT_URI);
+    expect(emu.stored.codes).toBe(codes);
   });
 });
 
