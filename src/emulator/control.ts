@@ -5,7 +5,13 @@
 import type { ControlComponents } from "./control-spec.js";
 import { Activity, shown } from "./activity.js";
 import { FAULT_KINDS, Faults, TOKEN_OPERATIONS, type Fault } from "./faults.js";
-import { LIFETIMES, OAuthLedger, type EmulatorApp, type PlatformState } from "./ledger.js";
+import {
+  emptyState,
+  LIFETIMES,
+  OAuthLedger,
+  type EmulatorApp,
+  type PlatformState,
+} from "./ledger.js";
 
 type Schemas = ControlComponents["schemas"];
 export type IssueCodeRequest = Schemas["IssueCodeRequest"];
@@ -275,15 +281,7 @@ export class Control {
   /** Back to a fresh start; the apps stay. */
   reset(): void {
     this.offset = 0;
-    this.ledger.importState({
-      codes: [],
-      accessTokens: [],
-      refreshTokens: [],
-      clientTokens: [],
-      stableTokens: [],
-      clientTokenCalls: [],
-      profiles: [],
-    });
+    this.ledger.importState(emptyState());
     this.faults.clear();
     this.activity.clear();
     this.onChange();

@@ -83,6 +83,17 @@ export interface PlatformState {
   profiles: Array<{ clientKey: string; openId: string; profile: UserProfile }>;
 }
 
+/** A platform holding nothing: a fresh start, and the base a partial state is built on. */
+export const emptyState = (): PlatformState => ({
+  codes: [],
+  accessTokens: [],
+  refreshTokens: [],
+  clientTokens: [],
+  stableTokens: [],
+  clientTokenCalls: [],
+  profiles: [],
+});
+
 /** A request's parameters by name: the first value of each, as the platform reads them. */
 export type Query = Record<string, string | undefined>;
 

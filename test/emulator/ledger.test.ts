@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinOAuthError, type DouyinOAuth } from "../../src/index.js";
 import { LIFETIMES, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { OAuthLedger, type PlatformState } from "../../src/emulator/ledger.js";
+import { emptyState, OAuthLedger, type PlatformState } from "../../src/emulator/ledger.js";
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 25);
@@ -221,15 +221,6 @@ describe("the state snapshot", () => {
     scope: "user_info",
     expiresAt,
   });
-  const empty = (): PlatformState => ({
-    codes: [],
-    accessTokens: [],
-    refreshTokens: [],
-    clientTokens: [],
-    stableTokens: [],
-    clientTokenCalls: [],
-    profiles: [],
-  });
   const exchange = (platform: OAuthLedger, code: string) =>
     platform.accessToken({ ...credential, grant_type: "authorization_code", code }).data.error_code;
   const tokenOf = ({ data }: ReturnType<OAuthLedger["clientToken"]>) => {
@@ -283,7 +274,7 @@ describe("the state snapshot", () => {
       const early: [string, ReturnType<typeof record>] = ["c-early", record("u", T0 + MINUTE)];
       const late: [string, ReturnType<typeof record>] = ["c-late", record("u", T0 + 2 * MINUTE)];
       platform.importState({
-        ...empty(),
+        ...emptyState(),
         codes:
           order === "late-first" ? [late, early, ["c-v", record("v", T0 + MINUTE)]] : [early, late],
       });
@@ -294,7 +285,7 @@ describe("the state snapshot", () => {
     }
     const platform = ledger();
     platform.importState({
-      ...empty(),
+      ...emptyState(),
       codes: [
         ["c-1", record("u", T0 + MINUTE)],
         ["c-2", record("u", T0 + MINUTE)],
@@ -320,7 +311,7 @@ describe("the state snapshot", () => {
 
   it("refreshRecord(s) show who holds each refresh token and its renewals, live", () => {
     const platform = ledger();
-    platform.importState({ ...empty(), codes: [["c-1", record("u", T0 + MINUTE)]] });
+    platform.importState({ ...emptyState(), codes: [["c-1", record("u", T0 + MINUTE)]] });
     const answer = platform.accessToken({
       ...credential,
       grant_type: "authorization_code",
@@ -338,7 +329,7 @@ describe("the state snapshot", () => {
   it("userinfo for a token of an app no longer registered answers, without encrypt_mobile", () => {
     const platform = ledger();
     platform.importState({
-      ...empty(),
+      ...emptyState(),
       accessTokens: [
         [
           "act.gone",
