@@ -144,6 +144,10 @@ describe("douyinGenericOAuth (Better Auth)", () => {
       `"providerId" must be letters, digits, "-" or "_"`,
     ],
     [
+      () => douyinGenericOAuth(client(), { providerId: 123 as never }),
+      `"providerId" must be letters, digits, "-" or "_"`,
+    ],
+    [
       () => douyinGenericOAuth(client(), { email: "x@y.z" as never }),
       `"email" must be a function of the Douyin profile`,
     ],
@@ -230,9 +234,11 @@ describe("DouyinProvider (Auth.js)", () => {
     });
     const byUnion = DouyinProvider(client(), { accountId: "union_id" });
     expect((await byUnion.profile!(profile, {})).id).toBe("union-1");
-    await expect(userinfo.request({ tokens: { access_token: "act.fake" } })).rejects.toThrow(
-      "DouyinProvider: the token answer had no access_token or open_id",
-    );
+    for (const tokens of [{ access_token: "act.fake" }, { open_id: "open-1" }]) {
+      await expect(userinfo.request({ tokens })).rejects.toThrow(
+        "DouyinProvider: the token answer had no access_token or open_id",
+      );
+    }
   });
 
   it("a refused user-info call rejects with the typed error (Auth.js ends the sign-in)", async () => {
@@ -247,9 +253,11 @@ describe("DouyinProvider (Auth.js)", () => {
     expect(() => DouyinProvider({} as never)).toThrow(
       `"douyin" must be a client made by createDouyinOAuth`,
     );
-    expect(() => DouyinProvider(client(), { id: "a/b" })).toThrow(
-      `"id" must be letters, digits, "-" or "_"`,
-    );
+    for (const id of ["a/b", 123 as never]) {
+      expect(() => DouyinProvider(client(), { id })).toThrow(
+        `"id" must be letters, digits, "-" or "_"`,
+      );
+    }
   });
 });
 
