@@ -115,8 +115,23 @@ export interface Emulator {
 /** Starts the emulator on loopback; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const apps = checkApps(options.apps ?? [DEMO_APP]);
-  const host = options.host ?? "127.0.0.1";
-  const { controlToken } = options;
+  const { host = "127.0.0.1", port = 0, now = Date.now, stringNumbers = false } = options;
+  const { controlToken, stateFile } = options;
+  if (typeof host !== "string" || host === "") {
+    throw new TypeError(`"host" must be a non-empty string`);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new TypeError(`"port" must be an integer from 0 to 65535`);
+  }
+  if (typeof now !== "function") {
+    throw new TypeError(`"now" must be a function returning milliseconds`);
+  }
+  if (typeof stringNumbers !== "boolean") {
+    throw new TypeError(`"stringNumbers" must be true or false`);
+  }
+  if (stateFile !== undefined && (typeof stateFile !== "string" || stateFile === "")) {
+    throw new TypeError(`"stateFile" must be a non-empty path`);
+  }
   if (controlToken !== undefined && (typeof controlToken !== "string" || controlToken.length < 8)) {
     throw new TypeError(`"controlToken" must be a string of at least 8 characters`);
   }
@@ -126,12 +141,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   }
   const address = host.replace(/^\[(.*)\]$/, "$1"); // as isLoopback reads it
-  const control = new Control(apps, options.now ?? Date.now, options.stringNumbers === true);
+  const control = new Control(apps, now, stringNumbers);
   let state: StateWriter | undefined;
-  if (options.stateFile !== undefined) {
-    const saved = await loadState(options.stateFile);
+  if (stateFile !== undefined) {
+    const saved = await loadState(stateFile);
     if (saved) control.restore(saved.clockOffsetMs, saved.platform);
-    const writer = new StateWriter(options.stateFile, () => ({
+    const writer = new StateWriter(stateFile, () => ({
       clockOffsetMs: control.readClock().offsetMs,
       platform: control.ledger.exportState(),
     }));
@@ -144,19 +159,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, address, () => {
+    server.listen(port, address, () => {
       server.off("error", reject);
       resolve();
     });
   });
   const purgeTimer = setInterval(() => control.ledger.purge(true), 60_000);
   purgeTimer.unref();
-  const { port } = server.address() as AddressInfo;
+  const { port: listening } = server.address() as AddressInfo;
   const shownHost = address.includes(":") ? `[${address}]` : address;
   const { ledger } = control;
 
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `http://${shownHost}:${listening}`,
     get apps() {
       return ledger.listApps();
     },

@@ -36,6 +36,29 @@ describe("startEmulator's checks", () => {
     expect((await fetch(`${eight.url}/_emulator/stats`)).status).toBe(401);
   });
 
+  it("every other option of the wrong kind is a TypeError naming it, before anything listens", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ host: "" }, `"host" must be a non-empty string`],
+      [{ host: 127001 }, `"host" must be a non-empty string`],
+      [{ port: -1 }, `"port" must be an integer from 0 to 65535`],
+      [{ port: 65536 }, `"port" must be an integer from 0 to 65535`],
+      [{ port: 80.5 }, `"port" must be an integer from 0 to 65535`],
+      [{ port: "8787" }, `"port" must be an integer from 0 to 65535`],
+      [{ now: 1_795_737_600_000 }, `"now" must be a function returning milliseconds`],
+      [{ stringNumbers: "yes" }, `"stringNumbers" must be true or false`],
+      [{ stateFile: "" }, `"stateFile" must be a non-empty path`],
+      [{ stateFile: 1 }, `"stateFile" must be a non-empty path`],
+    ];
+    for (const [options, message] of cases) {
+      await expect(startEmulator(options as never), JSON.stringify(options)).rejects.toThrow(
+        new TypeError(message),
+      );
+    }
+    // the edges each lets through
+    const edges = await start({ port: 0, stringNumbers: false, now: () => Date.now() });
+    expect(Number(new URL(edges.url).port)).toBeGreaterThan(0);
+  });
+
   it("a host beyond loopback is allowed with a control token (then listening may fail)", async () => {
     // 192.0.2.1 (TEST-NET-1) is no address of this machine: the check passes, the bind fails
     const refused = await startEmulator({ host: "192.0.2.1", controlToken: "12345678" }).catch(
