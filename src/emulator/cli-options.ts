@@ -74,7 +74,7 @@ function checked(app: EmulatorApp, at: string): EmulatorApp {
 /** `<client_key>:<client_secret>[:<domain>,...]`; the secret cannot hold a colon. */
 function appOf(value: string, at: string): EmulatorApp {
   const first = value.indexOf(":");
-  const second = first < 0 ? -1 : value.indexOf(":", first + 1);
+  const second = value.indexOf(":", first + 1); // -1 when there is no colon at all
   if (first <= 0 || first === value.length - 1 || second === first + 1) {
     throw new UsageError(`${at} needs <client_key>:<client_secret>[:<domain>,...]`);
   }
@@ -107,9 +107,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
     if ((FLAGS as readonly string[]).includes(flag)) {
-      if (eq > 0) throw new UsageError(`${flag} takes no value`);
+      if (eq !== -1) throw new UsageError(`${flag} takes no value`);
       if (flag === "--string-numbers") options.stringNumbers = true;
       else options.help = true;
       continue;
@@ -122,7 +122,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
       );
     }
     let value: string | undefined;
-    if (eq > 0) value = arg.slice(eq + 1);
+    if (eq !== -1) value = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1]!.startsWith("--")) value = argv[(i += 1)];
     if (value === undefined || value === "") throw new UsageError(`${flag} needs a value`);
     if (flag !== "--app" && seen.has(flag)) throw new UsageError(`${flag} is given twice`);

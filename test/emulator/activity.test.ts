@@ -1,7 +1,7 @@
 // The emulator's request record (/_emulator/requests): what it keeps, how it names a request's
 // form, and how it cuts and redacts what it shows.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ACTIVITY_SIZE } from "../../src/emulator/activity.js";
+import { ACTIVITY_SIZE, redactParams } from "../../src/emulator/activity.js";
 import { startEmulator, type Emulator, type RequestEntry } from "../../src/emulator/index.js";
 
 let emu: Emulator;
@@ -79,7 +79,24 @@ describe("activity › a request's form", () => {
     await post("APPLICATION/JSON", "{}");
     await post("text/plain", "a=1");
     await post("application/jsonx", "{}");
-    const forms = (await requests()).map((r) => r.form).reverse();
-    expect(forms).toEqual(["POST form", "POST JSON", "POST other", "POST other"]);
+    await post("application/json ; charset=utf-8", '{"client_key":"spaced"}');
+    const list = (await requests()).reverse();
+    expect(list.map((r) => r.form)).toEqual([
+      "POST form",
+      "POST JSON",
+      "POST other",
+      "POST other",
+      "POST JSON",
+    ]);
+    // read as JSON too: the media type is taken without the spaces before its parameters
+    expect(list.at(-1)!.params).toEqual({ client_key: "spaced" });
+  });
+});
+
+describe("redactParams", () => {
+  it("leaves out a parameter without a value, secret or not", () => {
+    expect(
+      redactParams({ client_secret: undefined, code: "abcdefgh", scope: undefined, a: "b" }),
+    ).toEqual({ code: "ab…", a: "b" });
   });
 });

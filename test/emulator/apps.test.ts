@@ -24,6 +24,16 @@ describe("checkApps", () => {
       `"apps"[0].clientKey must be a non-empty string without spaces`,
     ],
     [
+      "a key that is a number (its digits alone would pass)",
+      [{ ...app, clientKey: 123 }],
+      `"apps"[0].clientKey must be a non-empty string without spaces`,
+    ],
+    [
+      "a redirect domain that is a number (its digits alone would pass)",
+      [{ ...app, redirectDomains: [127] }],
+      `"apps"[0].redirectDomains must list host names (e.g. "127.0.0.1")`,
+    ],
+    [
       "an empty secret",
       [{ ...app, clientSecret: "" }],
       `"apps"[0].clientSecret is missing or empty`,
