@@ -57,6 +57,14 @@ describe("startEmulator's checks", () => {
     // the edges each lets through
     const edges = await start({ port: 0, stringNumbers: false, now: () => Date.now() });
     expect(Number(new URL(edges.url).port)).toBeGreaterThan(0);
+    // the highest port passes the check: it listens, or (taken) rejects with the listen error
+    const highest = await startEmulator({ port: 65_535 }).catch((e: unknown) => e);
+    if (highest instanceof Error) {
+      expect((highest as NodeJS.ErrnoException).code).toBe("EADDRINUSE");
+    } else {
+      await (highest as Emulator).close();
+      expect((highest as Emulator).url).toBe("http://127.0.0.1:65535");
+    }
   });
 
   it("a host beyond loopback is allowed with a control token (then listening may fail)", async () => {
