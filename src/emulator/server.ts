@@ -47,6 +47,21 @@ function redirect(res: ServerResponse, target: URL) {
   res.end();
 }
 
+/** What the activity records of an answer. */
+type Outcome = Pick<RequestEntry, "status" | "outcome"> & { errorCode?: number };
+
+/** The 405 answer, naming the methods the path takes. */
+function notAllowed(res: ServerResponse, allowed: readonly string[]): Outcome {
+  send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: allowed.join(", ") });
+  return { status: 405, outcome: "method not allowed" };
+}
+
+/** The 413 answer to a body over the cap. */
+function tooLarge(res: ServerResponse, what: "body" | "form"): Outcome {
+  send(res, 413, "text/plain; charset=utf-8", `${what} too large`);
+  return { status: 413, outcome: "too large" };
+}
+
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   const body = await readBody(req);
   return body === undefined ? undefined : new URLSearchParams(body);
@@ -78,9 +93,6 @@ async function tokenParams(req: IncomingMessage, url: URL): Promise<Query | unde
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What the activity records of an answer. */
-type Outcome = Pick<RequestEntry, "status" | "outcome"> & { errorCode?: number };
 
 /** The outcome of a JSON answer from the platform: success, or its error_code. */
 function answered(body: unknown, status = 200): Outcome {
@@ -212,14 +224,10 @@ async function handlePage(
     return { status: 200, outcome: "consent page" };
   }
   if (req.method !== "POST" || operation === "authorizeV2") {
-    send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET" });
-    return { status: 405, outcome: "method not allowed" };
+    return notAllowed(res, ["GET"]);
   }
   const form = await readForm(req);
-  if (!form) {
-    send(res, 413, "text/plain; charset=utf-8", "form too large");
-    return { status: 413, outcome: "too large" };
-  }
+  if (!form) return tooLarge(res, "form");
   const fields = firstValues(form);
   heard(fields);
   const checked = checkPage((key) => ledger.app(key), operation, fields);
@@ -267,6 +275,21 @@ function originOf(req: IncomingMessage): string {
     : "http://127.0.0.1";
 }
 
+/** A platform call's parameters, heard; or its refusal, sent: a method not allowed, a body too large. */
+async function callParams(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  allowed: readonly string[],
+  heard: (params: Query) => void,
+): Promise<{ ok: true; params: Query } | { ok: false; refused: Outcome }> {
+  if (!allowed.includes(req.method ?? "")) return { ok: false, refused: notAllowed(res, allowed) };
+  const params = await tokenParams(req, url);
+  if (!params) return { ok: false, refused: tooLarge(res, "body") };
+  heard(params);
+  return { ok: true, params };
+}
+
 /**
  * `/oauth/userinfo/` in the four forms in use (DOUYIN-OAUTH-FACTS.md, "User information"): the
  * token in an `access-token` header (the platform's page, JSON body) or an `access_token` header
@@ -281,16 +304,9 @@ async function handleUserInfo(
   heard: (params: Query) => void,
 ): Promise<Outcome> {
   const { ledger, faults } = control;
-  if (req.method !== "GET" && req.method !== "POST") {
-    send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET, POST" });
-    return { status: 405, outcome: "method not allowed" };
-  }
-  const params = await tokenParams(req, url);
-  if (!params) {
-    send(res, 413, "text/plain; charset=utf-8", "body too large");
-    return { status: 413, outcome: "too large" };
-  }
-  heard(params);
+  const call = await callParams(req, res, url, ["GET", "POST"], heard);
+  if (!call.ok) return call.refused;
+  const { params } = call;
   ledger.stats.userInfo += 1;
   const token = header(req, "access-token") ?? header(req, "access_token") ?? params.access_token;
   return answerToken(res, faults, "userInfo", () =>
@@ -311,18 +327,9 @@ async function handlePlatform(
   const tokenOperation = TOKEN_ROUTES[path as keyof typeof TOKEN_ROUTES];
   if (tokenOperation !== undefined) {
     const allowed = POST_ONLY.has(tokenOperation) ? ["POST"] : ["GET", "POST"];
-    if (!allowed.includes(req.method ?? "")) {
-      send(res, 405, "text/plain; charset=utf-8", "method not allowed", {
-        allow: allowed.join(", "),
-      });
-      return { status: 405, outcome: "method not allowed" };
-    }
-    const params = await tokenParams(req, url);
-    if (!params) {
-      send(res, 413, "text/plain; charset=utf-8", "body too large");
-      return { status: 413, outcome: "too large" };
-    }
-    heard(params);
+    const call = await callParams(req, res, url, allowed, heard);
+    if (!call.ok) return call.refused;
+    const { params } = call;
     ledger.stats[tokenOperation] += 1;
     return answerToken(res, faults, tokenOperation, () => ledger[tokenOperation](params));
   }
