@@ -28,6 +28,15 @@ interface Loaded {
   gzipped?: Buffer;
 }
 
+/** Whether `accept-encoding` names this coding (in any letter case) with a q-value above 0. */
+function takes(accept: string, coding: string): boolean {
+  return accept.split(",").some((item) => {
+    const [name = "", ...params] = item.split(";").map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith("q="));
+    return name === coding && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
 /**
  * The docs pages in `folder` (default: the package's), each read once: `docsPage(name)` answers
  * the page, or undefined when it was never built.
@@ -66,8 +75,8 @@ export function docsReader(folder: URL = DOCS): (name?: DocsName) => Promise<Doc
     if (!page) return undefined;
     return {
       encoded(accept) {
-        if (page.shipped && /\bbr\b/.test(accept)) return { body: page.shipped, encoding: "br" };
-        if (/\bgzip\b/.test(accept)) {
+        if (page.shipped && takes(accept, "br")) return { body: page.shipped, encoding: "br" };
+        if (takes(accept, "gzip")) {
           return { body: (page.gzipped ??= gzipSync(page.plain)), encoding: "gzip" };
         }
         return { body: page.plain, encoding: undefined };

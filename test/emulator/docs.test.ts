@@ -126,6 +126,15 @@ describe("docsReader", () => {
     expect(docs.encoded("deflate, gzip;q=0.5").encoding).toBe("gzip");
   });
 
+  it("honours a q-value of 0 (not acceptable) and reads the names in any letter case", async () => {
+    const docs = (await docsReader(folder({ "douyin-oauth.html.br": br(PLATFORM) }))("platform"))!;
+    expect(docs.encoded("br;q=0, gzip").encoding).toBe("gzip");
+    expect(docs.encoded("br; q=0.000, gzip;q=0").encoding).toBeUndefined();
+    expect(docs.encoded("gzip;q=0.001").encoding).toBe("gzip");
+    expect(docs.encoded("BR").encoding).toBe("br");
+    expect(docs.encoded("Gzip;Q=0.5").encoding).toBe("gzip");
+  });
+
   it("docsPage reads this package's own pages: a checkout's, built by npm run docs", async () => {
     const platform = await docsPage("platform");
     const control = await docsPage("control");
