@@ -17,10 +17,13 @@ export interface ControlAccess {
   token?: string;
 }
 
+/** An address without the brackets a URL puts around IPv6: `[::1]` → `::1`. */
+export const bareAddress = (address: string) => address.replace(/^\[(.*)\]$/, "$1");
+
 /** Whether an address (a peer's, or a host to listen on) is loopback: 127/8, ::1, localhost. */
 export function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
-  const bare = address.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  const bare = bareAddress(address).toLowerCase();
   if (bare === "localhost" || bare === "::1") return true;
   const v4 = bare.startsWith("::ffff:") ? bare.slice(7) : bare;
   return isIP(v4) === 4 && v4.startsWith("127.");

@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { checkApps } from "./apps.js";
-import { isLoopback } from "./control-api.js";
+import { bareAddress, isLoopback } from "./control-api.js";
 import { Control, type FaultList, type LiveTokens } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
 import type { Fault } from "./faults.js";
@@ -140,7 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       `"host" is beyond loopback: give "controlToken", or the control API would be open to the network`,
     );
   }
-  const address = host.replace(/^\[(.*)\]$/, "$1"); // as isLoopback reads it
+  const address = bareAddress(host); // as isLoopback reads it
   const control = new Control(apps, now, stringNumbers);
   let state: StateWriter | undefined;
   if (stateFile !== undefined) {
