@@ -127,13 +127,15 @@ export type StoreFailure =
   | "failed" // a store call threw or rejected
   | "timeout" // a store call took longer than storeTimeoutMs
   | "lock_wait" // another process held the lock longer than this call may wait
-  | "unsaved"; // the platform issued tokens that are not in the store yet (a write failed)
+  | "unsaved" // the platform issued tokens that are not in the store yet (a write failed)
+  | "unreadable"; // the store holds a value that is not a record this package wrote
 
 const STORE_MESSAGES: Record<StoreFailure, string> = {
   failed: "a token store call failed",
   timeout: "a token store call took too long",
   lock_wait: "another process held the token lock too long",
   unsaved: "the newest tokens are not in the token store yet",
+  unreadable: "the token store holds a value that is not a token record",
 };
 
 /**

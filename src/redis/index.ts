@@ -169,22 +169,21 @@ export class RedisTokenStore implements TokenStore {
     return true;
   }
 
-  /** Every key under `prefix`, by SCAN (never KEYS, which blocks Redis). */
-  async list(prefix: string): Promise<string[]> {
+  /**
+   * One SCAN page of the keys under `prefix` (never KEYS, which blocks Redis): about 1 000
+   * keys looked at, from `cursor`; the next cursor, or none after the last page.
+   */
+  async list(prefix: string, cursor?: string): Promise<{ keys: string[]; cursor?: string }> {
     if (typeof this.redis.scan !== "function") {
       throw new TypeError(`list() needs a client with scan(): a single Redis or Sentinel client`);
     }
-    const keys = new Set<string>();
-    let cursor = "0";
-    do {
-      const page = await this.redis.scan(cursor, {
-        MATCH: literalPattern(this.prefix + prefix),
-        COUNT: 1000,
-      });
-      cursor = String(page.cursor);
-      for (const key of page.keys) keys.add(String(key).slice(this.prefix.length));
-    } while (cursor !== "0");
-    return [...keys];
+    const page = await this.redis.scan(cursor ?? "0", {
+      MATCH: literalPattern(this.prefix + prefix),
+      COUNT: 1000,
+    });
+    const keys = page.keys.map((key) => String(key).slice(this.prefix.length));
+    const next = String(page.cursor);
+    return next === "0" ? { keys } : { keys, cursor: next };
   }
 
   /** SET NX PX with a value unique to this holder; extended and released by compare-and-act. */

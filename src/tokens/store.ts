@@ -12,8 +12,9 @@ export interface StoreLock {
 /**
  * A place to keep token records. Values are opaque strings (JSON records with absolute expiry
  * times); keys are namespaced by the caller. A store shared between processes implements
- * `lock` (one of them fetches at a time) and `compareAndSet` (a holder that lost its lock
- * cannot overwrite a newer record); `list` lets `renewDue()` find every user.
+ * `lock` (one of them fetches at a time) and `compareAndSet` (every write is compared with the
+ * value it was decided from, so a late or stale write never overwrites a newer one); `list`
+ * lets `renewDue()` find every user.
  */
 export interface TokenStore {
   /** The value under `key`, or undefined when there is none (or it expired). */
@@ -37,9 +38,20 @@ export interface TokenStore {
     next: string | undefined,
     ttlMs: number,
   ): Promise<boolean>;
-  /** Every key that starts with `prefix` (Redis: SCAN, never KEYS). */
-  list?(prefix: string): Promise<string[]>;
+  /**
+   * The keys that start with `prefix`, a page at a time: from `cursor` (undefined: the first
+   * page) to the cursor of the next page (undefined or "": the last page), as Redis' SCAN
+   * pages (never KEYS). A store may also answer with every key at once, as one page. A key
+   * may show up on two pages; one written or deleted during the listing may or may not.
+   */
+  list?(
+    prefix: string,
+    cursor?: string,
+  ): Promise<string[] | { keys: string[]; cursor?: string | undefined }>;
 }
+
+/** Keys per page of MemoryTokenStore's listing. */
+const LIST_PAGE = 1_000;
 
 /**
  * The default store: a Map in this process, entries dropped when they expire. Several managers
@@ -104,7 +116,13 @@ export class MemoryTokenStore implements TokenStore {
     };
   }
 
-  async list(prefix: string): Promise<string[]> {
-    return [...this.entries.keys()].filter((key) => key.startsWith(prefix) && this.read(key));
+  /** Pages of up to 1 000 keys in sorted order; the cursor is the last key of the page. */
+  async list(prefix: string, cursor?: string): Promise<{ keys: string[]; cursor?: string }> {
+    const after = cursor ?? "";
+    const all = [...this.entries.keys()]
+      .filter((key) => key.startsWith(prefix) && key > after && this.read(key))
+      .sort();
+    const keys = all.slice(0, LIST_PAGE);
+    return all.length > LIST_PAGE ? { keys, cursor: keys.at(-1)! } : { keys };
   }
 }

@@ -1,7 +1,7 @@
-// The work done on one user's grant under the store's lock: write a renewal that could not be
-// written before, renew when due (marking the record first), refresh when due, and read the
-// platform's 10010 for what it is. Every change goes through `commit`, which compares before
-// it writes. Also the one path without the store: refreshing alone, never renewing.
+// The store calls and platform calls that move one user's grant through its states (grant.ts).
+// Every write is one compare-and-set over the version it was decided from; when another write
+// came first, the grant is read again and the decision made again, never merged. A transition
+// applies only to the grant holding the refresh token that was presented to the platform.
 import type { TokenData } from "../answer.js";
 import type { DouyinOAuth } from "../client.js";
 import {
@@ -12,243 +12,321 @@ import {
 } from "../errors.js";
 import type { Coordinator, HeldLock, Stored } from "./coordinate.js";
 import {
-  secretsOf,
-  withNewestAccess,
-  withRefresh,
-  withRenewal,
-  type UserTokenRecord,
-  type UserTokenRules,
-} from "./user-record.js";
-
-/** A call in flight for one user; a sign-out marks it so its result is not kept. */
-export interface Flight {
-  promise: Promise<UserTokenRecord>;
-  signedOut: boolean;
-}
+  encodeGrant,
+  ended,
+  exhausted,
+  marked,
+  parseGrant,
+  refreshed,
+  renewed,
+  restored,
+  SIGNED_OUT_TTL_MS,
+  signedIn,
+  signedOut,
+  unmarked,
+  type Grant,
+  type LiveGrant,
+} from "./grant.js";
+import type { UserMemory, Work } from "./user-memory.js";
+import { secretsOf, withRefresh, type UserTokenRecord, type UserTokenRules } from "./user-record.js";
 
 /** What a renewal came to, as the sweep counts it. */
 export type RenewalOutcome = "renewed" | "skipped" | "failed" | "exhausted";
 
-/** This process's memory of its users, which the grant work reads and updates. */
-export interface GrantMemory {
-  /** Keeps the latest record of a user (not after a sign-out in flight). */
-  remember(openId: string, record: UserTokenRecord, flight?: Flight): void;
-  /** Renewed records the store did not take, and the refresh token each replaced. */
-  unsaved: Map<string, { record: UserTokenRecord; replaced: string }>;
-  /** Schedules another try at writing the user's unsaved renewal. */
-  writeLater(openId: string): void;
-  /** After a failed renewal, no new try before this time. */
-  renewNotBefore: Map<string, number>;
+type Read = Stored<Grant>;
+type LiveRead = Stored<LiveGrant>;
+
+/** The outcome of one renewal: what the store holds after it, or the record only this process holds. */
+interface Renewal {
+  outcome: RenewalOutcome;
+  current: LiveRead | undefined;
+  /** Renewed, but the store refused the record: kept in memory, written later. */
+  unsaved?: UserTokenRecord;
+  /** The platform's 10010, when it ended the grant. */
+  cause?: DouyinOAuthError;
 }
 
-export function createGrantKeeper(deps: {
+/** Reads and decisions made again before a write is given up as contended. */
+const ROUNDS = 4;
+/** Decide again: another write came first. */
+const AGAIN = Symbol("again");
+
+const isLive = (read: Read | undefined): read is LiveRead => read?.value.state === "live";
+const grantSecrets = (grant: Grant | undefined) =>
+  grant?.state === "live" ? secretsOf(grant.record) : [];
+const refusedWith = (error: unknown, code: number): error is DouyinOAuthError =>
+  error instanceof DouyinOAuthError && error.errorCode === code;
+
+export type GrantKeeper = ReturnType<typeof grantKeeper>;
+
+export function grantKeeper(deps: {
   douyin: DouyinOAuth;
   shared: Coordinator;
   rules: UserTokenRules;
   keyOf: (openId: string) => string;
-  memory: GrantMemory;
+  memory: UserMemory;
   maxRenewals: number;
   renewRetryMs: number;
 }) {
   const { douyin, shared, rules, keyOf, memory, maxRenewals, renewRetryMs } = deps;
   const { now, report } = shared;
 
-  /**
-   * Writes `next` over `basedOn` only if the store still holds `basedOn`. If another writer
-   * came first with the same refresh token (a refresh), the two are merged; with another
-   * refresh token (a new sign-in) theirs wins; if the record is gone (sign-out), so is ours.
-   */
-  async function commit(
+  /** The user's grant as stored; DouyinStoreError when the store fails or holds something else. */
+  const read = (openId: string, known: readonly string[] = []) =>
+    shared.read<Grant>(keyOf(openId), parseGrant, known);
+
+  /** The user's live grant; DouyinReauthorizeError `no_tokens` when none (never, or signed out). */
+  async function live(openId: string, known: readonly string[] = []): Promise<LiveRead> {
+    const current = await read(openId, known);
+    if (isLive(current)) return current;
+    memory.forget(openId);
+    throw new DouyinReauthorizeError(openId, "no_tokens");
+  }
+
+  /** One compare-and-set of `next` over `basedOn`; undefined when another write came first. */
+  async function write<G extends Grant>(
     openId: string,
-    basedOn: Stored<UserTokenRecord>,
-    next: UserTokenRecord,
-  ): Promise<Stored<UserTokenRecord> | undefined> {
-    for (let round = 0; round < 3; round++) {
-      const raw = JSON.stringify(next);
-      if (await shared.swap(keyOf(openId), basedOn.raw, raw, rules.ttlOf(next), secretsOf(next))) {
-        return { value: next, raw };
-      }
-      const theirs = await shared.read<UserTokenRecord>(keyOf(openId));
-      if (theirs === undefined) return undefined;
-      if (theirs.value.refreshToken !== basedOn.value.refreshToken) return theirs;
-      next = withNewestAccess(
-        { ...next, renewals: Math.max(next.renewals, theirs.value.renewals) },
-        theirs.value,
-      );
-      basedOn = theirs;
+    basedOn: Read | undefined,
+    next: G,
+  ): Promise<Stored<G> | undefined> {
+    const raw = encodeGrant(next);
+    const ttl = next.state === "live" ? rules.ttlOf(next.record) : SIGNED_OUT_TTL_MS;
+    const secrets = [...grantSecrets(basedOn?.value), ...grantSecrets(next)];
+    const done = await shared.swap(keyOf(openId), basedOn?.raw, raw, ttl, secrets);
+    return done ? { value: next, raw } : undefined;
+  }
+
+  /**
+   * Applies `step` to the grant holding the refresh token `presented`, reading again and
+   * deciding again while other writes come first. Resolves to what the store holds after: the
+   * step written, another grant left as it is (signed in anew, renewed), or undefined (signed out).
+   */
+  async function transition(
+    openId: string,
+    basedOn: Read | undefined,
+    presented: string,
+    step: (grant: LiveGrant) => LiveGrant,
+  ): Promise<LiveRead | undefined> {
+    let current = basedOn;
+    for (let round = 0; round < ROUNDS; round++) {
+      if (!isLive(current)) return undefined;
+      if (current.value.record.refreshToken !== presented) return current;
+      const written = await write(openId, current, step(current.value));
+      if (written !== undefined) return written;
+      current = await read(openId);
+    }
+    throw new DouyinStoreError("unsaved", "compareAndSet");
+  }
+
+  /** signed in: over whatever is stored (a sign-out's tombstone included). */
+  async function signIn(
+    openId: string,
+    data: TokenData<"accessToken">,
+    started: number,
+  ): Promise<UserTokenRecord> {
+    let current = await read(openId);
+    for (let round = 0; round < ROUNDS; round++) {
+      const written = await write(openId, current, signedIn(current?.value, data, started));
+      if (written !== undefined) return written.value.record;
+      current = await read(openId);
+    }
+    throw new DouyinStoreError("unsaved", "compareAndSet");
+  }
+
+  /** signed out: a tombstone over whatever is stored, so no late write brings the grant back. */
+  async function signOut(openId: string): Promise<void> {
+    let current = await read(openId);
+    for (let round = 0; round < ROUNDS; round++) {
+      if (current?.value.state === "signed-out") return;
+      if (await write(openId, current, signedOut(current?.value, openId, now()))) return;
+      current = await read(openId);
     }
     throw new DouyinStoreError("unsaved", "compareAndSet");
   }
 
   /**
-   * The platform called the refresh token dead (10010). Not the end of the grant if another
-   * server renewed it since (its record is newer), or if a renewal of it is pending (its
-   * successor is not written yet): then the access token serves while it lasts, or the call
-   * fails with DouyinStoreError `unsaved`.
+   * Writes this process's unsaved renewal over the grant still holding the refresh token it
+   * replaced; dropped once the store holds anything else (a sign-out, a new sign-in).
+   * DouyinStoreError when the store fails: it stays unsaved.
    */
+  async function saveUnsaved(openId: string, current?: Read): Promise<void> {
+    const pending = memory.unsavedOf(openId);
+    if (pending === undefined) return;
+    current ??= await read(openId, secretsOf(pending.record));
+    // Written, or the store holds another grant, or none: either way nothing is left to save.
+    await transition(openId, current, pending.replaced, (g) => restored(g, pending.record));
+    memory.saved(openId, pending);
+  }
+
+  /** The platform refused a renewal: what that says about the grant, written. */
+  async function refused(
+    openId: string,
+    sent: LiveRead,
+    presented: string,
+    error: unknown,
+  ): Promise<Renewal> {
+    if (refusedWith(error, ERROR_CODE.LIMIT_REACHED)) {
+      const step = (g: LiveGrant) => exhausted(g, maxRenewals);
+      return { outcome: "exhausted", current: await transition(openId, sent, presented, step) };
+    }
+    if (refusedWith(error, ERROR_CODE.REFRESH_TOKEN_EXPIRED)) {
+      // `presented` is dead: the grant holding it has ended; any other grant is left alone.
+      const step = (g: LiveGrant) => ended(g, now());
+      const current = await transition(openId, sent, presented, step);
+      return { outcome: "failed", current, cause: error };
+    }
+    memory.holdBack(openId, now() + renewRetryMs, now());
+    report(error);
+    // Not an answer from the platform: it may have applied the renewal, so the mark stays.
+    if (!(error instanceof DouyinOAuthError)) return { outcome: "failed", current: sent };
+    return { outcome: "failed", current: await transition(openId, sent, presented, unmarked) };
+  }
+
+  /**
+   * Renews a grant due for it: marks it (so no other holder presents its refresh token), sends,
+   * writes the outcome. AGAIN when the mark lost to another write.
+   */
+  async function renew(openId: string, current: LiveRead, work: Work): Promise<Renewal | typeof AGAIN> {
+    const sent = await write(openId, current, marked(current.value, now()));
+    if (sent === undefined) return AGAIN;
+    const presented = current.value.record.refreshToken;
+    const started = now();
+    let data: TokenData<"renewRefreshToken">;
+    try {
+      data = await douyin.renewRefreshToken({ refreshToken: presented });
+    } catch (error) {
+      return refused(openId, sent, presented, error);
+    }
+    const step = (g: LiveGrant) => renewed(g, data, started);
+    try {
+      const after = await transition(openId, sent, presented, step);
+      const mine = after?.value.record.refreshToken === data.refresh_token;
+      return { outcome: mine ? "renewed" : "skipped", current: after };
+    } catch (error) {
+      if (!(error instanceof DouyinStoreError)) throw error;
+      // The platform killed `presented`: until written, this process holds the only copy.
+      const record = step(sent.value).record;
+      if (!work.signedOut) memory.keepUnsaved(openId, { record, replaced: presented, at: now() });
+      report(error);
+      return { outcome: "failed", current: undefined, unsaved: record };
+    }
+  }
+
+  /** A refresh answered 10010: a renewal by another holder, one still unsaved, or the end. */
   async function refreshTokenDead(
     openId: string,
-    current: Stored<UserTokenRecord>,
+    presented: string,
     error: DouyinOAuthError,
-  ): Promise<UserTokenRecord> {
-    const latest = await shared.read<UserTokenRecord>(keyOf(openId));
-    if (latest === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    if (latest.value.refreshToken !== current.value.refreshToken) return latest.value;
-    if (rules.renewalPending(latest.value)) {
-      if (rules.usable(latest.value)) return latest.value;
+  ): Promise<UserTokenRecord | typeof AGAIN> {
+    const latest = await live(openId);
+    const record = latest.value.record;
+    if (record.refreshToken !== presented) return AGAIN;
+    if (rules.renewalPending(record)) {
+      // Its successor is not written yet: never the end of the grant.
+      if (rules.usable(record)) return record;
       throw new DouyinStoreError("unsaved", "get", error);
     }
-    const dead: UserTokenRecord = {
-      ...latest.value,
-      refreshExpiresAt: Math.min(now(), latest.value.refreshExpiresAt),
-    };
-    if (rules.usable(dead)) {
-      // The access token still works until it expires: keep it, never ask the platform again.
-      await commit(openId, latest, dead).catch(report);
-      return dead;
-    }
-    await shared.swap(keyOf(openId), latest.raw, undefined, 1).catch(report);
-    throw rules.reauthorize(dead, error);
+    const after = await transition(openId, latest, presented, (g) => ended(g, now()));
+    if (after === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+    if (after.value.record.refreshToken !== presented) return AGAIN;
+    if (rules.usable(after.value.record)) return after.value.record;
+    throw rules.reauthorize(after.value.record, error);
   }
 
-  /** Renews under the lock; the renewed record is written before anything else happens. */
-  async function renew(
+  /** Refreshes the access token of `current` and writes it. */
+  async function refresh(
     openId: string,
-    current: Stored<UserTokenRecord>,
-    lock: HeldLock,
-    flight: Flight,
-  ): Promise<{ current: Stored<UserTokenRecord> | undefined; outcome: RenewalOutcome }> {
-    if (lock.lost || flight.signedOut) return { current, outcome: "skipped" };
-    // Say a renewal is under way before sending it: if its answer or its record is lost, no
-    // other server presents this refresh token again or takes its death for the end.
-    const marked = await commit(openId, current, { ...current.value, renewingSince: now() });
-    if (marked === undefined || marked.value.refreshToken !== current.value.refreshToken) {
-      return { current: marked, outcome: "skipped" };
-    }
-    const { renewingSince: _, ...unmarked } = marked.value;
-    let renewed: TokenData<"renewRefreshToken">;
+    current: LiveRead,
+  ): Promise<UserTokenRecord | typeof AGAIN> {
+    const { record } = current.value;
     const started = now();
+    let data: TokenData<"refreshToken">;
     try {
-      renewed = await douyin.renewRefreshToken({ refreshToken: unmarked.refreshToken });
+      data = await douyin.refreshToken({ refreshToken: record.refreshToken });
     } catch (error) {
-      if (!(error instanceof DouyinOAuthError)) {
-        // It may have been applied (an answer lost): the mark stays, holding others back.
-        memory.renewNotBefore.set(openId, now() + renewRetryMs);
-        report(error);
-        return { current: marked, outcome: "failed" };
-      }
-      if (error.errorCode === ERROR_CODE.LIMIT_REACHED) {
-        // No renewal left: keep refreshing until the refresh token really expires.
-        const spent = { ...unmarked, renewals: Math.max(unmarked.renewals, maxRenewals) };
-        return { current: await commit(openId, marked, spent), outcome: "exhausted" };
-      }
-      const cleared = await commit(openId, marked, unmarked);
-      if (error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED && cleared !== undefined) {
-        const latest = await refreshTokenDead(openId, cleared, error);
-        return { current: { value: latest, raw: JSON.stringify(latest) }, outcome: "failed" };
-      }
-      memory.renewNotBefore.set(openId, now() + renewRetryMs);
-      report(error);
-      return { current: cleared, outcome: "failed" };
+      if (!refusedWith(error, ERROR_CODE.REFRESH_TOKEN_EXPIRED)) throw error;
+      return refreshTokenDead(openId, record.refreshToken, error);
     }
-    memory.renewNotBefore.delete(openId);
-    const next = withRenewal(unmarked, renewed, started);
-    // The platform has killed the old refresh token: this record is the grant now.
-    memory.remember(openId, next, flight);
     try {
-      return { current: await commit(openId, marked, next), outcome: "renewed" };
-    } catch (error) {
-      if (!flight.signedOut) {
-        memory.unsaved.set(openId, { record: next, replaced: unmarked.refreshToken });
-        memory.writeLater(openId);
-      }
-      throw error instanceof DouyinStoreError
-        ? new DouyinStoreError("unsaved", error.operation, error)
-        : error;
-    }
-  }
-
-  /** Under the lock: write what an earlier call could not, renew when due, refresh when due. */
-  async function maintain(
-    openId: string,
-    lock: HeldLock,
-    flight: Flight,
-  ): Promise<UserTokenRecord> {
-    let current = await shared.read<UserTokenRecord>(keyOf(openId));
-    const pending = memory.unsaved.get(openId);
-    if (pending !== undefined) {
-      if (current?.value.refreshToken === pending.replaced) {
-        current = await commit(openId, current, withNewestAccess(pending.record, current.value));
-      }
-      memory.unsaved.delete(openId);
-    }
-    if (current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    if (rules.renewalDue(current.value) && now() >= (memory.renewNotBefore.get(openId) ?? 0)) {
-      current = (await renew(openId, current, lock, flight)).current;
-      if (current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-    }
-    const record = current.value;
-    if (!rules.refreshDue(record)) {
-      if (rules.usable(record)) return record;
-      throw rules.reauthorize(record);
-    }
-    const started = now();
-    let refreshed: TokenData<"refreshToken">;
-    try {
-      refreshed = await douyin.refreshToken({ refreshToken: record.refreshToken });
-    } catch (error) {
-      if (
-        error instanceof DouyinOAuthError &&
-        error.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED
-      ) {
-        return refreshTokenDead(openId, current, error);
-      }
-      throw error; // 10020 here is the rate limit, not the renewal limit
-    }
-    const next = withRefresh(record, refreshed, started);
-    try {
-      const kept = await commit(openId, current, next);
-      if (kept === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
-      return kept.value;
+      const step = (g: LiveGrant) => refreshed(g, data, started);
+      const after = await transition(openId, current, record.refreshToken, step);
+      if (after === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+      return after.value.record.refreshToken === record.refreshToken ? after.value.record : AGAIN;
     } catch (error) {
       if (!(error instanceof DouyinStoreError)) throw error;
       report(error); // a valid new access token: serve it; the next call refreshes again
-      return next;
+      return withRefresh(record, data, started);
     }
   }
 
   /**
-   * While the store is unreachable: what this process holds, refreshed alone if need be, never
-   * renewed. Never a reauthorization: what the store holds may be newer than what we know.
+   * Under the lock: write what an earlier call could not, renew when due, refresh when due.
+   * Resolves to the record to serve; DouyinReauthorizeError when the grant is over.
    */
-  async function offline(
-    openId: string,
-    storeError: unknown,
-    mine: UserTokenRecord | undefined,
-    flight: Flight,
-  ): Promise<UserTokenRecord> {
-    report(storeError);
-    if (mine === undefined) throw storeError;
-    if (rules.usable(mine) && !rules.refreshDue(mine)) return mine;
-    // Not refreshable means not due for refresh: had the access token been usable, it was served.
-    if (!rules.refreshable(mine)) throw storeError;
-    try {
-      const started = now();
-      const next = withRefresh(
-        mine,
-        await douyin.refreshToken({ refreshToken: mine.refreshToken }),
-        started,
-      );
-      const pending = memory.unsaved.get(openId);
-      if (pending !== undefined) memory.unsaved.set(openId, { ...pending, record: next });
-      memory.remember(openId, next, flight);
-      return next;
-    } catch (error) {
-      if (!rules.usable(mine)) throw storeError;
-      report(error);
-      return mine;
+  async function maintain(openId: string, lock: HeldLock, work: Work): Promise<UserTokenRecord> {
+    for (let round = 0; round < ROUNDS; round++) {
+      let current = await live(openId);
+      if (memory.unsavedOf(openId) !== undefined) {
+        await saveUnsaved(openId, current);
+        continue; // read what is stored now, and decide again
+      }
+      const { record } = current.value;
+      if (rules.renewalDue(record) && !memory.heldBack(openId, now()) && !lock.lost) {
+        if (work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
+        const renewal = await renew(openId, current, work);
+        if (renewal === AGAIN) continue;
+        if (renewal.unsaved !== undefined) return servable(openId, renewal.unsaved);
+        if (renewal.current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+        current = renewal.current;
+        const after = current.value.record;
+        if (renewal.cause && !rules.usable(after)) throw rules.reauthorize(after, renewal.cause);
+      }
+      if (!rules.refreshDue(current.value.record)) {
+        if (rules.usable(current.value.record)) return current.value.record;
+        throw rules.reauthorize(current.value.record);
+      }
+      const next = await refresh(openId, current);
+      if (next !== AGAIN) return next;
     }
+    throw new DouyinStoreError("unsaved", "compareAndSet");
   }
 
-  return { renew, maintain, offline };
+  /** A record this process holds alone (unsaved, or the store down): refreshed alone if due. */
+  async function servable(openId: string, record: UserTokenRecord): Promise<UserTokenRecord> {
+    if (!rules.refreshDue(record)) return record;
+    return refreshAlone(openId, record).catch((error: unknown) => {
+      if (!rules.usable(record)) throw error;
+      report(error);
+      return record;
+    });
+  }
+
+  /** Refreshes without the store (it is down, or refuses writes): never a renewal. */
+  async function refreshAlone(openId: string, record: UserTokenRecord): Promise<UserTokenRecord> {
+    const started = now();
+    const data = await douyin.refreshToken({ refreshToken: record.refreshToken });
+    const next = withRefresh(record, data, started);
+    memory.refreshedAlone(openId, next);
+    return next;
+  }
+
+  /** The sweep's work under the lock: renew when due, nothing else. */
+  async function renewIfDue(openId: string, lock: HeldLock, work: Work): Promise<RenewalOutcome> {
+    for (let round = 0; round < ROUNDS; round++) {
+      const current = await read(openId);
+      if (!isLive(current)) return "skipped";
+      const { record } = current.value;
+      if (rules.exhausted(record)) return "exhausted";
+      if (!rules.renewalDue(record) || lock.lost || work.signedOut) return "skipped";
+      const renewal = await renew(openId, current, work);
+      if (renewal === AGAIN) continue;
+      if (renewal.current !== undefined) {
+        memory.update(openId, renewal.current.value.record, now());
+      }
+      return renewal.outcome;
+    }
+    return "skipped";
+  }
+
+  return { read, live, signIn, signOut, saveUnsaved, maintain, refreshAlone, renewIfDue };
 }

@@ -2,20 +2,17 @@
 // the refresh token renewed whenever it is inside its renewal window and renewals remain, and
 // the one error to catch when nothing can be done any more: DouyinReauthorizeError. A grant is
 // the user's sign-in: it is never dropped because the store or the network failed.
-// This file is the manager: one call per user at a time, what this process remembers, the
-// sweep. The record's rules are in user-record.ts, the work under the lock in user-grant.ts.
+// This file is the manager: the public calls, the sweep, and the writes tried again. The
+// grant's states are in grant.ts, its store and platform calls in user-grant.ts, what this
+// process remembers in user-memory.ts, the record's rules in user-record.ts.
 import type { TokenData } from "../answer.js";
 import type { DouyinOAuth } from "../client.js";
-import { DouyinReauthorizeError } from "../errors.js";
+import { DouyinReauthorizeError, DouyinStoreError } from "../errors.js";
 import { requirePositiveMs, requireText } from "../validate.js";
-import {
-  createCoordinator,
-  type CoordinationOptions,
-  type HeldLock,
-  type Stored,
-} from "./coordinate.js";
-import { createGrantKeeper, type Flight, type RenewalOutcome } from "./user-grant.js";
-import { DAY, recordOf, secretsOf, userTokenRules, type UserTokenRecord } from "./user-record.js";
+import { createCoordinator, type CoordinationOptions } from "./coordinate.js";
+import { grantKeeper, type RenewalOutcome } from "./user-grant.js";
+import { UserMemory, type Work } from "./user-memory.js";
+import { DAY, secretsOf, userTokenRules, type UserTokenRecord } from "./user-record.js";
 
 export type { UserTokenRecord } from "./user-record.js";
 
@@ -28,11 +25,20 @@ export interface UserTokenManagerOptions extends CoordinationOptions {
   maxRenewals?: number;
   /** After a renewal failed (network, platform), `getAccessToken` tries again no sooner; default 60 000 ms. */
   renewRetryMs?: number;
+  /**
+   * While the store is unreachable, a user's record this process read or wrote within this
+   * long is served (and refreshed alone if due, never renewed); older ones are not, since the
+   * user may have signed out on another server since. Default 300 000 ms (5 minutes); 0 never
+   * serves without the store.
+   */
+  offlineGraceMs?: number;
+  /** How long `close()` keeps trying to write renewals the store refused; default 10 000 ms. */
+  closeTimeoutMs?: number;
 }
 
 /** What {@link UserTokenManager.renewDue} did, user by user. */
 export interface RenewalSummary {
-  /** User records found in the store. */
+  /** Users with tokens in the store (signed-out users are not counted). */
   users: number;
   /** Refresh tokens renewed. */
   renewed: number;
@@ -42,6 +48,12 @@ export interface RenewalSummary {
   failed: number;
   /** Due, but no renewal is left: the grant ends when the refresh token expires. */
   exhausted: number;
+  /**
+   * Users whose renewed refresh token only this process holds when the sweep ends: the
+   * platform renewed it, the store refused the record. Written again in the background; a
+   * short-lived job awaits `close()`, which tries for `closeTimeoutMs`.
+   */
+  unsaved: number;
 }
 
 export interface UserTokenManager {
@@ -58,7 +70,10 @@ export interface UserTokenManager {
   getAccessToken(openId: string): Promise<string>;
   /** The stored record, or undefined; rejects with DouyinStoreError when the store fails. */
   get(openId: string): Promise<UserTokenRecord | undefined>;
-  /** Forgets the user's tokens (sign-out); wins over a refresh in flight. */
+  /**
+   * Signs the user out: a tombstone replaces their tokens, which no late or stale write can
+   * overwrite (only a new `save`). A call made after it resolves, on any server, is not served.
+   */
   delete(openId: string): Promise<void>;
   /**
    * Renews every stored user whose refresh token is inside its renewal window, for users who
@@ -66,10 +81,16 @@ export interface UserTokenManager {
    * Needs a store with `list()`.
    */
   renewDue(options?: { concurrency?: number }): Promise<RenewalSummary>;
+  /**
+   * Stops the background writes and tries the renewals the store refused once more, for at
+   * most `closeTimeoutMs`; resolves to how many are still unsaved (their grants are lost when
+   * the process exits: exit non-zero). Calls made after it reject.
+   */
+  close(): Promise<{ unsaved: number }>;
 }
 
-/** Records this process remembers, to serve while the store is unreachable. */
-const HELD_MAX = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * @example
@@ -86,9 +107,14 @@ export function createUserTokenManager(
   const renewBefore = options.renewBeforeExpiryMs ?? 5 * DAY;
   const maxRenewals = options.maxRenewals ?? 5;
   const renewRetryMs = options.renewRetryMs ?? 60_000;
+  const offlineGraceMs = options.offlineGraceMs ?? 300_000;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   requirePositiveMs(refreshBefore, "refreshBeforeExpiryMs");
   requirePositiveMs(renewBefore, "renewBeforeExpiryMs");
   requirePositiveMs(renewRetryMs, "renewRetryMs");
+  requirePositiveMs(closeTimeoutMs, "closeTimeoutMs");
+  if (!Number.isFinite(offlineGraceMs) || offlineGraceMs < 0)
+    throw new TypeError(`"offlineGraceMs" must be a number of milliseconds, 0 or more`);
   if (!Number.isInteger(maxRenewals) || maxRenewals < 0)
     throw new TypeError(`"maxRenewals" must be a non-negative integer`);
   const shared = createCoordinator(options);
@@ -96,148 +122,131 @@ export function createUserTokenManager(
   const prefix = `douyin-oauth:${douyin.clientKey}:user:`;
   const keyOf = (openId: string) => prefix + openId;
   const lockOf = (openId: string) => `douyin-oauth:${douyin.clientKey}:lock:user:${openId}`;
-
-  const flights = new Map<string, Flight>();
-  /** The latest record this process read or wrote, per user (least recently used dropped). */
-  const held = new Map<string, UserTokenRecord>();
-  /** Renewed records the store did not take: the only copy of a live grant, written on the next call. */
-  const unsaved = new Map<string, { record: UserTokenRecord; replaced: string }>();
-  /** Users whose unsaved renewal has a write scheduled. */
-  const retrying = new Set<string>();
-  /** After a failed renewal, no new try before this time (the sweep ignores it). */
-  const renewNotBefore = new Map<string, number>();
-
   const rules = userTokenRules({ now, refreshBefore, renewBefore, maxRenewals });
-  const { usable, refreshDue, renewalDue, reauthorize } = rules;
-  /** Work is due: a refresh, or a renewal not held back by a recent failure. */
-  const workDue = (r: UserTokenRecord) => {
-    if (refreshDue(r)) return true;
-    if (!renewalDue(r)) return false;
-    if (now() < (renewNotBefore.get(r.openId) ?? 0)) return false;
-    renewNotBefore.delete(r.openId); // the pause, if any, is over: forget it
-    return true;
+  const { usable, refreshDue, refreshable, renewalDue, reauthorize } = rules;
+  const memory = new UserMemory();
+  const grants = grantKeeper({ douyin, shared, rules, keyOf, memory, maxRenewals, renewRetryMs });
+  /** Background writes of unsaved renewals, per user. */
+  const retries = new Map<string, ReturnType<typeof setTimeout>>();
+  let closed = false;
+
+  const open = () => {
+    if (closed) throw new Error("createUserTokenManager: the manager is closed");
   };
-
-  function remember(openId: string, record: UserTokenRecord, flight?: Flight) {
-    if (flight?.signedOut) return;
-    held.delete(openId);
-    held.set(openId, record);
-    if (held.size > HELD_MAX) held.delete(held.keys().next().value!);
-  }
-
-  const grants = createGrantKeeper({
-    douyin,
-    shared,
-    rules,
-    keyOf,
-    memory: { remember, unsaved, writeLater, renewNotBefore },
-    maxRenewals,
-    renewRetryMs,
-  });
+  /** Work is due: a refresh, or a renewal not held back by a recent failure. */
+  const workDue = (openId: string, r: UserTokenRecord) =>
+    refreshDue(r) || (renewalDue(r) && !memory.heldBack(openId, now()));
 
   /**
-   * Tries again to write a renewal the store did not take, 1 s, 2 s, 4 s ... at most a minute
-   * apart, until it is written or superseded (a sign-out, a new sign-in): until then this
-   * process holds the only copy of the user's grant.
+   * Writes a renewal the store refused again, 1 s, 2 s, 4 s ... at most a minute apart, until
+   * it is written or superseded: until then this process holds the only copy of the grant.
    */
   function writeLater(openId: string, attempt = 0) {
-    if (retrying.has(openId)) return;
-    retrying.add(openId);
+    if (closed || retries.has(openId) || memory.unsavedOf(openId) === undefined) return;
     const timer = setTimeout(
       () => {
-        retrying.delete(openId);
-        if (!unsaved.has(openId)) return;
-        const again = () => {
-          if (unsaved.has(openId)) writeLater(openId, attempt + 1);
-        };
-        fly(openId, (flight) => getRecord(openId, flight)).then(again, again);
+        retries.delete(openId);
+        grants.saveUnsaved(openId).then(
+          () => writeLater(openId, 0),
+          (error: unknown) => {
+            report(error);
+            writeLater(openId, attempt + 1);
+          },
+        );
       },
       Math.min(60_000, 1_000 * 2 ** attempt),
     );
     (timer as { unref?: () => void }).unref?.();
+    retries.set(openId, timer);
   }
 
-  /** One call per user at a time in this process; others join it. */
-  function fly(openId: string, run: (flight: Flight) => Promise<UserTokenRecord>) {
-    const existing = flights.get(openId);
-    if (existing !== undefined) return existing.promise;
-    const flight: Flight = { promise: undefined!, signedOut: false };
-    // Only this call can be the user's flight until it settles: no other is set while it is.
-    flight.promise = run(flight).finally(() => flights.delete(openId));
-    flights.set(openId, flight);
-    return flight.promise;
+  /** The store is unreachable: a record this process holds, confirmed within the grace. */
+  async function offline(openId: string, storeError: unknown): Promise<UserTokenRecord> {
+    report(storeError);
+    const mine = memory.offline(openId, now() - offlineGraceMs);
+    if (mine === undefined || !refreshable(mine)) throw storeError;
+    if (usable(mine) && !refreshDue(mine)) return mine;
+    try {
+      return await grants.refreshAlone(openId, mine);
+    } catch (error) {
+      if (!usable(mine)) throw storeError;
+      report(error);
+      return mine;
+    }
   }
 
-  async function refreshUser(openId: string, stored: UserTokenRecord, flight: Flight) {
-    const work = (lock: HeldLock) => grants.maintain(openId, lock, flight);
-    let record: UserTokenRecord;
+  /** The work under the lock, which calls made while it runs join. */
+  async function underLock(openId: string, stored: UserTokenRecord, work: Work) {
     try {
       // Another server is on it: serve what still works; never renew without the lock.
-      record = await shared.underLock(lockOf(openId), work, {
+      return await shared.underLock(lockOf(openId), (lock) => grants.maintain(openId, lock, work), {
         serve: usable(stored) ? stored : undefined,
         settled: async () => {
-          const theirs = await shared.read<UserTokenRecord>(keyOf(openId));
-          return theirs !== undefined && usable(theirs.value) && !refreshDue(theirs.value)
-            ? theirs.value
-            : undefined;
+          const theirs = (await grants.live(openId)).value.record;
+          return usable(theirs) && !refreshDue(theirs) ? theirs : undefined;
         },
       });
     } catch (error) {
-      if (error instanceof DouyinReauthorizeError || !usable(stored)) throw error;
-      report(error); // only due, not expired: serve it, and say the refresh failed
-      record = stored;
+      if (!(error instanceof DouyinStoreError)) throw error;
+      // The store reads but cannot lock or write (out of memory, a read-only replica): the
+      // record it just gave is current, so refresh alone; never renew without the lock.
+      if (error.reason !== "lock_wait" && refreshDue(stored) && refreshable(stored)) {
+        report(error);
+        return grants.refreshAlone(openId, stored);
+      }
+      if (!usable(stored)) throw error;
+      report(error); // only due, not expired: serve it, and say the work failed
+      return stored;
+    } finally {
+      writeLater(openId);
     }
-    // Callers may have joined this call after a sign-out on another server: look once more.
-    if (flight.signedOut || (await shared.read(keyOf(openId)).catch(() => true)) === undefined) {
-      held.delete(openId); // signed out: not served from memory in a store outage either
-      throw new DouyinReauthorizeError(openId, "no_tokens");
+  }
+
+  /** The user's record to serve: read by this call, then maintained if due. */
+  async function serve(openId: string): Promise<UserTokenRecord> {
+    let stored: UserTokenRecord;
+    try {
+      const known = memory.offline(openId, -Infinity);
+      stored = (await grants.live(openId, known ? secretsOf(known) : [])).value.record;
+    } catch (error) {
+      if (error instanceof DouyinStoreError) return offline(openId, error);
+      throw error;
     }
-    remember(openId, record, flight);
+    memory.hold(openId, stored, now());
+    if (memory.unsavedOf(openId) === undefined && !workDue(openId, stored)) {
+      if (usable(stored)) return stored;
+      throw reauthorize(stored);
+    }
+    const flight = memory.join(openId, (work) => underLock(openId, stored, work));
+    const record = await flight.promise;
+    if (flight.work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
     return record;
   }
 
-  async function getRecord(openId: string, flight: Flight): Promise<UserTokenRecord> {
-    let stored: Stored<UserTokenRecord> | undefined;
+  /** The sweep's turn at one user: renewed under the lock if due, never waited for. */
+  async function sweepOne(openId: string): Promise<RenewalOutcome | "gone"> {
+    if (memory.busy(openId)) return "skipped"; // this process is on it already
+    const current = await grants.read(openId);
+    if (current?.value.state !== "live") return "gone";
+    if (rules.exhausted(current.value.record)) return "exhausted";
+    if (!renewalDue(current.value.record)) return "skipped";
+    const work = memory.sweep(openId);
     try {
-      const mine = held.get(openId);
-      stored = await shared.read<UserTokenRecord>(keyOf(openId), mine ? secretsOf(mine) : []);
-    } catch (error) {
-      return grants.offline(openId, error, unsaved.get(openId)?.record ?? held.get(openId), flight);
+      const done = await shared.withLock(lockOf(openId), (lock) =>
+        grants.renewIfDue(openId, lock, work),
+      );
+      return done.busy ? "skipped" : done.value;
+    } finally {
+      memory.swept(openId, work);
+      writeLater(openId);
     }
-    if (stored === undefined) {
-      held.delete(openId);
-      throw new DouyinReauthorizeError(openId, "no_tokens");
-    }
-    if (!unsaved.has(openId) && !workDue(stored.value)) {
-      if (!usable(stored.value)) throw reauthorize(stored.value);
-      remember(openId, stored.value, flight);
-      return stored.value;
-    }
-    return refreshUser(openId, stored.value, flight);
   }
 
-  async function sweepOne(openId: string): Promise<RenewalOutcome> {
-    const stored = await shared.read<UserTokenRecord>(keyOf(openId));
-    if (stored === undefined) return "skipped";
-    if (rules.exhausted(stored.value)) return "exhausted";
-    if (!renewalDue(stored.value)) return "skipped";
-    if (flights.has(openId)) return "skipped"; // this process is on it already
-    let outcome: RenewalOutcome = "skipped";
-    await fly(openId, async (flight) => {
-      const done = await shared.withLock(lockOf(openId), async (lock) => {
-        const latest = await shared.read<UserTokenRecord>(keyOf(openId));
-        if (latest === undefined || !renewalDue(latest.value)) return latest?.value;
-        const result = await grants.renew(openId, latest, lock, flight);
-        outcome = result.outcome;
-        return result.current?.value;
-      });
-      if (!done.busy) {
-        held.delete(openId); // found gone (signed out elsewhere): forgotten here too
-        if (done.value !== undefined) remember(openId, done.value, flight);
-      }
-      return done.busy ? stored.value : (done.value ?? stored.value);
-    });
-    return outcome;
+  /** Tries to write every unsaved renewal once; store failures are reported. */
+  async function saveAll() {
+    for (const openId of memory.unsavedUsers()) {
+      await grants.saveUnsaved(openId).catch(report);
+    }
   }
 
   return {
@@ -245,77 +254,88 @@ export function createUserTokenManager(
       requireText(data?.open_id, "open_id");
       requireText(data.access_token, "access_token");
       requireText(data.refresh_token, "refresh_token");
-      const record = recordOf(data, now());
-      unsaved.delete(record.openId);
-      renewNotBefore.delete(record.openId);
-      await shared.write(
-        keyOf(record.openId),
-        JSON.stringify(record),
-        rules.ttlOf(record),
-        secretsOf(record),
-      );
-      remember(record.openId, record);
+      open();
+      memory.signIn(data.open_id);
+      const record = await grants.signIn(data.open_id, data, now());
+      memory.hold(record.openId, record, now());
       return record;
     },
 
     async getAccessToken(openId) {
       requireText(openId, "openId");
-      const own = () => fly(openId, (flight) => getRecord(openId, flight));
-      let record = await own();
-      // A sweep's call renews, never refreshes: one joined may end with an expired access token.
-      if (!usable(record)) record = await own();
+      open();
+      const record = await serve(openId);
       if (!usable(record)) throw reauthorize(record);
       return record.accessToken;
     },
 
     async get(openId) {
       requireText(openId, "openId");
-      return (await shared.read<UserTokenRecord>(keyOf(openId)))?.value;
+      const current = await grants.read(openId);
+      return current?.value.state === "live" ? current.value.record : undefined;
     },
 
     async delete(openId) {
       requireText(openId, "openId");
-      const flight = flights.get(openId);
-      if (flight !== undefined) flight.signedOut = true;
-      held.delete(openId);
-      unsaved.delete(openId);
-      renewNotBefore.delete(openId);
-      await shared.remove(keyOf(openId));
+      open();
+      memory.signOut(openId);
+      await grants.signOut(openId);
     },
 
     async renewDue({ concurrency = 4 } = {}) {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
         throw new TypeError(`"concurrency" must be an integer from 1 to 64`);
       }
-      const { store } = shared;
-      if (typeof store.list !== "function") {
+      if (typeof shared.store.list !== "function") {
         throw new TypeError(`renewDue() needs a store that can list its keys ("list")`);
       }
+      open();
       // Renewals this process could not write come first: they are the only copy of a grant.
-      for (const openId of [...unsaved.keys()]) {
-        await fly(openId, (flight) => getRecord(openId, flight)).catch(report);
-      }
-      const keys = await shared.list(prefix);
+      await saveAll();
       const summary: RenewalSummary = {
-        users: keys.length,
+        users: 0,
         renewed: 0,
         skipped: 0,
         failed: 0,
         exhausted: 0,
+        unsaved: 0,
       };
-      let next = 0;
-      const worker = async () => {
-        while (next < keys.length) {
-          const openId = keys[next++]!.slice(prefix.length);
-          const outcome = await sweepOne(openId).catch((error: unknown) => {
-            report(error);
-            return "failed" as const;
-          });
-          summary[outcome] += 1;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+      let cursor: string | undefined;
+      do {
+        const page = await shared.listPage(prefix, cursor);
+        cursor = page.cursor;
+        const openIds = page.keys.filter((key) => key.startsWith(prefix));
+        let next = 0;
+        const worker = async () => {
+          while (next < openIds.length) {
+            const openId = openIds[next++]!.slice(prefix.length);
+            const outcome = await sweepOne(openId).catch((error: unknown) => {
+              report(error);
+              return "failed" as const;
+            });
+            if (outcome === "gone") continue; // signed out, or expired since it was listed
+            summary.users += 1;
+            summary[outcome] += 1;
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, openIds.length) }, worker));
+      } while (cursor !== undefined);
+      summary.unsaved = memory.unsavedUsers().length;
       return summary;
+    },
+
+    async close() {
+      closed = true;
+      for (const timer of retries.values()) clearTimeout(timer);
+      retries.clear();
+      const deadline = Date.now() + closeTimeoutMs;
+      for (let round = 0; memory.unsavedUsers().length > 0; round++) {
+        await saveAll();
+        const left = deadline - Date.now();
+        if (memory.unsavedUsers().length === 0 || left <= 0) break;
+        await sleep(Math.min(left, 100 * 2 ** Math.min(round, 4)));
+      }
+      return { unsaved: memory.unsavedUsers().length };
     },
   };
 }

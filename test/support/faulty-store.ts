@@ -75,8 +75,8 @@ export class FaultyStore implements TokenStore {
   ) {
     return this.run("compareAndSet", () => this.inner.compareAndSet(key, expected, next, ttlMs));
   }
-  list(prefix: string) {
-    return this.run("list", () => this.inner.list(prefix));
+  list(prefix: string, cursor?: string) {
+    return this.run("list", () => this.inner.list(prefix, cursor));
   }
   lock(key: string, ttlMs: number): Promise<StoreLock | undefined> {
     return this.run("lock", async () => {

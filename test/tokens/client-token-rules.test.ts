@@ -58,7 +58,7 @@ describe("createClientTokenProvider › refused input", () => {
 describe("createClientTokenProvider › what it stores", () => {
   it("the token and its absolute expiry, under douyin-oauth:<client key>:client_token, for its lifetime", async () => {
     const token = await createClientTokenProvider(douyin, { store, now: emu.now }).get();
-    expect(await store.list("")).toEqual([KEY]);
+    expect((await store.list("")).keys).toEqual([KEY]);
     expect(JSON.parse((await store.get(KEY))!)).toEqual({
       token,
       expiresAt: emu.now() + LIFETIME,
@@ -74,7 +74,7 @@ describe("createClientTokenProvider › what it stores", () => {
       source: "stable_client_token",
     });
     const token = await tokens.get();
-    expect(await store.list("")).toEqual([
+    expect((await store.list("")).keys).toEqual([
       `douyin-oauth:${DEMO_APP.clientKey}:stable_client_token`,
     ]);
     expect(emu.stats).toMatchObject({ clientToken: 0, stableClientToken: 1 });

@@ -95,24 +95,44 @@ describe("createCoordinator › report", () => {
 });
 
 describe("createCoordinator › every store call bounded and typed", () => {
-  it("read: the parsed record and its exact text; nothing for absent, non-text or broken JSON", async () => {
+  it("read: the parsed record and its exact text; nothing for absent or null", async () => {
     const store = new PlainStore();
     const c = createCoordinator({ store });
     await store.inner.set("k", '{"a": 1}', 1_000);
     expect(await c.read("k")).toEqual({ value: { a: 1 }, raw: '{"a": 1}' });
     expect(await c.read("none")).toBeUndefined();
-    await store.inner.set("k", "{broken", 1_000);
+    store.answer = () => null;
     expect(await c.read("k")).toBeUndefined();
-    for (const odd of [null, 42, { a: 1 }]) {
+  });
+
+  it("read: a value that is no text, no JSON object or refused by the parser is unreadable, never 'nothing'", async () => {
+    const store = new PlainStore();
+    const c = createCoordinator({ store });
+    for (const odd of [
+      "{broken",
+      '"text"',
+      "[1]",
+      "null",
+      42,
+      { a: 1 },
+      new Uint8Array([123, 125]),
+    ]) {
       store.answer = () => odd;
-      expect(await c.read("k")).toBeUndefined();
+      expect(await failure(c.read("k"))).toMatchObject({
+        name: "DouyinStoreError",
+        reason: "unreadable",
+        operation: "get",
+      });
     }
+    store.answer = () => '{"a": 1}';
+    const refuse = () => undefined;
+    expect(await failure(c.read("k", refuse))).toMatchObject({ reason: "unreadable" });
   });
 
   it("a rejection → DouyinStoreError failed, the secrets gone from its cause", async () => {
     const store = new FaultyStore();
     store.faults.set("get", { kind: "reject", message: "no route for key user:tok.1" });
-    const error = await failure(createCoordinator({ store }).read("k", ["tok.1"]));
+    const error = await failure(createCoordinator({ store }).read("k", undefined, ["tok.1"]));
     expect(error).toBeInstanceOf(DouyinStoreError);
     expect(error).toMatchObject({
       reason: "failed",
@@ -124,20 +144,27 @@ describe("createCoordinator › every store call bounded and typed", () => {
 
   it("a synchronous throw → DouyinStoreError failed", async () => {
     const store = new FaultyStore();
-    store.faults.set("set", { kind: "throw", message: "sync tok" });
-    const error = await failure(createCoordinator({ store }).write("k", "v", 100, ["tok"]));
-    expect(error).toMatchObject({ name: "DouyinStoreError", reason: "failed", operation: "set" });
+    store.faults.set("compareAndSet", { kind: "throw", message: "sync tok" });
+    const error = await failure(
+      createCoordinator({ store }).swap("k", undefined, "v", 100, ["tok"]),
+    );
+    expect(error).toMatchObject({
+      name: "DouyinStoreError",
+      reason: "failed",
+      operation: "compareAndSet",
+    });
     expect(((error as Error).cause as Error).message).toBe("sync ***");
   });
 
   it("no answer → DouyinStoreError timeout after storeTimeoutMs, no cause", async () => {
     const store = new FaultyStore();
-    store.faults.set("delete", { kind: "hang" });
-    const error = await failure(createCoordinator({ store, storeTimeoutMs: 30 }).remove("k"));
+    store.faults.set("compareAndSet", { kind: "hang" });
+    const c = createCoordinator({ store, storeTimeoutMs: 30 });
+    const error = await failure(c.swap("k", "a", undefined, 10));
     expect(error).toMatchObject({
       reason: "timeout",
-      operation: "delete",
-      message: "token store delete: a token store call took too long",
+      operation: "compareAndSet",
+      message: "token store compareAndSet: a token store call took too long",
     });
     expect(Object.hasOwn(error as object, "cause")).toBe(false);
   });
@@ -151,13 +178,17 @@ describe("createCoordinator › every store call bounded and typed", () => {
     await sleep(120); // the late answer arrives here: no unhandled rejection, nothing resolved
   });
 
-  it("write: the ttl is whole milliseconds, at least 1", async () => {
+  it("swap: the ttl is whole milliseconds, at least 1", async () => {
     const store = new PlainStore();
     const c = createCoordinator({ store });
-    await c.write("a", "1", 2.7);
-    await c.write("b", "2", 0.2);
-    await c.write("c", "3", -50);
-    expect(store.calls).toEqual(["set a 1 2", "set b 2 1", "set c 3 1"]);
+    await c.swap("a", undefined, "1", 2.7);
+    await c.swap("b", undefined, "2", 0.2);
+    await c.swap("c", undefined, "3", -50);
+    expect(store.calls.filter((call) => call.startsWith("set"))).toEqual([
+      "set a 1 2",
+      "set b 2 1",
+      "set c 3 1",
+    ]);
   });
 
   it("list: allowed thirty times storeTimeoutMs", async () => {
@@ -165,9 +196,38 @@ describe("createCoordinator › every store call bounded and typed", () => {
     await store.inner.set("p:1", "x", 10_000);
     const c = createCoordinator({ store, storeTimeoutMs: 20 });
     store.faults.set("list", { kind: "slow", ms: 60 });
-    expect(await c.list("p:")).toEqual(["p:1"]);
+    expect(await c.listPage("p:", undefined)).toEqual({ keys: ["p:1"], cursor: undefined });
     store.faults.set("list", { kind: "hang" });
-    expect(await failure(c.list("p:"))).toMatchObject({ reason: "timeout", operation: "list" });
+    expect(await failure(c.listPage("p:", undefined))).toMatchObject({
+      reason: "timeout",
+      operation: "list",
+    });
+  });
+
+  it("list: a page's cursor leads on; a store answering with every key at once is one page", async () => {
+    const store = new MemoryTokenStore();
+    for (let i = 0; i < 2_500; i++) await store.set(`p:${String(i).padStart(4, "0")}`, "x", 10_000);
+    const c = createCoordinator({ store });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await c.listPage("p:", cursor);
+      seen.push(...page.keys);
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== undefined);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(2_500);
+    const all = { get: async () => undefined, list: async () => ["p:1", "p:2"] };
+    expect(await createCoordinator({ store: all as never }).listPage("p:", undefined)).toEqual({
+      keys: ["p:1", "p:2"],
+      cursor: undefined,
+    });
+    const odd = { get: async () => undefined, list: async () => ({ keys: "p:1" }) };
+    expect(
+      await failure(createCoordinator({ store: odd as never }).listPage("p:", undefined)),
+    ).toMatchObject({ reason: "unreadable", operation: "list" });
   });
 });
 

@@ -417,7 +417,7 @@ describe("renewDue(): users who are away", () => {
     await signIn(users, "late"); // signed in 10 days later: not due yet
     emu.advanceTime(16 * DAY);
     const summary = await users.renewDue();
-    expect(summary).toEqual({ users: 4, renewed: 3, skipped: 1, failed: 0, exhausted: 0 });
+    expect(summary).toEqual({ users: 4, renewed: 3, skipped: 1, failed: 0, exhausted: 0, unsaved: 0 });
     expect(emu.stats.renewRefreshToken).toBe(3);
     for (const id of ["a", "b", "c"]) {
       const kept = await users.get(id);

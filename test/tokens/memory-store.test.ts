@@ -160,9 +160,9 @@ describe("MemoryTokenStore › list", () => {
     await store.set("app:user:2", "b", 10);
     await store.set("app:client", "c", 1_000);
     await store.set("other:app:user:3", "d", 1_000);
-    expect((await store.list("app:user:")).sort()).toEqual(["app:user:1", "app:user:2"]);
+    expect((await store.list("app:user:")).keys.sort()).toEqual(["app:user:1", "app:user:2"]);
     clock.t += 10;
-    expect(await store.list("app:user:")).toEqual(["app:user:1"]);
-    expect(await store.list("nothing:")).toEqual([]);
+    expect((await store.list("app:user:")).keys).toEqual(["app:user:1"]);
+    expect((await store.list("nothing:")).keys).toEqual([]);
   });
 });

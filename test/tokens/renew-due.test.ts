@@ -31,6 +31,7 @@ describe("renewDue", () => {
       skipped: 0,
       failed: 0,
       exhausted: 0,
+      unsaved: 0,
     });
   });
 
@@ -45,6 +46,7 @@ describe("renewDue", () => {
       skipped: 1,
       failed: 0,
       exhausted: 0,
+      unsaved: 0,
     });
     expect(emu.stats.renewRefreshToken).toBe(1);
     const renewed = (await users.get("due"))!;
@@ -66,6 +68,7 @@ describe("renewDue", () => {
       skipped: 0,
       failed: 0,
       exhausted: 1,
+      unsaved: 0,
     });
     expect(emu.stats.renewRefreshToken).toBe(0);
     expect(await users.get("spent")).toEqual(record);

@@ -71,7 +71,7 @@ const stored = async (store: TokenStore) => {
 };
 const signOut = (store: TokenStore) => () => store.delete(KEY);
 const noTokens = { name: "DouyinReauthorizeError", reason: "no_tokens" };
-const nothingElse = { users: 1, renewed: 0, skipped: 0, failed: 0, exhausted: 0 };
+const nothingElse = { users: 1, renewed: 0, skipped: 0, failed: 0, exhausted: 0, unsaved: 0 };
 
 describe("another server signs the user out while this one works", () => {
   // Each case with the access token expired: nothing this process holds may be served.

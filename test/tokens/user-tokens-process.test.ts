@@ -63,6 +63,7 @@ describe("the lock and the store, only when needed", () => {
       skipped: 1,
       failed: 0,
       exhausted: 0,
+      unsaved: 0,
     });
     expect(store.calls.lock).toBe(0);
   });
@@ -330,6 +331,7 @@ describe("the sweep's edges", () => {
       skipped: 0,
       failed: 1,
       exhausted: 0,
+      unsaved: 0,
     });
     expect(errors).toEqual([expect.objectContaining({ name: "DouyinStoreError" })]);
   });
@@ -337,7 +339,7 @@ describe("the sweep's edges", () => {
   it("a key listed but gone by the time it is read is skipped", async () => {
     class GhostListing extends MemoryTokenStore {
       override async list(prefix: string) {
-        return [...(await super.list(prefix)), `${prefix}ghost`];
+        return { keys: [...(await super.list(prefix)).keys, `${prefix}ghost`] };
       }
     }
     const users = createUserTokenManager(douyin, {
@@ -352,6 +354,7 @@ describe("the sweep's edges", () => {
       skipped: 1,
       failed: 0,
       exhausted: 0,
+      unsaved: 0,
     });
   });
 

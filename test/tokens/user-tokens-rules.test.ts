@@ -55,7 +55,7 @@ describe("createUserTokenManager › refused input", () => {
     await expect(users.save({ ...data, refresh_token: "" })).rejects.toThrow(
       missing("refresh_token"),
     );
-    expect(await store.list("")).toEqual([]);
+    expect((await store.list("")).keys).toEqual([]);
   });
 
   it("getAccessToken, get and delete need an openId", async () => {
@@ -81,7 +81,7 @@ describe("createUserTokenManager › refused input", () => {
 describe("createUserTokenManager › what it stores", () => {
   it("under douyin-oauth:<client key>:user:<open_id>, for as long as either token and a day", async () => {
     const record = await signIn("u-7");
-    expect(await store.list("")).toEqual([`douyin-oauth:${DEMO_APP.clientKey}:user:u-7`]);
+    expect((await store.list("")).keys).toEqual([`douyin-oauth:${DEMO_APP.clientKey}:user:u-7`]);
     expect(JSON.parse((await store.get(`douyin-oauth:${DEMO_APP.clientKey}:user:u-7`))!)).toEqual(
       record,
     );
