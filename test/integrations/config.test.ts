@@ -340,15 +340,20 @@ describe("integration edges", () => {
 
   it("Better Auth getUserInfo: an account id that is not text ends the sign-in (null)", async () => {
     answerWith("/oauth/userinfo/", { union_id: 12345 });
-    const config = douyinGenericOAuth(client(), { accountId: "union_id" });
-    expect(
-      await config.getUserInfo!({ accessToken: "act.fake", raw: { open_id: "open-1" } }),
-    ).toBeNull();
-    const byOpenId = await douyinGenericOAuth(client()).getUserInfo!({
-      accessToken: "act.fake",
-      raw: { open_id: "open-1" },
-    });
-    expect(byOpenId).toMatchObject({ id: "open-1" });
+    // The answer reader refuses a profile whose union_id is not a string, whatever accountId says.
+    for (const accountId of ["union_id", "open_id"] as const) {
+      const heard: DouyinError[] = [];
+      const config = douyinGenericOAuth(client(), {
+        accountId,
+        onError: (error) => heard.push(error),
+      });
+      expect(
+        await config.getUserInfo!({ accessToken: "act.fake", raw: { open_id: "open-1" } }),
+      ).toBeNull();
+      expect(heard).toMatchObject([
+        { name: "DouyinTransportError", kind: "invalid-answer", operation: "userInfo" },
+      ]);
+    }
   });
 
   it("placeholderEmail: every byte as two hex digits, cut to a 64-character local part", () => {
