@@ -6,7 +6,7 @@
 // Environment: BENCH_BASE (the floor server's origin, or "https://open.douyin.com" for the
 // HTTPS table), BENCH_QUICK=1 (a smoke run), BENCH_SDK (the folder @open-dy/open_api_sdk is
 // installed in: adds ByteDance's Node SDK as a contender; Node only), BENCH_POST=1 (adds the
-// default path with tokenRequestMethod "POST", the SDK's request shape).
+// default path with tokenRequestMethod "POST", the default and the SDK's request shape).
 import { createRequire } from "node:module";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -25,7 +25,8 @@ const url = `${base}${PATH}?${new URLSearchParams(query)}`;
 const parsed = new URL(url);
 const secure = parsed.protocol === "https:";
 
-const common = { clientKey: KEY, clientSecret: SECRET, baseUrl: base };
+// GET: the same request as the other contenders send; the default, POST, is BENCH_POST's row.
+const common = { clientKey: KEY, clientSecret: SECRET, baseUrl: base, tokenRequestMethod: "GET" };
 const byDefault = createDouyinOAuth(common);
 const viaFetch = createDouyinOAuth({ ...common, transport: fetchTransport() });
 const transport = nodeTransport();

@@ -19,6 +19,30 @@ type NumericField<Op extends TokenOperation> =
   (typeof SUCCESS_DATA)[Op]["numeric"][number] | "error_code";
 
 /**
+ * Required fields of an operation's data other than error_code and the numbers: its tokens,
+ * open_id and scope (userInfo: open_id, union_id, nickname, avatar).
+ */
+type TextField<Op extends TokenOperation> = Exclude<
+  (typeof SUCCESS_DATA)[Op]["required"][number],
+  NumericField<Op>
+>;
+
+// readAnswer refuses any TextField that is not a string, so the spec must type each of them as a
+// string: a required field of another type, or one the schema lacks, stops this from compiling.
+type Assert<T extends true> = T;
+type TextFieldsAreStrings = Assert<
+  false extends {
+    [Op in TokenOperation]: [TextField<Op>] extends [keyof SuccessData<Op>]
+      ? SuccessData<Op>[TextField<Op> & keyof SuccessData<Op>] extends string
+        ? true
+        : false
+      : false;
+  }[TokenOperation]
+    ? false
+    : true
+>;
+
+/**
  * What a token method resolves to: the `data` object of the spec's success schema, with
  * `error_code`, `expires_in` and `refresh_expires_in` as numbers whatever the platform sent.
  */
@@ -96,6 +120,10 @@ export function readAnswer<Op extends TokenOperation>(
     // An empty token or open_id is no token: the answer is broken, not a success.
     if (value === undefined || value === null || value === "")
       throw invalid(`data.${field} is missing`);
+    // A token, open_id or scope of another type is no token either; the value stays out of the
+    // error, which names only the field.
+    if (field !== "error_code" && !numeric.includes(field) && typeof value !== "string")
+      throw invalid(`data.${field} is not a string`);
   }
   for (const field of numeric) {
     if (result[field] === undefined) continue;

@@ -34,9 +34,10 @@ export interface DouyinOAuthOptions {
   /** Per-request timeout in whole milliseconds, 1 to 2^31 - 1; default 10 000. */
   timeoutMs?: number;
   /**
-   * `"GET"` (default, as the seed describes) puts the parameters in the query string; `"POST"`
-   * sends them in the body as the platform's current docs do, keeping client_secret, codes and
-   * refresh tokens out of URLs and so out of proxy and server logs.
+   * `"POST"` (default) sends the token calls' parameters in the body, the platform's current
+   * form and what ByteDance's SDK sends: form bodies, JSON for client_token. It keeps
+   * client_secret, codes and refresh tokens out of URLs and so out of proxy and server logs.
+   * `"GET"` (the seed's form) puts them in the query string, for a path that cannot pass bodies.
    */
   tokenRequestMethod?: "GET" | "POST";
   /**
@@ -70,7 +71,7 @@ export function checkOptions(options: DouyinOAuthOptions) {
   if (options.transport !== undefined && options.fetch !== undefined) {
     throw new TypeError(`"transport" and "fetch" exclude each other: pass one`);
   }
-  const method = options.tokenRequestMethod ?? "GET";
+  const method = options.tokenRequestMethod ?? "POST";
   if (method !== "GET" && method !== "POST") {
     throw new TypeError(`"tokenRequestMethod" must be "GET" or "POST"`);
   }

@@ -1,5 +1,6 @@
 // The one answer reader, driven through the client over HTTP: platform errors become
 // DouyinOAuthError with every field, anything not the expected JSON a DouyinTransportError.
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   createDouyinOAuth,
@@ -7,6 +8,7 @@ import {
   DouyinOAuthError,
   DouyinTransportError,
   ERROR_CODE,
+  type TokenOperation,
 } from "../src/index.js";
 import { useFakePlatform, type Reply } from "./support/fake-platform.js";
 
@@ -198,6 +200,86 @@ describe("not the expected answer › DouyinTransportError", () => {
         operation: "accessToken",
         ...want,
       });
+    });
+  }
+});
+
+describe("a token field of the wrong type › DouyinTransportError invalid-answer, no value in it", () => {
+  const tokens = {
+    access_token: "act.secret-access",
+    expires_in: 1296000,
+    open_id: "open-secret-id",
+    refresh_token: "rft.secret-refresh",
+    refresh_expires_in: 2592000,
+    scope: "user_info",
+  };
+  const success = {
+    accessToken: tokens,
+    refreshToken: tokens,
+    renewRefreshToken: { refresh_token: "rft.secret-renewed", expires_in: 2592000 },
+    clientToken: { access_token: "clt.secret-client", expires_in: 7200 },
+    stableClientToken: { access_token: "clt.secret-stable", expires_in: 7200 },
+    userInfo: {
+      open_id: "open-secret-id",
+      union_id: "union-secret-id",
+      nickname: "Nick",
+      avatar: "https://p3.example/a.jpeg",
+    },
+  } satisfies Record<TokenOperation, Record<string, unknown>>;
+  const calls: Record<TokenOperation, (d: ReturnType<typeof douyin>) => Promise<unknown>> = {
+    accessToken: (d) => d.accessToken({ code: "c" }),
+    refreshToken: (d) => d.refreshToken({ refreshToken: "rft.sent" }),
+    renewRefreshToken: (d) => d.renewRefreshToken({ refreshToken: "rft.sent" }),
+    clientToken: (d) => d.clientToken(),
+    stableClientToken: (d) => d.stableClientToken(),
+    userInfo: (d) => d.userInfo({ accessToken: "act.sent", openId: "open-sent" }),
+  };
+  const cases: Array<[TokenOperation, string, unknown]> = [
+    ["accessToken", "access_token", 73519246],
+    ["accessToken", "access_token", { token: "act.inside-an-object" }],
+    ["accessToken", "open_id", 86420975],
+    ["accessToken", "refresh_token", ["rft.inside-an-array"]],
+    ["accessToken", "refresh_token", true],
+    ["accessToken", "scope", 31415926],
+    ["refreshToken", "access_token", 27182818],
+    ["refreshToken", "open_id", { id: "open-inside-an-object" }],
+    ["refreshToken", "refresh_token", 16180339],
+    ["refreshToken", "scope", 14142135],
+    ["renewRefreshToken", "refresh_token", 17320508],
+    ["clientToken", "access_token", { value: "clt.inside-an-object" }],
+    ["stableClientToken", "access_token", 22360679],
+    ["userInfo", "nickname", 26457513],
+  ];
+  for (const [operation, field, value] of cases) {
+    it(`${operation} › data.${field} is ${JSON.stringify(value)}`, async () => {
+      platform.answer(() => ({
+        json: {
+          data: { error_code: 0, ...success[operation], [field]: value },
+          message: "success",
+        },
+      }));
+      const client = createDouyinOAuth({
+        clientKey: "k",
+        clientSecret: "s",
+        baseUrl: platform.url,
+        retry: false,
+      });
+      const error = await calls[operation](client).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DouyinTransportError);
+      expect(error).toMatchObject({
+        name: "DouyinTransportError",
+        kind: "invalid-answer",
+        operation,
+        status: 200,
+        message: `${operation}: the answer is not the expected JSON (HTTP 200): data.${field} is not a string`,
+      });
+      expect((error as Error).cause).toBeUndefined();
+      const seen = `${inspect(error, { depth: Infinity, showHidden: true })} ${JSON.stringify(error)}`;
+      const values = [JSON.stringify(value), ...Object.values(success[operation]).map(String)];
+      for (const sent of values.filter((v) => v.length > 6)) expect(seen).not.toContain(sent);
     });
   }
 });

@@ -1,4 +1,5 @@
-// tokenRequestMethod "POST": the platform's current form, secrets in the body, none in the URL.
+// tokenRequestMethod "POST" (the default): the platform's current form, secrets in the body,
+// none in the URL. "GET" stays available.
 import { describe, expect, it } from "vitest";
 import { createDouyinOAuth, fetchTransport, type Transport } from "../src/index.js";
 import { useFakePlatform } from "./support/fake-platform.js";
@@ -96,13 +97,82 @@ describe("tokenRequestMethod POST", () => {
     });
   });
 
-  it("GET stays the default and sends no body", async () => {
+  it("no tokenRequestMethod › POST is the default: form bodies, client_token as JSON, no secret in any URL", async () => {
+    const secret = "s.e-c+r%2Bt";
+    const byDefault = createDouyinOAuth({
+      clientKey: "key-1",
+      clientSecret: secret,
+      baseUrl: platform.url,
+    });
+    await byDefault.accessToken({ code: "code-1" });
+    await byDefault.refreshToken({ refreshToken: "rft.refresh-1" });
+    await byDefault.renewRefreshToken({ refreshToken: "rft.renew-1" });
+    await byDefault.clientToken();
+    const [access, refresh, renew, client] = platform.requests;
+    for (const request of [access, refresh, renew]) {
+      expect(request).toMatchObject({
+        method: "POST",
+        rawQuery: "",
+        contentType: "application/x-www-form-urlencoded",
+      });
+    }
+    expect(form(access!.body)).toEqual(
+      [
+        ["client_key", "key-1"],
+        ["client_secret", secret],
+        ["code", "code-1"],
+        ["grant_type", "authorization_code"],
+      ].sort(),
+    );
+    expect(form(refresh!.body)).toEqual([
+      ["client_key", "key-1"],
+      ["grant_type", "refresh_token"],
+      ["refresh_token", "rft.refresh-1"],
+    ]);
+    expect(form(renew!.body)).toEqual([
+      ["client_key", "key-1"],
+      ["refresh_token", "rft.renew-1"],
+    ]);
+    expect(client).toMatchObject({
+      method: "POST",
+      path: "/oauth/client_token/",
+      rawQuery: "",
+      contentType: "application/json",
+    });
+    expect(JSON.parse(client!.body)).toEqual({
+      client_key: "key-1",
+      client_secret: secret,
+      grant_type: "client_credential",
+    });
+    const urls = platform.requests.map((request) => `${request.path}?${request.rawQuery}`);
+    for (const value of [
+      secret,
+      encodeURIComponent(secret),
+      "code-1",
+      "rft.refresh-1",
+      "rft.renew-1",
+    ]) {
+      for (const url of urls) expect(url).not.toContain(value);
+    }
+  });
+
+  it("tokenRequestMethod GET › still available: the query string, no body", async () => {
     await createDouyinOAuth({
       clientKey: "k",
       clientSecret: "s",
       baseUrl: platform.url,
-    }).clientToken();
-    expect(platform.requests[0]).toMatchObject({ method: "GET", body: "" });
+      tokenRequestMethod: "GET",
+    }).refreshToken({ refreshToken: "rft.get" });
+    expect(platform.requests[0]).toMatchObject({
+      method: "GET",
+      path: "/oauth/refresh_token/",
+      body: "",
+    });
+    expect(platform.requests[0]!.query.sort()).toEqual([
+      ["client_key", "k"],
+      ["grant_type", "refresh_token"],
+      ["refresh_token", "rft.get"],
+    ]);
   });
 
   it("refuses an unknown tokenRequestMethod", () => {

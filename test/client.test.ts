@@ -15,10 +15,12 @@ const client = (extra: Record<string, unknown> = {}) =>
   });
 
 describe("token methods › the request", () => {
+  // The seed's form; POST, the default, is test/client-post.test.ts's.
+  const get = () => client({ tokenRequestMethod: "GET" });
   const cases = [
     {
       name: "accessToken",
-      call: () => client().accessToken({ code: "c.o-de+1" }),
+      call: () => get().accessToken({ code: "c.o-de+1" }),
       path: "/oauth/access_token/",
       query: [
         ["client_key", "key-1"],
@@ -29,7 +31,7 @@ describe("token methods › the request", () => {
     },
     {
       name: "clientToken",
-      call: () => client().clientToken(),
+      call: () => get().clientToken(),
       path: "/oauth/client_token/",
       query: [
         ["client_key", "key-1"],
@@ -39,7 +41,7 @@ describe("token methods › the request", () => {
     },
     {
       name: "refreshToken",
-      call: () => client().refreshToken({ refreshToken: "rft.a&b=c" }),
+      call: () => get().refreshToken({ refreshToken: "rft.a&b=c" }),
       path: "/oauth/refresh_token/",
       query: [
         ["client_key", "key-1"],
@@ -49,7 +51,7 @@ describe("token methods › the request", () => {
     },
     {
       name: "renewRefreshToken",
-      call: () => client().renewRefreshToken({ refreshToken: "rft.渲染 x" }),
+      call: () => get().renewRefreshToken({ refreshToken: "rft.渲染 x" }),
       path: "/oauth/renew_refresh_token/",
       query: [
         ["client_key", "key-1"],
@@ -59,7 +61,7 @@ describe("token methods › the request", () => {
   ] as const;
 
   for (const { name, call, path, query } of cases) {
-    it(`${name} › GET ${path} with exactly the spec's query, fixed values filled in`, async () => {
+    it(`${name} › tokenRequestMethod GET: GET ${path} with exactly the spec's query, fixed values filled in`, async () => {
       await call();
       expect(platform.requests).toHaveLength(1);
       const [request] = platform.requests;
@@ -96,7 +98,7 @@ describe("token methods › the request", () => {
     });
     await douyin.clientToken();
     await douyin.refreshToken({ refreshToken: "r" });
-    expect(seen).toEqual(["GET /oauth/client_token/", "GET /oauth/refresh_token/"]);
+    expect(seen).toEqual(["POST /oauth/client_token/", "POST /oauth/refresh_token/"]);
   });
 
   it("sends every request through a custom transport instead, when given one", async () => {
@@ -114,7 +116,9 @@ describe("token methods › the request", () => {
       access_token: "clt.t",
       expires_in: 1,
     });
-    expect(seen).toEqual(["GET /oauth/client_token/ "]);
+    expect(seen).toEqual([
+      'POST /oauth/client_token/ {"client_key":"key-1","client_secret":"sec+ret/=","grant_type":"client_credential"}',
+    ]);
     expect(() => client({ transport: async () => ({ status: 200, text: "" }), fetch })).toThrow(
       new TypeError('"transport" and "fetch" exclude each other: pass one'),
     );
@@ -461,10 +465,11 @@ describe("bad input › TypeError naming the parameter, before any request", () 
   it("refreshToken and renewRefreshToken work without clientSecret (the spec asks none)", async () => {
     await noSecret().refreshToken({ refreshToken: "r" });
     await noSecret().renewRefreshToken({ refreshToken: "r" });
-    expect(platform.requests.map((r) => r.query.some(([k]) => k === "client_secret"))).toEqual([
-      false,
-      false,
-    ]);
+    expect(
+      platform.requests.map(
+        (r) => r.query.some(([k]) => k === "client_secret") || r.body.includes("client_secret"),
+      ),
+    ).toEqual([false, false]);
   });
 });
 

@@ -61,7 +61,12 @@ describe("README quick start", () => {
     expect(userInfo.headers["access-token"]).toBe("act.fake");
     expect(JSON.parse(userInfo.body)).toEqual({ open_id: "open-1" });
     const exchange = platform.requests.find((r) => r.path === "/oauth/access_token/")!;
-    expect(new Map(exchange.query)).toEqual(
+    expect(exchange).toMatchObject({
+      method: "POST",
+      rawQuery: "",
+      contentType: "application/x-www-form-urlencoded",
+    });
+    expect(new Map(new URLSearchParams(exchange.body))).toEqual(
       new Map([
         ["client_key", "readme-key"],
         ["client_secret", "readme-secret"],

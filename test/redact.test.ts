@@ -98,12 +98,14 @@ describe("no secret on any error path", () => {
   });
   afterAll(() => platform.close());
 
+  // GET: the secrets ride in the URL, which the replies below echo and the fetch below quotes.
   const douyin = (extra: Record<string, unknown> = {}) =>
     createDouyinOAuth({
       clientKey: "k",
       clientSecret: SECRET,
       baseUrl: platform.url,
       timeoutMs: 300,
+      tokenRequestMethod: "GET",
       ...extra,
     });
 

@@ -147,6 +147,7 @@ describe("transport failures", () => {
       clientKey: "k",
       clientSecret: "s",
       baseUrl: platform.url,
+      tokenRequestMethod: "GET",
       transport: (request) =>
         viaFetch({ ...request, headers: { ...request.headers, "x-trace": "t-1" } }),
     }).clientToken();
@@ -208,6 +209,7 @@ describe("redirects › never followed: the POST body (client_secret, code) stay
       clientKey: "k",
       clientSecret: "s",
       baseUrl: redirecting.url,
+      tokenRequestMethod: "GET",
     });
     await expect(douyin.clientToken()).rejects.toMatchObject({ kind: "http-status", status: 308 });
     expect(elsewhere.requests).toEqual([]);

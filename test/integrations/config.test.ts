@@ -6,13 +6,18 @@ import { customFetch } from "@auth/core";
 import { createDouyinOAuth, DouyinOAuthError, type DouyinError } from "../../src/index.js";
 import { douyinGenericOAuth, placeholderEmail } from "../../src/integrations/better-auth.js";
 import { DouyinProvider } from "../../src/integrations/authjs.js";
-import { defaultHandler, useFakePlatform } from "../support/fake-platform.js";
+import { defaultHandler, useFakePlatform, type Recorded } from "../support/fake-platform.js";
 
 const platform = useFakePlatform();
 
 const SECRET = "sec+ret/=";
 const client = () =>
   createDouyinOAuth({ clientKey: "aw-key", clientSecret: SECRET, baseUrl: platform.url });
+/** The parameters of a token request in the default form: a POST form body. */
+const sentForm = (request: Recorded) => {
+  expect(request).toMatchObject({ method: "POST", rawQuery: "" });
+  return new URLSearchParams(request.body);
+};
 const refused = (path: string) =>
   platform.answer((request) =>
     request.path === path
@@ -58,7 +63,7 @@ describe("douyinGenericOAuth (Better Auth)", () => {
       redirectURI: "http://127.0.0.1/cb",
     });
     expect(platform.requests.map((r) => r.path)).toEqual(["/oauth/access_token/"]);
-    expect(new Map(platform.requests[0]!.query).get("code")).toBe("code-1");
+    expect(sentForm(platform.requests[0]!).get("code")).toBe("code-1");
     expect(tokens).toMatchObject({
       tokenType: "bearer",
       accessToken: "act.fake",
@@ -201,7 +206,7 @@ describe("DouyinProvider (Auth.js)", () => {
       open_id: "open-1",
     });
     expect(platform.requests).toHaveLength(1);
-    const sent = new Map(platform.requests[0]!.query);
+    const sent = sentForm(platform.requests[0]!);
     expect(sent.get("code")).toBe("code-2");
     expect(sent.get("client_secret")).toBe(SECRET);
   });
@@ -335,15 +340,20 @@ describe("integration edges", () => {
 
   it("Better Auth getUserInfo: an account id that is not text ends the sign-in (null)", async () => {
     answerWith("/oauth/userinfo/", { union_id: 12345 });
-    const config = douyinGenericOAuth(client(), { accountId: "union_id" });
-    expect(
-      await config.getUserInfo!({ accessToken: "act.fake", raw: { open_id: "open-1" } }),
-    ).toBeNull();
-    const byOpenId = await douyinGenericOAuth(client()).getUserInfo!({
-      accessToken: "act.fake",
-      raw: { open_id: "open-1" },
-    });
-    expect(byOpenId).toMatchObject({ id: "open-1" });
+    // The answer reader refuses a profile whose union_id is not a string, whatever accountId says.
+    for (const accountId of ["union_id", "open_id"] as const) {
+      const heard: DouyinError[] = [];
+      const config = douyinGenericOAuth(client(), {
+        accountId,
+        onError: (error) => heard.push(error),
+      });
+      expect(
+        await config.getUserInfo!({ accessToken: "act.fake", raw: { open_id: "open-1" } }),
+      ).toBeNull();
+      expect(heard).toMatchObject([
+        { name: "DouyinTransportError", kind: "invalid-answer", operation: "userInfo" },
+      ]);
+    }
   });
 
   it("placeholderEmail: every byte as two hex digits, cut to a 64-character local part", () => {

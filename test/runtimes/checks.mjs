@@ -50,7 +50,13 @@ export async function conform(lib, tokens, { emulatorUrl, user }) {
     passed.push(name);
   };
   const { createDouyinOAuth, generateState, parseCallback, DouyinError } = lib;
-  const douyin = createDouyinOAuth({ clientKey: KEY, clientSecret: SECRET, baseUrl: emulatorUrl });
+  // The seed's GET form here; the default, POST, has its own check below.
+  const douyin = createDouyinOAuth({
+    clientKey: KEY,
+    clientSecret: SECRET,
+    baseUrl: emulatorUrl,
+    tokenRequestMethod: "GET",
+  });
   const issueCode = async (suffix) =>
     (await control(emulatorUrl, "POST", "codes", { scope: "user_info", user: user + suffix })).code;
 
