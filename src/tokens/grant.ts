@@ -19,13 +19,7 @@
 // that lost its lock, never overwrites a newer state; a sign-out's tombstone cannot be
 // overwritten by anything but a new sign-in.
 import type { TokenData } from "../answer.js";
-import {
-  DAY,
-  recordOf,
-  withRefresh,
-  withRenewal,
-  type UserTokenRecord,
-} from "./user-record.js";
+import { DAY, recordOf, withRefresh, withRenewal, type UserTokenRecord } from "./user-record.js";
 
 /** What the store holds for a user, with the version every write increments. */
 export type Grant =

@@ -28,7 +28,12 @@ import {
   type LiveGrant,
 } from "./grant.js";
 import type { UserMemory, Work } from "./user-memory.js";
-import { secretsOf, withRefresh, type UserTokenRecord, type UserTokenRules } from "./user-record.js";
+import {
+  secretsOf,
+  withRefresh,
+  type UserTokenRecord,
+  type UserTokenRules,
+} from "./user-record.js";
 
 /** What a renewal came to, as the sweep counts it. */
 export type RenewalOutcome = "renewed" | "skipped" | "failed" | "exhausted";
@@ -99,19 +104,22 @@ export function grantKeeper(deps: {
   /**
    * Applies `step` to the grant holding the refresh token `presented`, reading again and
    * deciding again while other writes come first. Resolves to what the store holds after: the
-   * step written, another grant left as it is (signed in anew, renewed), or undefined (signed out).
+   * step written, another grant left as it is (signed in anew, renewed), the same grant when
+   * `step` finds nothing left to do (undefined), or undefined (signed out).
    */
   async function transition(
     openId: string,
     basedOn: Read | undefined,
     presented: string,
-    step: (grant: LiveGrant) => LiveGrant,
+    step: (grant: LiveGrant) => LiveGrant | undefined,
   ): Promise<LiveRead | undefined> {
     let current = basedOn;
     for (let round = 0; round < ROUNDS; round++) {
       if (!isLive(current)) return undefined;
       if (current.value.record.refreshToken !== presented) return current;
-      const written = await write(openId, current, step(current.value));
+      const next = step(current.value);
+      if (next === undefined) return current;
+      const written = await write(openId, current, next);
       if (written !== undefined) return written;
       current = await read(openId);
     }
@@ -186,7 +194,11 @@ export function grantKeeper(deps: {
    * Renews a grant due for it: marks it (so no other holder presents its refresh token), sends,
    * writes the outcome. AGAIN when the mark lost to another write.
    */
-  async function renew(openId: string, current: LiveRead, work: Work): Promise<Renewal | typeof AGAIN> {
+  async function renew(
+    openId: string,
+    current: LiveRead,
+    work: Work,
+  ): Promise<Renewal | typeof AGAIN> {
     const sent = await write(openId, current, marked(current.value, now()));
     if (sent === undefined) return AGAIN;
     const presented = current.value.record.refreshToken;
@@ -207,7 +219,7 @@ export function grantKeeper(deps: {
       // The platform killed `presented`: until written, this process holds the only copy.
       const record = step(sent.value).record;
       if (!work.signedOut) memory.keepUnsaved(openId, { record, replaced: presented, at: now() });
-      report(error);
+      report(new DouyinStoreError("unsaved", error.operation, error));
       return { outcome: "failed", current: undefined, unsaved: record };
     }
   }
@@ -248,7 +260,9 @@ export function grantKeeper(deps: {
       return refreshTokenDead(openId, record.refreshToken, error);
     }
     try {
-      const step = (g: LiveGrant) => refreshed(g, data, started);
+      // Decided again on what another writer left: no write if it refreshed the grant already.
+      const step = (g: LiveGrant) =>
+        rules.refreshDue(g.record) ? refreshed(g, data, started) : undefined;
       const after = await transition(openId, current, record.refreshToken, step);
       if (after === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
       return after.value.record.refreshToken === record.refreshToken ? after.value.record : AGAIN;
@@ -275,8 +289,14 @@ export function grantKeeper(deps: {
         if (work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
         const renewal = await renew(openId, current, work);
         if (renewal === AGAIN) continue;
-        if (renewal.unsaved !== undefined) return servable(openId, renewal.unsaved);
-        if (renewal.current === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
+        if (renewal.unsaved !== undefined) {
+          if (work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
+          return servable(openId, renewal.unsaved);
+        }
+        if (renewal.current === undefined) {
+          if (renewal.cause !== undefined) report(renewal.cause); // heard, though signed out
+          throw new DouyinReauthorizeError(openId, "no_tokens");
+        }
         current = renewal.current;
         const after = current.value.record;
         if (renewal.cause && !rules.usable(after)) throw rules.reauthorize(after, renewal.cause);

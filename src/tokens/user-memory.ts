@@ -24,6 +24,8 @@ export class UserMemory {
   private readonly work = new Map<string, { work: Work; promise: Promise<UserTokenRecord> }>();
   /** The sweep's renewals, which no call joins. */
   private readonly sweeping = new Map<string, Work>();
+  /** Calls reading a user's grant, told of a sign-out made here while they run. */
+  private readonly watchers = new Map<string, Set<Work>>();
   /** Per user, the record last read from or written to the store, and when. */
   private readonly held = new Map<string, { record: UserTokenRecord; confirmedAt: number }>();
   private readonly unsaved = new Map<string, Unsaved>();
@@ -47,6 +49,21 @@ export class UserMemory {
     };
     flight.promise.then(done, done);
     return flight;
+  }
+
+  /** Watches for a sign-out of the user made in this process, until `unwatch`. */
+  watch(openId: string): Work {
+    const work: Work = { signedOut: false };
+    const set = this.watchers.get(openId) ?? new Set();
+    set.add(work);
+    this.watchers.set(openId, set);
+    return work;
+  }
+
+  unwatch(openId: string, work: Work): void {
+    const set = this.watchers.get(openId);
+    set?.delete(work);
+    if (set?.size === 0) this.watchers.delete(openId);
   }
 
   /** Marks the sweep at work on the user, until `swept`. */
@@ -138,6 +155,7 @@ export class UserMemory {
     if (flight !== undefined) flight.work.signedOut = true;
     const sweep = this.sweeping.get(openId);
     if (sweep !== undefined) sweep.signedOut = true;
+    for (const watcher of this.watchers.get(openId) ?? []) watcher.signedOut = true;
     this.work.delete(openId);
     this.forget(openId);
   }

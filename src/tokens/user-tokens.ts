@@ -89,7 +89,6 @@ export interface UserTokenManager {
   close(): Promise<{ unsaved: number }>;
 }
 
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -164,8 +163,9 @@ export function createUserTokenManager(
   async function offline(openId: string, storeError: unknown): Promise<UserTokenRecord> {
     report(storeError);
     const mine = memory.offline(openId, now() - offlineGraceMs);
-    if (mine === undefined || !refreshable(mine)) throw storeError;
+    if (mine === undefined) throw storeError;
     if (usable(mine) && !refreshDue(mine)) return mine;
+    if (!refreshable(mine)) throw storeError;
     try {
       return await grants.refreshAlone(openId, mine);
     } catch (error) {
@@ -173,6 +173,16 @@ export function createUserTokenManager(
       report(error);
       return mine;
     }
+  }
+
+  /** `stored` refreshed without the store's lock, if due and possible; undefined otherwise. */
+  async function refreshedAlone(openId: string, stored: UserTokenRecord, storeError: unknown) {
+    if (!refreshDue(stored) || !refreshable(stored)) return undefined;
+    report(storeError);
+    return grants.refreshAlone(openId, stored).catch((error: unknown) => {
+      report(error);
+      return undefined;
+    });
   }
 
   /** The work under the lock, which calls made while it runs join. */
@@ -187,12 +197,12 @@ export function createUserTokenManager(
         },
       });
     } catch (error) {
-      if (!(error instanceof DouyinStoreError)) throw error;
-      // The store reads but cannot lock or write (out of memory, a read-only replica): the
-      // record it just gave is current, so refresh alone; never renew without the lock.
-      if (error.reason !== "lock_wait" && refreshDue(stored) && refreshable(stored)) {
-        report(error);
-        return grants.refreshAlone(openId, stored);
+      if (error instanceof DouyinReauthorizeError) throw error;
+      if (error instanceof DouyinStoreError && error.reason !== "lock_wait") {
+        // The store reads but cannot lock or write (out of memory, a read-only replica): the
+        // record it just gave is current, so refresh alone; never renew without the lock.
+        const alone = await refreshedAlone(openId, stored, error);
+        if (alone !== undefined) return alone;
       }
       if (!usable(stored)) throw error;
       report(error); // only due, not expired: serve it, and say the work failed
@@ -202,8 +212,12 @@ export function createUserTokenManager(
     }
   }
 
-  /** The user's record to serve: read by this call, then maintained if due. */
-  async function serve(openId: string): Promise<UserTokenRecord> {
+  /**
+   * The user's record to serve: read by this call (so a sign-out that completed before it
+   * began, on any server, is seen), then maintained if due. A sign-out made here while it runs
+   * wins too.
+   */
+  async function serve(openId: string, seen: Work): Promise<UserTokenRecord> {
     let stored: UserTokenRecord;
     try {
       const known = memory.offline(openId, -Infinity);
@@ -212,6 +226,7 @@ export function createUserTokenManager(
       if (error instanceof DouyinStoreError) return offline(openId, error);
       throw error;
     }
+    if (seen.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
     memory.hold(openId, stored, now());
     if (memory.unsavedOf(openId) === undefined && !workDue(openId, stored)) {
       if (usable(stored)) return stored;
@@ -219,7 +234,10 @@ export function createUserTokenManager(
     }
     const flight = memory.join(openId, (work) => underLock(openId, stored, work));
     const record = await flight.promise;
-    if (flight.work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
+    if (seen.signedOut || flight.work.signedOut) {
+      throw new DouyinReauthorizeError(openId, "no_tokens");
+    }
+    memory.hold(openId, record, now()); // this call read the store: still signed in then
     return record;
   }
 
@@ -264,9 +282,14 @@ export function createUserTokenManager(
     async getAccessToken(openId) {
       requireText(openId, "openId");
       open();
-      const record = await serve(openId);
-      if (!usable(record)) throw reauthorize(record);
-      return record.accessToken;
+      const seen = memory.watch(openId);
+      try {
+        const record = await serve(openId, seen);
+        if (!usable(record)) throw reauthorize(record);
+        return record.accessToken;
+      } finally {
+        memory.unwatch(openId, seen);
+      }
     },
 
     async get(openId) {

@@ -275,7 +275,7 @@ describe("RedisTokenStore › waitForReplicas: two replicas asked, one there", (
       expect(await master.client.exists(lockKey)).toBe(0);
     });
 
-    it("a user's tokens: save rejects with a DouyinStoreError (set, failed) that holds no token", async () => {
+    it("a user's tokens: save rejects with a DouyinStoreError (compareAndSet, failed) that holds no token", async () => {
       emu = await startEmulator();
       const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
       const { client } = await connection();
@@ -292,7 +292,7 @@ describe("RedisTokenStore › waitForReplicas: two replicas asked, one there", (
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DouyinStoreError);
-      expect(error).toMatchObject({ reason: "failed", operation: "set" });
+      expect(error).toMatchObject({ reason: "failed", operation: "compareAndSet" });
       const cause = (error as DouyinStoreError).cause as Error;
       expect(cause.message).toMatch(tooFew(200));
       for (const text of [(error as Error).message, cause.message, String(cause.stack)]) {

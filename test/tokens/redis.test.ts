@@ -79,10 +79,22 @@ describe("RedisTokenStore", () => {
     for (let n = 0; n < 2_500; n++) await redis.client.set(`p:user:${n}`, "x");
     await redis.client.set("p:user*odd", "x"); // glob characters in the prefix are matched literally
     await redis.client.set("q:user:1", "x");
-    const keys = (await store.list("p:user:")).keys;
-    expect(keys).toHaveLength(2_500);
-    expect(new Set(keys).size).toBe(2_500);
-    expect((await store.list("p:user*")).keys).toEqual(["p:user*odd"]);
+    const all = async (prefix: string) => {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.list(prefix, cursor);
+        keys.push(...page.keys);
+        cursor = page.cursor;
+        pages += 1;
+      } while (cursor !== undefined && pages < 100);
+      return { keys: [...new Set(keys)], pages };
+    };
+    const listed = await all("p:user:");
+    expect(listed.pages).toBeGreaterThan(1); // one SCAN a page
+    expect(listed.keys).toHaveLength(2_500);
+    expect((await all("p:user*")).keys).toEqual(["p:user*odd"]);
   });
 
   it("refuses something that is not a client", () => {

@@ -82,9 +82,10 @@ describe("createUserTokenManager › what it stores", () => {
   it("under douyin-oauth:<client key>:user:<open_id>, for as long as either token and a day", async () => {
     const record = await signIn("u-7");
     expect((await store.list("")).keys).toEqual([`douyin-oauth:${DEMO_APP.clientKey}:user:u-7`]);
-    expect(JSON.parse((await store.get(`douyin-oauth:${DEMO_APP.clientKey}:user:u-7`))!)).toEqual(
-      record,
-    );
+    expect(JSON.parse((await store.get(`douyin-oauth:${DEMO_APP.clientKey}:user:u-7`))!)).toEqual({
+      ...record,
+      version: 1,
+    });
     expect(store.ttls).toEqual([31 * DAY]);
   });
 

@@ -98,7 +98,7 @@ describe("createUserTokenManager", () => {
     });
   });
 
-  it("the platform's 10010 with the access token expired too: DouyinReauthorizeError with the platform error as cause; the record goes", async () => {
+  it("the platform's 10010 with the access token expired too: DouyinReauthorizeError with the platform error as cause; the record is kept as ended", async () => {
     const record = await signIn();
     await douyin.renewRefreshToken({ refreshToken: record.refreshToken }); // behind the manager's back
     emu.advanceTime(15 * DAY + 60_000);
@@ -109,7 +109,14 @@ describe("createUserTokenManager", () => {
     });
     expect((error as Error).cause).toBeInstanceOf(DouyinOAuthError);
     expect((error as Error).cause).toMatchObject({ errorCode: 10010 });
-    expect(await users.get("u-1")).toBeUndefined();
+    // Kept until it expires from the store, so every server's next call says why at once,
+    // without presenting the dead refresh token again.
+    expect((await users.get("u-1"))!.refreshExpiresAt).toBeLessThanOrEqual(emu.now());
+    const refreshes = emu.stats.refreshToken;
+    await expect(users.getAccessToken("u-1")).rejects.toMatchObject({
+      reason: "refresh_token_expired",
+    });
+    expect(emu.stats.refreshToken).toBe(refreshes);
   });
 
   it("50 concurrent getAccessToken() for a user due for refresh make one refresh", async () => {
