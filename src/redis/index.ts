@@ -173,7 +173,10 @@ export class RedisTokenStore implements TokenStore {
    * One SCAN page of the keys under `prefix` (never KEYS, which blocks Redis): about 1 000
    * keys looked at, from `cursor`; the next cursor, or none after the last page.
    */
-  async list(prefix: string, cursor?: string): Promise<{ keys: string[]; cursor?: string }> {
+  async list(
+    prefix: string,
+    cursor?: string,
+  ): Promise<{ keys: string[]; cursor?: string | undefined }> {
     if (typeof this.redis.scan !== "function") {
       throw new TypeError(`list() needs a client with scan(): a single Redis or Sentinel client`);
     }

@@ -117,7 +117,10 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   /** Pages of up to 1 000 keys in sorted order; the cursor is the last key of the page. */
-  async list(prefix: string, cursor?: string): Promise<{ keys: string[]; cursor?: string }> {
+  async list(
+    prefix: string,
+    cursor?: string,
+  ): Promise<{ keys: string[]; cursor?: string | undefined }> {
     const after = cursor ?? "";
     const all = [...this.entries.keys()]
       .filter((key) => key.startsWith(prefix) && key > after && this.read(key))
