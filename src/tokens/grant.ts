@@ -6,7 +6,9 @@
 //   ----------------  ------------------------------------------  --------------------------------
 //   live              the record, version n                       refreshed, marked, signed out
 //   renewing since T  the record with renewingSince T             renewed, unmarked, exhausted,
-//                                                                 ended (10010), refreshed, signed out
+//                     (and renewingSeenAt S once a server found   ended (10010), refreshed, noted,
+//                     it over an hour old by its own clock)       signed out; renewable again an
+//                                                                 hour after both T and S
 //   exhausted         the record with renewals at the limit       refreshed, signed out (it ends
 //                                                                 when the refresh token expires)
 //   ended             the record with refreshExpiresAt passed     signed in again, signed out
@@ -57,7 +59,8 @@ export function parseGrant(value: unknown): Grant | undefined {
     isText(v.refreshToken) &&
     isTime(v.refreshExpiresAt) &&
     isCount(v.renewals) &&
-    (v.renewingSince === undefined || isTime(v.renewingSince));
+    (v.renewingSince === undefined || isTime(v.renewingSince)) &&
+    (v.renewingSeenAt === undefined || isTime(v.renewingSeenAt));
   if (!fine) return undefined;
   const { version: _, ...record } = v;
   return { state: "live", record: record as unknown as UserTokenRecord, version };
@@ -92,9 +95,22 @@ export const signedOut = (current: Grant | undefined, openId: string, now: numbe
   version: after(current),
 });
 
+/** The record without its renewal mark. */
+const unmarkedRecord = (record: UserTokenRecord): UserTokenRecord => {
+  const { renewingSince: _, renewingSeenAt: __, ...rest } = record;
+  return rest;
+};
+
 /** marked: live -> renewing since `now`, written before the renewal is sent. */
 export const marked = (current: LiveGrant, now: number): LiveGrant =>
-  live({ ...current.record, renewingSince: now }, current);
+  live({ ...unmarkedRecord(current.record), renewingSince: now }, current);
+
+/**
+ * noted: a mark over an hour old by this server's clock is noted with that clock's time; it
+ * holds an hour more, whatever the clocks of the marker and this server say.
+ */
+export const noted = (current: LiveGrant, now: number): LiveGrant =>
+  live({ ...current.record, renewingSeenAt: now }, current);
 
 /** renewed: renewing -> live, with the new refresh token and one renewal more. */
 export const renewed = (
@@ -104,20 +120,18 @@ export const renewed = (
 ): LiveGrant => live(withRenewal(current.record, data, started), current);
 
 /** unmarked: renewing -> live, after the platform refused the renewal without applying it. */
-export const unmarked = (current: LiveGrant): LiveGrant => {
-  const { renewingSince: _, ...record } = current.record;
-  return live(record, current);
-};
+export const unmarked = (current: LiveGrant): LiveGrant =>
+  live(unmarkedRecord(current.record), current);
 
 /** exhausted: renewing -> exhausted, after the platform said no renewal is left (10020). */
 export const exhausted = (current: LiveGrant, maxRenewals: number): LiveGrant => {
-  const { renewingSince: _, ...record } = current.record;
+  const record = unmarkedRecord(current.record);
   return live({ ...record, renewals: Math.max(record.renewals, maxRenewals) }, current);
 };
 
 /** ended: the platform called the refresh token dead (10010); the access token serves on. */
 export const ended = (current: LiveGrant, now: number): LiveGrant => {
-  const { renewingSince: _, ...record } = current.record;
+  const record = unmarkedRecord(current.record);
   return live({ ...record, refreshExpiresAt: Math.min(now, record.refreshExpiresAt) }, current);
 };
 

@@ -16,6 +16,7 @@ import {
   ended,
   exhausted,
   marked,
+  noted,
   parseGrant,
   refreshed,
   renewed,
@@ -284,6 +285,12 @@ export function grantKeeper(deps: {
         await saveUnsaved(openId, current);
         continue; // read what is stored now, and decide again
       }
+      if (rules.staleMark(current.value.record)) {
+        await transition(openId, current, current.value.record.refreshToken, (g) =>
+          rules.staleMark(g.record) ? noted(g, now()) : undefined,
+        );
+        continue; // read what is stored now, and decide again
+      }
       const { record } = current.value;
       if (rules.renewalDue(record) && !memory.heldBack(openId, now()) && !lock.lost) {
         if (work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
@@ -336,6 +343,12 @@ export function grantKeeper(deps: {
       const current = await read(openId);
       if (!isLive(current)) return "skipped";
       const { record } = current.value;
+      if (rules.staleMark(record)) {
+        await transition(openId, current, record.refreshToken, (g) =>
+          rules.staleMark(g.record) ? noted(g, now()) : undefined,
+        );
+        return "skipped"; // renewable an hour from now, by this clock
+      }
       if (rules.exhausted(record)) return "exhausted";
       if (!rules.renewalDue(record) || lock.lost || work.signedOut) return "skipped";
       const renewal = await renew(openId, current, work);

@@ -20,6 +20,12 @@ export interface UserTokenRecord {
    * "its successor is not written yet", not "sign in again".
    */
   renewingSince?: number;
+  /**
+   * When a server first found the mark over an hour old by its own clock. The mark holds for
+   * an hour after that too, so a server whose clock runs ahead of the marker's never takes a
+   * renewal still under way for a lost one.
+   */
+  renewingSeenAt?: number;
 }
 
 export const DAY = 24 * 60 * 60_000;
@@ -63,7 +69,7 @@ export function withRenewal(
   data: TokenData<"renewRefreshToken">,
   started: number,
 ): UserTokenRecord {
-  const { renewingSince: _, ...rest } = record;
+  const { renewingSince: _, renewingSeenAt: __, ...rest } = record;
   return {
     ...rest,
     refreshToken: data.refresh_token,
@@ -86,8 +92,13 @@ export interface UserTokenRules {
   usable(r: UserTokenRecord): boolean;
   /** The refresh token still works (as far as the record knows). */
   refreshable(r: UserTokenRecord): boolean;
-  /** A renewal was sent within the last hour and its outcome is not written yet. */
+  /**
+   * A renewal was marked and its outcome is not written yet, and either the mark is under an
+   * hour old or no server has watched it for an hour by its own clock.
+   */
   renewalPending(r: UserTokenRecord): boolean;
+  /** A mark over an hour old by this clock that no server has noted yet (see renewingSeenAt). */
+  staleMark(r: UserTokenRecord): boolean;
   /** Inside the renewal window, renewals left, no renewal pending. */
   renewalDue(r: UserTokenRecord): boolean;
   /** No renewal left, and inside what would be the renewal window. */
@@ -111,11 +122,18 @@ export function userTokenRules(options: {
   const inRenewalWindow = (r: UserTokenRecord) =>
     refreshable(r) && now() >= r.refreshExpiresAt - renewBefore;
   const renewalPending = (r: UserTokenRecord) =>
-    r.renewingSince !== undefined && now() < r.renewingSince + RENEWAL_PENDING_MS;
+    r.renewingSince !== undefined &&
+    (now() < r.renewingSince + RENEWAL_PENDING_MS ||
+      r.renewingSeenAt === undefined ||
+      now() < r.renewingSeenAt + RENEWAL_PENDING_MS);
   return {
     usable: (r) => now() < r.accessExpiresAt,
     refreshable,
     renewalPending,
+    staleMark: (r) =>
+      r.renewingSince !== undefined &&
+      r.renewingSeenAt === undefined &&
+      now() >= r.renewingSince + RENEWAL_PENDING_MS,
     renewalDue: (r) => inRenewalWindow(r) && r.renewals < maxRenewals && !renewalPending(r),
     exhausted: (r) => inRenewalWindow(r) && r.renewals >= maxRenewals,
     refreshDue: (r) => refreshable(r) && now() >= r.accessExpiresAt - refreshBefore,

@@ -134,7 +134,7 @@ export function createUserTokenManager(
   };
   /** Work is due: a refresh, or a renewal not held back by a recent failure. */
   const workDue = (openId: string, r: UserTokenRecord) =>
-    refreshDue(r) || (renewalDue(r) && !memory.heldBack(openId, now()));
+    refreshDue(r) || rules.staleMark(r) || (renewalDue(r) && !memory.heldBack(openId, now()));
 
   /**
    * Writes a renewal the store refused again, 1 s, 2 s, 4 s ... at most a minute apart, until
@@ -247,7 +247,9 @@ export function createUserTokenManager(
     const current = await grants.read(openId);
     if (current?.value.state !== "live") return "gone";
     if (rules.exhausted(current.value.record)) return "exhausted";
-    if (!renewalDue(current.value.record)) return "skipped";
+    if (!renewalDue(current.value.record) && !rules.staleMark(current.value.record)) {
+      return "skipped";
+    }
     const work = memory.sweep(openId);
     try {
       const done = await shared.withLock(lockOf(openId), (lock) =>

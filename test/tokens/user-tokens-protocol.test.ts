@@ -146,6 +146,45 @@ describe("the renewal mark stops a second holder", () => {
   });
 });
 
+describe("clocks that disagree by more than the mark's hour", () => {
+  it("a server whose clock runs 2 hours ahead never takes a renewal under way for a lost one", async () => {
+    const store = new HookStore(emu.now);
+    store.grantAll = true; // the marker's lock lapsed unseen: only the mark stands in the way
+    const a = manager(store);
+    const ahead = manager(store, { now: () => emu.now() + 2 * 60 * 60_000 });
+    await signIn(a.users);
+    emu.advanceTime(14.5 * DAY);
+    await a.users.getAccessToken("u-1"); // refreshed: the access token lasts to day 29.5
+    emu.advanceTime(11.5 * DAY); // day 26: renewal due
+    emu.injectFault({ operation: "renewRefreshToken", kind: "latency", latencyMs: 300, times: 1 });
+    const renewing = a.users.getAccessToken("u-1");
+    await vi.waitFor(() => expect(emu.stats.renewRefreshToken).toBe(1), { timeout: 5_000 });
+    // By its clock the mark is two hours old: it notes the mark and waits an hour of its own.
+    expect(emu.isValid(await ahead.users.getAccessToken("u-1"))).toBe(true);
+    expect(emu.isValid(await renewing)).toBe(true);
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    const kept = (await liveRecord(store))!;
+    expect(kept.renewals).toBe(1);
+    expect(emu.isValid(kept.refreshToken)).toBe(true);
+  });
+
+  it("a mark left by a holder that died is renewed once a server has watched it an hour", async () => {
+    const store = new HookStore(emu.now);
+    const { users } = manager(store);
+    const record = await signIn(users);
+    emu.advanceTime(26 * DAY);
+    const marked = { ...record, renewingSince: emu.now(), version: 2 }; // and then it died
+    await store.set(KEY, JSON.stringify(marked), 10 * DAY);
+    emu.advanceTime(61 * 60_000);
+    expect(await users.renewDue()).toMatchObject({ renewed: 0, skipped: 1 }); // noted
+    emu.advanceTime(59 * 60_000);
+    expect(await users.renewDue()).toMatchObject({ renewed: 0 }); // still within its hour
+    emu.advanceTime(2 * 60_000);
+    expect(await users.renewDue()).toMatchObject({ renewed: 1 });
+    expect(emu.stats.renewRefreshToken).toBe(1);
+  });
+});
+
 describe("a sign-out wins", () => {
   it("a call made after delete() resolved never joins a call that read the store before it", async () => {
     const store = new HookStore(emu.now);
