@@ -382,7 +382,7 @@ describe("12. sign-out wins over a refresh in flight", () => {
 });
 
 describe("a lost renewal answer (the platform renewed, the answer never came)", () => {
-  it("no server presents the refresh token again for an hour; the access token serves; then sign in again", async () => {
+  it("no server presents the refresh token again for an hour, and an hour after one noted it; the access token serves; then sign in again", async () => {
     const store = new MemoryTokenStore(emu.now);
     const a = managerOn(store);
     const b = managerOn(store);
@@ -400,7 +400,11 @@ describe("a lost renewal answer (the platform renewed, the answer never came)", 
     expect(await b.users.renewDue()).toMatchObject({ renewed: 0, skipped: 1 });
     expect(emu.stats.renewRefreshToken).toBe(1);
     expect((await a.users.get("u-1"))!.renewingSince).toBe(emu.now());
-    // An hour later it is tried again: the platform says the refresh token is dead (10010).
+    // An hour later it is noted as old, and an hour after that tried again: the platform says
+    // the refresh token is dead (10010).
+    emu.advanceTime(61 * MINUTE);
+    expect(await b.users.getAccessToken("u-1")).toBe(token);
+    expect(emu.stats.renewRefreshToken).toBe(1);
     emu.advanceTime(61 * MINUTE);
     expect(await b.users.getAccessToken("u-1")).toBe(token);
     expect(emu.stats.renewRefreshToken).toBe(2);

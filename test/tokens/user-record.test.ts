@@ -30,11 +30,22 @@ describe("userTokenRules at the exact millisecond", () => {
     expect(rulesAt(T + 1_000).usable(record())).toBe(false);
   });
 
-  it("renewalPending: for RENEWAL_PENDING_MS after renewingSince, not at its end", () => {
+  it("renewalPending: for RENEWAL_PENDING_MS after renewingSince, and as long after renewingSeenAt; until noted, it holds", () => {
     const marked = record({ renewingSince: T });
     expect(rulesAt(T + RENEWAL_PENDING_MS - 1).renewalPending(marked)).toBe(true);
-    expect(rulesAt(T + RENEWAL_PENDING_MS).renewalPending(marked)).toBe(false);
+    expect(rulesAt(T + 10 * RENEWAL_PENDING_MS).renewalPending(marked)).toBe(true); // not noted
+    expect(rulesAt(T + RENEWAL_PENDING_MS - 1).staleMark(marked)).toBe(false);
+    expect(rulesAt(T + RENEWAL_PENDING_MS).staleMark(marked)).toBe(true);
+    const S = T + 3 * RENEWAL_PENDING_MS;
+    const noted = record({ renewingSince: T, renewingSeenAt: S });
+    expect(rulesAt(S).staleMark(noted)).toBe(false);
+    expect(rulesAt(S + RENEWAL_PENDING_MS - 1).renewalPending(noted)).toBe(true);
+    expect(rulesAt(S + RENEWAL_PENDING_MS).renewalPending(noted)).toBe(false);
+    // A mark from a clock ahead of this one holds until an hour after it, by this clock.
+    const ahead = record({ renewingSince: T + RENEWAL_PENDING_MS, renewingSeenAt: T });
+    expect(rulesAt(T + 2 * RENEWAL_PENDING_MS - 1).renewalPending(ahead)).toBe(true);
     expect(rulesAt(T).renewalPending(record())).toBe(false);
+    expect(rulesAt(T).staleMark(record())).toBe(false);
   });
 });
 
