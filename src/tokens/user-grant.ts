@@ -63,9 +63,7 @@ const grantSecrets = (grant: Grant | undefined) =>
 const refusedWith = (error: unknown, code: number): error is DouyinOAuthError =>
   error instanceof DouyinOAuthError && error.errorCode === code;
 
-export type GrantKeeper = ReturnType<typeof grantKeeper>;
-
-export function grantKeeper(deps: {
+export interface GrantKeeperDeps {
   douyin: DouyinOAuth;
   shared: Coordinator;
   rules: UserTokenRules;
@@ -73,32 +71,56 @@ export function grantKeeper(deps: {
   memory: UserMemory;
   maxRenewals: number;
   renewRetryMs: number;
-}) {
-  const { douyin, shared, rules, keyOf, memory, maxRenewals, renewRetryMs } = deps;
-  const { now, report } = shared;
+}
+
+export class GrantKeeper {
+  private readonly douyin: DouyinOAuth;
+  private readonly shared: Coordinator;
+  private readonly rules: UserTokenRules;
+  private readonly keyOf: (openId: string) => string;
+  private readonly memory: UserMemory;
+  private readonly maxRenewals: number;
+  private readonly renewRetryMs: number;
+  private readonly now: () => number;
+  private readonly report: (error: unknown) => void;
+
+  constructor(deps: GrantKeeperDeps) {
+    ({
+      douyin: this.douyin,
+      shared: this.shared,
+      rules: this.rules,
+      keyOf: this.keyOf,
+      memory: this.memory,
+      maxRenewals: this.maxRenewals,
+      renewRetryMs: this.renewRetryMs,
+    } = deps);
+    this.now = deps.shared.now;
+    this.report = deps.shared.report;
+  }
 
   /** The user's grant as stored; DouyinStoreError when the store fails or holds something else. */
-  const read = (openId: string, known: readonly string[] = []) =>
-    shared.read<Grant>(keyOf(openId), parseGrant, known);
+  read(openId: string, known: readonly string[] = []): Promise<Read | undefined> {
+    return this.shared.read<Grant>(this.keyOf(openId), parseGrant, known);
+  }
 
   /** The user's live grant; DouyinReauthorizeError `no_tokens` when none (never, or signed out). */
-  async function live(openId: string, known: readonly string[] = []): Promise<LiveRead> {
-    const current = await read(openId, known);
+  async live(openId: string, known: readonly string[] = []): Promise<LiveRead> {
+    const current = await this.read(openId, known);
     if (isLive(current)) return current;
-    memory.forget(openId);
+    this.memory.forget(openId);
     throw new DouyinReauthorizeError(openId, "no_tokens");
   }
 
   /** One compare-and-set of `next` over `basedOn`; undefined when another write came first. */
-  async function write<G extends Grant>(
+  private async write<G extends Grant>(
     openId: string,
     basedOn: Read | undefined,
     next: G,
   ): Promise<Stored<G> | undefined> {
     const raw = encodeGrant(next);
-    const ttl = next.state === "live" ? rules.ttlOf(next.record) : SIGNED_OUT_TTL_MS;
+    const ttl = next.state === "live" ? this.rules.ttlOf(next.record) : SIGNED_OUT_TTL_MS;
     const secrets = [...grantSecrets(basedOn?.value), ...grantSecrets(next)];
-    const done = await shared.swap(keyOf(openId), basedOn?.raw, raw, ttl, secrets);
+    const done = await this.shared.swap(this.keyOf(openId), basedOn?.raw, raw, ttl, secrets);
     return done ? { value: next, raw } : undefined;
   }
 
@@ -108,7 +130,7 @@ export function grantKeeper(deps: {
    * step written, another grant left as it is (signed in anew, renewed), the same grant when
    * `step` finds nothing left to do (undefined), or undefined (signed out).
    */
-  async function transition(
+  private async transition(
     openId: string,
     basedOn: Read | undefined,
     presented: string,
@@ -120,35 +142,35 @@ export function grantKeeper(deps: {
       if (current.value.record.refreshToken !== presented) return current;
       const next = step(current.value);
       if (next === undefined) return current;
-      const written = await write(openId, current, next);
+      const written = await this.write(openId, current, next);
       if (written !== undefined) return written;
-      current = await read(openId);
+      current = await this.read(openId);
     }
     throw new DouyinStoreError("unsaved", "compareAndSet");
   }
 
   /** signed in: over whatever is stored (a sign-out's tombstone included). */
-  async function signIn(
+  async signIn(
     openId: string,
     data: TokenData<"accessToken">,
     started: number,
   ): Promise<UserTokenRecord> {
-    let current = await read(openId);
+    let current = await this.read(openId);
     for (let round = 0; round < ROUNDS; round++) {
-      const written = await write(openId, current, signedIn(current?.value, data, started));
+      const written = await this.write(openId, current, signedIn(current?.value, data, started));
       if (written !== undefined) return written.value.record;
-      current = await read(openId);
+      current = await this.read(openId);
     }
     throw new DouyinStoreError("unsaved", "compareAndSet");
   }
 
   /** signed out: a tombstone over whatever is stored, so no late write brings the grant back. */
-  async function signOut(openId: string): Promise<void> {
-    let current = await read(openId);
+  async signOut(openId: string): Promise<void> {
+    let current = await this.read(openId);
     for (let round = 0; round < ROUNDS; round++) {
       if (current?.value.state === "signed-out") return;
-      if (await write(openId, current, signedOut(current?.value, openId, now()))) return;
-      current = await read(openId);
+      if (await this.write(openId, current, signedOut(current?.value, openId, this.now()))) return;
+      current = await this.read(openId);
     }
     throw new DouyinStoreError("unsaved", "compareAndSet");
   }
@@ -158,118 +180,122 @@ export function grantKeeper(deps: {
    * replaced; dropped once the store holds anything else (a sign-out, a new sign-in).
    * DouyinStoreError when the store fails: it stays unsaved.
    */
-  async function saveUnsaved(openId: string, current?: Read): Promise<void> {
-    const pending = memory.unsavedOf(openId);
+  async saveUnsaved(openId: string, current?: Read): Promise<void> {
+    const pending = this.memory.unsavedOf(openId);
     if (pending === undefined) return;
-    current ??= await read(openId, secretsOf(pending.record));
+    current ??= await this.read(openId, secretsOf(pending.record));
     // Written, or the store holds another grant, or none: either way nothing is left to save.
-    await transition(openId, current, pending.replaced, (g) => restored(g, pending.record));
-    memory.saved(openId, pending);
+    await this.transition(openId, current, pending.replaced, (g) => restored(g, pending.record));
+    this.memory.saved(openId, pending);
   }
 
   /** The platform refused a renewal: what that says about the grant, written. */
-  async function refused(
+  private async refused(
     openId: string,
     sent: LiveRead,
     presented: string,
     error: unknown,
   ): Promise<Renewal> {
     if (refusedWith(error, ERROR_CODE.LIMIT_REACHED)) {
-      const step = (g: LiveGrant) => exhausted(g, maxRenewals);
-      return { outcome: "exhausted", current: await transition(openId, sent, presented, step) };
+      const step = (g: LiveGrant) => exhausted(g, this.maxRenewals);
+      return {
+        outcome: "exhausted",
+        current: await this.transition(openId, sent, presented, step),
+      };
     }
     if (refusedWith(error, ERROR_CODE.REFRESH_TOKEN_EXPIRED)) {
       // `presented` is dead: the grant holding it has ended; any other grant is left alone.
-      const step = (g: LiveGrant) => ended(g, now());
-      const current = await transition(openId, sent, presented, step);
+      const step = (g: LiveGrant) => ended(g, this.now());
+      const current = await this.transition(openId, sent, presented, step);
       return { outcome: "failed", current, cause: error };
     }
-    memory.holdBack(openId, now() + renewRetryMs, now());
-    report(error);
+    this.memory.holdBack(openId, this.now() + this.renewRetryMs, this.now());
+    this.report(error);
     // Not an answer from the platform: it may have applied the renewal, so the mark stays.
     if (!(error instanceof DouyinOAuthError)) return { outcome: "failed", current: sent };
-    return { outcome: "failed", current: await transition(openId, sent, presented, unmarked) };
+    return { outcome: "failed", current: await this.transition(openId, sent, presented, unmarked) };
   }
 
   /**
    * Renews a grant due for it: marks it (so no other holder presents its refresh token), sends,
    * writes the outcome. AGAIN when the mark lost to another write.
    */
-  async function renew(
+  private async renew(
     openId: string,
     current: LiveRead,
     work: Work,
   ): Promise<Renewal | typeof AGAIN> {
-    const sent = await write(openId, current, marked(current.value, now()));
+    const sent = await this.write(openId, current, marked(current.value, this.now()));
     if (sent === undefined) return AGAIN;
     const presented = current.value.record.refreshToken;
-    const started = now();
+    const started = this.now();
     let data: TokenData<"renewRefreshToken">;
     try {
-      data = await douyin.renewRefreshToken({ refreshToken: presented });
+      data = await this.douyin.renewRefreshToken({ refreshToken: presented });
     } catch (error) {
-      return refused(openId, sent, presented, error);
+      return this.refused(openId, sent, presented, error);
     }
     const step = (g: LiveGrant) => renewed(g, data, started);
     try {
-      const after = await transition(openId, sent, presented, step);
+      const after = await this.transition(openId, sent, presented, step);
       const mine = after?.value.record.refreshToken === data.refresh_token;
       return { outcome: mine ? "renewed" : "skipped", current: after };
     } catch (error) {
       if (!(error instanceof DouyinStoreError)) throw error;
       // The platform killed `presented`: until written, this process holds the only copy.
       const record = step(sent.value).record;
-      if (!work.signedOut) memory.keepUnsaved(openId, { record, replaced: presented, at: now() });
-      report(new DouyinStoreError("unsaved", error.operation, error));
+      if (!work.signedOut)
+        this.memory.keepUnsaved(openId, { record, replaced: presented, at: this.now() });
+      this.report(new DouyinStoreError("unsaved", error.operation, error));
       return { outcome: "failed", current: undefined, unsaved: record };
     }
   }
 
   /** A refresh answered 10010: a renewal by another holder, one still unsaved, or the end. */
-  async function refreshTokenDead(
+  private async refreshTokenDead(
     openId: string,
     presented: string,
     error: DouyinOAuthError,
   ): Promise<UserTokenRecord | typeof AGAIN> {
-    const latest = await live(openId);
+    const latest = await this.live(openId);
     const record = latest.value.record;
     if (record.refreshToken !== presented) return AGAIN;
-    if (rules.renewalPending(record)) {
+    if (this.rules.renewalPending(record)) {
       // Its successor is not written yet: never the end of the grant.
-      if (rules.usable(record)) return record;
+      if (this.rules.usable(record)) return record;
       throw new DouyinStoreError("unsaved", "get", error);
     }
-    const after = await transition(openId, latest, presented, (g) => ended(g, now()));
+    const after = await this.transition(openId, latest, presented, (g) => ended(g, this.now()));
     if (after === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
     if (after.value.record.refreshToken !== presented) return AGAIN;
-    if (rules.usable(after.value.record)) return after.value.record;
-    throw rules.reauthorize(after.value.record, error);
+    if (this.rules.usable(after.value.record)) return after.value.record;
+    throw this.rules.reauthorize(after.value.record, error);
   }
 
   /** Refreshes the access token of `current` and writes it. */
-  async function refresh(
+  private async refresh(
     openId: string,
     current: LiveRead,
   ): Promise<UserTokenRecord | typeof AGAIN> {
     const { record } = current.value;
-    const started = now();
+    const started = this.now();
     let data: TokenData<"refreshToken">;
     try {
-      data = await douyin.refreshToken({ refreshToken: record.refreshToken });
+      data = await this.douyin.refreshToken({ refreshToken: record.refreshToken });
     } catch (error) {
       if (!refusedWith(error, ERROR_CODE.REFRESH_TOKEN_EXPIRED)) throw error;
-      return refreshTokenDead(openId, record.refreshToken, error);
+      return this.refreshTokenDead(openId, record.refreshToken, error);
     }
     try {
       // Decided again on what another writer left: no write if it refreshed the grant already.
       const step = (g: LiveGrant) =>
-        rules.refreshDue(g.record) ? refreshed(g, data, started) : undefined;
-      const after = await transition(openId, current, record.refreshToken, step);
+        this.rules.refreshDue(g.record) ? refreshed(g, data, started) : undefined;
+      const after = await this.transition(openId, current, record.refreshToken, step);
       if (after === undefined) throw new DouyinReauthorizeError(openId, "no_tokens");
       return after.value.record.refreshToken === record.refreshToken ? after.value.record : AGAIN;
     } catch (error) {
       if (!(error instanceof DouyinStoreError)) throw error;
-      report(error); // a valid new access token: serve it; the next call refreshes again
+      this.report(error); // a valid new access token: serve it; the next call refreshes again
       return withRefresh(record, data, started);
     }
   }
@@ -278,88 +304,91 @@ export function grantKeeper(deps: {
    * Under the lock: write what an earlier call could not, renew when due, refresh when due.
    * Resolves to the record to serve; DouyinReauthorizeError when the grant is over.
    */
-  async function maintain(openId: string, lock: HeldLock, work: Work): Promise<UserTokenRecord> {
+  async maintain(openId: string, lock: HeldLock, work: Work): Promise<UserTokenRecord> {
     for (let round = 0; round < ROUNDS; round++) {
-      let current = await live(openId);
-      if (memory.unsavedOf(openId) !== undefined) {
-        await saveUnsaved(openId, current);
+      let current = await this.live(openId);
+      if (this.memory.unsavedOf(openId) !== undefined) {
+        await this.saveUnsaved(openId, current);
         continue; // read what is stored now, and decide again
       }
-      if (rules.staleMark(current.value.record)) {
-        await transition(openId, current, current.value.record.refreshToken, (g) =>
-          rules.staleMark(g.record) ? noted(g, now()) : undefined,
+      if (this.rules.staleMark(current.value.record)) {
+        await this.transition(openId, current, current.value.record.refreshToken, (g) =>
+          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
         );
         continue; // read what is stored now, and decide again
       }
       const { record } = current.value;
-      if (rules.renewalDue(record) && !memory.heldBack(openId, now()) && !lock.lost) {
+      if (
+        this.rules.renewalDue(record) &&
+        !this.memory.heldBack(openId, this.now()) &&
+        !lock.lost
+      ) {
         if (work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
-        const renewal = await renew(openId, current, work);
+        const renewal = await this.renew(openId, current, work);
         if (renewal === AGAIN) continue;
         if (renewal.unsaved !== undefined) {
           if (work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
-          return servable(openId, renewal.unsaved);
+          return this.servable(openId, renewal.unsaved);
         }
         if (renewal.current === undefined) {
-          if (renewal.cause !== undefined) report(renewal.cause); // heard, though signed out
+          if (renewal.cause !== undefined) this.report(renewal.cause); // heard, though signed out
           throw new DouyinReauthorizeError(openId, "no_tokens");
         }
         current = renewal.current;
         const after = current.value.record;
-        if (renewal.cause && !rules.usable(after)) throw rules.reauthorize(after, renewal.cause);
+        if (renewal.cause && !this.rules.usable(after))
+          throw this.rules.reauthorize(after, renewal.cause);
       }
-      if (!rules.refreshDue(current.value.record)) {
-        if (rules.usable(current.value.record)) return current.value.record;
-        throw rules.reauthorize(current.value.record);
+      if (!this.rules.refreshDue(current.value.record)) {
+        if (this.rules.usable(current.value.record)) return current.value.record;
+        throw this.rules.reauthorize(current.value.record);
       }
-      const next = await refresh(openId, current);
+      const next = await this.refresh(openId, current);
       if (next !== AGAIN) return next;
     }
     throw new DouyinStoreError("unsaved", "compareAndSet");
   }
 
   /** A record this process holds alone (unsaved, or the store down): refreshed alone if due. */
-  async function servable(openId: string, record: UserTokenRecord): Promise<UserTokenRecord> {
-    if (!rules.refreshDue(record)) return record;
-    return refreshAlone(openId, record).catch((error: unknown) => {
-      if (!rules.usable(record)) throw error;
-      report(error);
+  private async servable(openId: string, record: UserTokenRecord): Promise<UserTokenRecord> {
+    if (!this.rules.refreshDue(record)) return record;
+    return this.refreshAlone(openId, record).catch((error: unknown) => {
+      if (!this.rules.usable(record)) throw error;
+      this.report(error);
       return record;
     });
   }
 
   /** Refreshes without the store (it is down, or refuses writes): never a renewal. */
-  async function refreshAlone(openId: string, record: UserTokenRecord): Promise<UserTokenRecord> {
-    const started = now();
-    const data = await douyin.refreshToken({ refreshToken: record.refreshToken });
+  async refreshAlone(openId: string, record: UserTokenRecord): Promise<UserTokenRecord> {
+    const started = this.now();
+    const data = await this.douyin.refreshToken({ refreshToken: record.refreshToken });
     const next = withRefresh(record, data, started);
-    memory.refreshedAlone(openId, next);
+    this.memory.refreshedAlone(openId, next);
     return next;
   }
 
   /** The sweep's work under the lock: renew when due, nothing else. */
-  async function renewIfDue(openId: string, lock: HeldLock, work: Work): Promise<RenewalOutcome> {
+  async renewIfDue(openId: string, lock: HeldLock, work: Work): Promise<RenewalOutcome> {
     for (let round = 0; round < ROUNDS; round++) {
-      const current = await read(openId);
+      const current = await this.read(openId);
       if (!isLive(current)) return "skipped";
       const { record } = current.value;
-      if (rules.staleMark(record)) {
-        await transition(openId, current, record.refreshToken, (g) =>
-          rules.staleMark(g.record) ? noted(g, now()) : undefined,
+      if (this.rules.staleMark(record)) {
+        await this.transition(openId, current, record.refreshToken, (g) =>
+          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
         );
         return "skipped"; // renewable an hour from now, by this clock
       }
-      if (rules.exhausted(record)) return "exhausted";
-      if (!rules.renewalDue(record) || lock.lost || work.signedOut) return "skipped";
-      const renewal = await renew(openId, current, work);
+      if (this.rules.exhausted(record)) return "exhausted";
+      if (!this.rules.renewalDue(record) || lock.lost || work.signedOut) return "skipped";
+      const renewal = await this.renew(openId, current, work);
       if (renewal === AGAIN) continue;
       if (renewal.current !== undefined) {
-        memory.update(openId, renewal.current.value.record, now());
+        this.memory.update(openId, renewal.current.value.record, this.now());
       }
       return renewal.outcome;
     }
     return "skipped";
   }
-
-  return { read, live, signIn, signOut, saveUnsaved, maintain, refreshAlone, renewIfDue };
 }

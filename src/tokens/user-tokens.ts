@@ -9,10 +9,21 @@ import type { TokenData } from "../answer.js";
 import type { DouyinOAuth } from "../client.js";
 import { DouyinReauthorizeError, DouyinStoreError } from "../errors.js";
 import { requirePositiveMs, requireText } from "../validate.js";
-import { createCoordinator, type CoordinationOptions } from "./coordinate.js";
-import { grantKeeper, type RenewalOutcome } from "./user-grant.js";
+import {
+  createCoordinator,
+  type CoordinationOptions,
+  type Coordinator,
+  type HeldLock,
+} from "./coordinate.js";
+import { GrantKeeper, type RenewalOutcome } from "./user-grant.js";
 import { UserMemory, type Work } from "./user-memory.js";
-import { DAY, secretsOf, userTokenRules, type UserTokenRecord } from "./user-record.js";
+import {
+  DAY,
+  secretsOf,
+  userTokenRules,
+  type UserTokenRecord,
+  type UserTokenRules,
+} from "./user-record.js";
 
 export type { UserTokenRecord } from "./user-record.js";
 
@@ -117,83 +128,140 @@ export function createUserTokenManager(
   if (!Number.isInteger(maxRenewals) || maxRenewals < 0)
     throw new TypeError(`"maxRenewals" must be a non-negative integer`);
   const shared = createCoordinator(options);
-  const { now, report } = shared;
-  const prefix = `douyin-oauth:${douyin.clientKey}:user:`;
-  const keyOf = (openId: string) => prefix + openId;
-  const lockOf = (openId: string) => `douyin-oauth:${douyin.clientKey}:lock:user:${openId}`;
-  const rules = userTokenRules({ now, refreshBefore, renewBefore, maxRenewals });
-  const { usable, refreshDue, refreshable, renewalDue, reauthorize } = rules;
-  const memory = new UserMemory();
-  const grants = grantKeeper({ douyin, shared, rules, keyOf, memory, maxRenewals, renewRetryMs });
-  /** Background writes of unsaved renewals, per user. */
-  const retries = new Map<string, ReturnType<typeof setTimeout>>();
-  let closed = false;
-
-  const open = () => {
-    if (closed) throw new Error("createUserTokenManager: the manager is closed");
+  const rules = userTokenRules({ now: shared.now, refreshBefore, renewBefore, maxRenewals });
+  const manager = new UserTokens(douyin, shared, rules, {
+    maxRenewals,
+    renewRetryMs,
+    offlineGraceMs,
+    closeTimeoutMs,
+  });
+  // Plain functions: a caller may pass `users.getAccessToken` on without its object.
+  return {
+    save: (data) => manager.save(data),
+    getAccessToken: (openId) => manager.getAccessToken(openId),
+    get: (openId) => manager.get(openId),
+    delete: (openId) => manager.delete(openId),
+    renewDue: (sweep) => manager.renewDue(sweep),
+    close: () => manager.close(),
   };
-  /** Work is due: a refresh, or a renewal not held back by a recent failure. */
-  const workDue = (openId: string, r: UserTokenRecord) =>
-    refreshDue(r) || rules.staleMark(r) || (renewalDue(r) && !memory.heldBack(openId, now()));
+}
+
+/** The manager behind createUserTokenManager's functions. */
+class UserTokens {
+  private readonly memory = new UserMemory();
+  private readonly grants: GrantKeeper;
+  private readonly prefix: string;
+  private readonly now: () => number;
+  private readonly report: (error: unknown) => void;
+  /** Background writes of unsaved renewals, per user. */
+  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
+  private closed = false;
+
+  constructor(
+    private readonly douyin: DouyinOAuth,
+    private readonly shared: Coordinator,
+    private readonly rules: UserTokenRules,
+    private readonly limits: {
+      maxRenewals: number;
+      renewRetryMs: number;
+      offlineGraceMs: number;
+      closeTimeoutMs: number;
+    },
+  ) {
+    this.prefix = `douyin-oauth:${douyin.clientKey}:user:`;
+    this.now = shared.now;
+    this.report = shared.report;
+    const { maxRenewals, renewRetryMs } = limits;
+    const keyOf = (openId: string) => this.prefix + openId;
+    const memory = this.memory;
+    this.grants = new GrantKeeper({
+      douyin,
+      shared,
+      rules,
+      keyOf,
+      memory,
+      maxRenewals,
+      renewRetryMs,
+    });
+  }
+
+  private lockOf(openId: string) {
+    return `douyin-oauth:${this.douyin.clientKey}:lock:user:${openId}`;
+  }
+
+  private open() {
+    if (this.closed) throw new Error("createUserTokenManager: the manager is closed");
+  }
+
+  /** Work is due: a refresh, a mark to note, or a renewal not held back by a recent failure. */
+  private workDue(openId: string, r: UserTokenRecord) {
+    const { rules } = this;
+    if (rules.refreshDue(r) || rules.staleMark(r)) return true;
+    return rules.renewalDue(r) && !this.memory.heldBack(openId, this.now());
+  }
 
   /**
    * Writes a renewal the store refused again, 1 s, 2 s, 4 s ... at most a minute apart, until
    * it is written or superseded: until then this process holds the only copy of the grant.
    */
-  function writeLater(openId: string, attempt = 0) {
-    if (closed || retries.has(openId) || memory.unsavedOf(openId) === undefined) return;
+  private writeLater(openId: string, attempt = 0) {
+    if (this.closed || this.retries.has(openId)) return;
+    if (this.memory.unsavedOf(openId) === undefined) return;
     const timer = setTimeout(
       () => {
-        retries.delete(openId);
-        grants.saveUnsaved(openId).then(
-          () => writeLater(openId, 0),
+        this.retries.delete(openId);
+        this.grants.saveUnsaved(openId).then(
+          () => this.writeLater(openId, 0),
           (error: unknown) => {
-            report(error);
-            writeLater(openId, attempt + 1);
+            this.report(error);
+            this.writeLater(openId, attempt + 1);
           },
         );
       },
       Math.min(60_000, 1_000 * 2 ** attempt),
     );
     (timer as { unref?: () => void }).unref?.();
-    retries.set(openId, timer);
+    this.retries.set(openId, timer);
   }
 
   /** The store is unreachable: a record this process holds, confirmed within the grace. */
-  async function offline(openId: string, storeError: unknown): Promise<UserTokenRecord> {
-    report(storeError);
-    const mine = memory.offline(openId, now() - offlineGraceMs);
+  private async offline(openId: string, storeError: unknown): Promise<UserTokenRecord> {
+    const { rules } = this;
+    this.report(storeError);
+    const mine = this.memory.offline(openId, this.now() - this.limits.offlineGraceMs);
     if (mine === undefined) throw storeError;
-    if (usable(mine) && !refreshDue(mine)) return mine;
-    if (!refreshable(mine)) throw storeError;
+    if (rules.usable(mine) && !rules.refreshDue(mine)) return mine;
+    if (!rules.refreshable(mine)) throw storeError;
     try {
-      return await grants.refreshAlone(openId, mine);
+      return await this.grants.refreshAlone(openId, mine);
     } catch (error) {
-      if (!usable(mine)) throw storeError;
-      report(error);
+      if (!rules.usable(mine)) throw storeError;
+      this.report(error);
       return mine;
     }
   }
 
   /** `stored` refreshed without the store's lock, if due and possible; undefined otherwise. */
-  async function refreshedAlone(openId: string, stored: UserTokenRecord, storeError: unknown) {
-    if (!refreshDue(stored) || !refreshable(stored)) return undefined;
-    report(storeError);
-    return grants.refreshAlone(openId, stored).catch((error: unknown) => {
-      report(error);
+  private async refreshedAlone(openId: string, stored: UserTokenRecord, storeError: unknown) {
+    if (!this.rules.refreshDue(stored) || !this.rules.refreshable(stored)) return undefined;
+    this.report(storeError);
+    return this.grants.refreshAlone(openId, stored).catch((error: unknown) => {
+      this.report(error);
       return undefined;
     });
   }
 
   /** The work under the lock, which calls made while it runs join. */
-  async function underLock(openId: string, stored: UserTokenRecord, work: Work) {
+  private async underLock(openId: string, stored: UserTokenRecord, work: Work) {
+    const { rules, grants } = this;
     try {
       // Another server is on it: serve what still works; never renew without the lock.
-      return await shared.underLock(lockOf(openId), (lock) => grants.maintain(openId, lock, work), {
-        serve: usable(stored) ? stored : undefined,
+      const maintain = (lock: HeldLock) => grants.maintain(openId, lock, work);
+      return await this.shared.underLock(this.lockOf(openId), maintain, {
+        serve: rules.usable(stored) ? stored : undefined,
         settled: async () => {
           const theirs = (await grants.live(openId)).value.record;
-          return usable(theirs) && !refreshDue(theirs) ? theirs : undefined;
+          return rules.usable(theirs) && !rules.refreshDue(theirs) ? theirs : undefined;
         },
       });
     } catch (error) {
@@ -201,14 +269,14 @@ export function createUserTokenManager(
       if (error instanceof DouyinStoreError && error.reason !== "lock_wait") {
         // The store reads but cannot lock or write (out of memory, a read-only replica): the
         // record it just gave is current, so refresh alone; never renew without the lock.
-        const alone = await refreshedAlone(openId, stored, error);
+        const alone = await this.refreshedAlone(openId, stored, error);
         if (alone !== undefined) return alone;
       }
-      if (!usable(stored)) throw error;
-      report(error); // only due, not expired: serve it, and say the work failed
+      if (!rules.usable(stored)) throw error;
+      this.report(error); // only due, not expired: serve it, and say the work failed
       return stored;
     } finally {
-      writeLater(openId);
+      this.writeLater(openId);
     }
   }
 
@@ -217,150 +285,159 @@ export function createUserTokenManager(
    * began, on any server, is seen), then maintained if due. A sign-out made here while it runs
    * wins too.
    */
-  async function serve(openId: string, seen: Work): Promise<UserTokenRecord> {
+  private async serve(openId: string, seen: Work): Promise<UserTokenRecord> {
+    const { memory } = this;
     let stored: UserTokenRecord;
     try {
       const known = memory.offline(openId, -Infinity);
-      stored = (await grants.live(openId, known ? secretsOf(known) : [])).value.record;
+      stored = (await this.grants.live(openId, known ? secretsOf(known) : [])).value.record;
     } catch (error) {
-      if (error instanceof DouyinStoreError) return offline(openId, error);
+      if (error instanceof DouyinStoreError) return this.offline(openId, error);
       throw error;
     }
     if (seen.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
-    memory.hold(openId, stored, now());
-    if (memory.unsavedOf(openId) === undefined && !workDue(openId, stored)) {
-      if (usable(stored)) return stored;
-      throw reauthorize(stored);
+    memory.hold(openId, stored, this.now());
+    if (memory.unsavedOf(openId) === undefined && !this.workDue(openId, stored)) {
+      if (this.rules.usable(stored)) return stored;
+      throw this.rules.reauthorize(stored);
     }
-    const flight = memory.join(openId, (work) => underLock(openId, stored, work));
+    const flight = memory.join(openId, (work) => this.underLock(openId, stored, work));
     const record = await flight.promise;
     if (seen.signedOut || flight.work.signedOut) {
       throw new DouyinReauthorizeError(openId, "no_tokens");
     }
-    memory.hold(openId, record, now()); // this call read the store: still signed in then
+    memory.hold(openId, record, this.now()); // this call read the store: still signed in then
     return record;
   }
 
   /** The sweep's turn at one user: renewed under the lock if due, never waited for. */
-  async function sweepOne(openId: string): Promise<RenewalOutcome | "gone"> {
+  private async sweepOne(openId: string): Promise<RenewalOutcome | "gone"> {
+    const { memory, rules } = this;
     if (memory.busy(openId)) return "skipped"; // this process is on it already
-    const current = await grants.read(openId);
+    const current = await this.grants.read(openId);
     if (current?.value.state !== "live") return "gone";
-    if (rules.exhausted(current.value.record)) return "exhausted";
-    if (!renewalDue(current.value.record) && !rules.staleMark(current.value.record)) {
-      return "skipped";
-    }
+    const { record } = current.value;
+    if (rules.exhausted(record)) return "exhausted";
+    if (!rules.renewalDue(record) && !rules.staleMark(record)) return "skipped";
     const work = memory.sweep(openId);
     try {
-      const done = await shared.withLock(lockOf(openId), (lock) =>
-        grants.renewIfDue(openId, lock, work),
+      const done = await this.shared.withLock(this.lockOf(openId), (lock) =>
+        this.grants.renewIfDue(openId, lock, work),
       );
       return done.busy ? "skipped" : done.value;
     } finally {
       memory.swept(openId, work);
-      writeLater(openId);
+      this.writeLater(openId);
     }
   }
 
   /** Tries to write every unsaved renewal once; store failures are reported. */
-  async function saveAll() {
-    for (const openId of memory.unsavedUsers()) {
-      await grants.saveUnsaved(openId).catch(report);
+  private async saveAll() {
+    for (const openId of this.memory.unsavedUsers()) {
+      await this.grants.saveUnsaved(openId).catch(this.report);
     }
   }
 
-  return {
-    async save(data) {
-      requireText(data?.open_id, "open_id");
-      requireText(data.access_token, "access_token");
-      requireText(data.refresh_token, "refresh_token");
-      open();
-      memory.signIn(data.open_id);
-      const record = await grants.signIn(data.open_id, data, now());
-      memory.hold(record.openId, record, now());
-      return record;
-    },
-
-    async getAccessToken(openId) {
-      requireText(openId, "openId");
-      open();
-      const seen = memory.watch(openId);
-      try {
-        const record = await serve(openId, seen);
-        if (!usable(record)) throw reauthorize(record);
-        return record.accessToken;
-      } finally {
-        memory.unwatch(openId, seen);
+  /** One page of the sweep: its users, `concurrency` at a time, counted into `summary`. */
+  private async sweepPage(openIds: string[], concurrency: number, summary: RenewalSummary) {
+    let next = 0;
+    const worker = async () => {
+      while (next < openIds.length) {
+        const openId = openIds[next++]!;
+        const outcome = await this.sweepOne(openId).catch((error: unknown) => {
+          this.report(error);
+          return "failed" as const;
+        });
+        if (outcome === "gone") continue; // signed out, or expired since it was listed
+        summary.users += 1;
+        summary[outcome] += 1;
       }
-    },
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, openIds.length) }, worker));
+  }
 
-    async get(openId) {
-      requireText(openId, "openId");
-      const current = await grants.read(openId);
-      return current?.value.state === "live" ? current.value.record : undefined;
-    },
+  async save(data: TokenData<"accessToken">): Promise<UserTokenRecord> {
+    requireText(data?.open_id, "open_id");
+    requireText(data.access_token, "access_token");
+    requireText(data.refresh_token, "refresh_token");
+    this.open();
+    this.memory.signIn(data.open_id);
+    const record = await this.grants.signIn(data.open_id, data, this.now());
+    this.memory.hold(record.openId, record, this.now());
+    return record;
+  }
 
-    async delete(openId) {
-      requireText(openId, "openId");
-      open();
-      memory.signOut(openId);
-      await grants.signOut(openId);
-    },
+  async getAccessToken(openId: string): Promise<string> {
+    requireText(openId, "openId");
+    this.open();
+    const seen = this.memory.watch(openId);
+    try {
+      const record = await this.serve(openId, seen);
+      if (!this.rules.usable(record)) throw this.rules.reauthorize(record);
+      return record.accessToken;
+    } finally {
+      this.memory.unwatch(openId, seen);
+    }
+  }
 
-    async renewDue({ concurrency = 4 } = {}) {
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-        throw new TypeError(`"concurrency" must be an integer from 1 to 64`);
-      }
-      if (typeof shared.store.list !== "function") {
-        throw new TypeError(`renewDue() needs a store that can list its keys ("list")`);
-      }
-      open();
-      // Renewals this process could not write come first: they are the only copy of a grant.
-      await saveAll();
-      const summary: RenewalSummary = {
-        users: 0,
-        renewed: 0,
-        skipped: 0,
-        failed: 0,
-        exhausted: 0,
-        unsaved: 0,
-      };
-      let cursor: string | undefined;
-      do {
-        const page = await shared.listPage(prefix, cursor);
-        cursor = page.cursor;
-        const openIds = page.keys.filter((key) => key.startsWith(prefix));
-        let next = 0;
-        const worker = async () => {
-          while (next < openIds.length) {
-            const openId = openIds[next++]!.slice(prefix.length);
-            const outcome = await sweepOne(openId).catch((error: unknown) => {
-              report(error);
-              return "failed" as const;
-            });
-            if (outcome === "gone") continue; // signed out, or expired since it was listed
-            summary.users += 1;
-            summary[outcome] += 1;
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, openIds.length) }, worker));
-      } while (cursor !== undefined);
-      summary.unsaved = memory.unsavedUsers().length;
-      return summary;
-    },
+  async get(openId: string): Promise<UserTokenRecord | undefined> {
+    requireText(openId, "openId");
+    const current = await this.grants.read(openId);
+    return current?.value.state === "live" ? current.value.record : undefined;
+  }
 
-    async close() {
-      closed = true;
-      for (const timer of retries.values()) clearTimeout(timer);
-      retries.clear();
-      const deadline = Date.now() + closeTimeoutMs;
-      for (let round = 0; memory.unsavedUsers().length > 0; round++) {
-        await saveAll();
-        const left = deadline - Date.now();
-        if (memory.unsavedUsers().length === 0 || left <= 0) break;
-        await sleep(Math.min(left, 100 * 2 ** Math.min(round, 4)));
-      }
-      return { unsaved: memory.unsavedUsers().length };
-    },
-  };
+  async delete(openId: string): Promise<void> {
+    requireText(openId, "openId");
+    this.open();
+    this.memory.signOut(openId);
+    await this.grants.signOut(openId);
+  }
+
+  async renewDue({ concurrency = 4 }: { concurrency?: number } = {}): Promise<RenewalSummary> {
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new TypeError(`"concurrency" must be an integer from 1 to 64`);
+    }
+    if (typeof this.shared.store.list !== "function") {
+      throw new TypeError(`renewDue() needs a store that can list its keys ("list")`);
+    }
+    this.open();
+    // Renewals this process could not write come first: they are the only copy of a grant.
+    await this.saveAll();
+    const summary: RenewalSummary = {
+      users: 0,
+      renewed: 0,
+      skipped: 0,
+      failed: 0,
+      exhausted: 0,
+      unsaved: 0,
+    };
+    const { prefix } = this;
+    let cursor: string | undefined;
+    do {
+      const page = await this.shared.listPage(prefix, cursor);
+      cursor = page.cursor;
+      const mine = page.keys.filter((key) => key.startsWith(prefix));
+      await this.sweepPage(
+        mine.map((key) => key.slice(prefix.length)),
+        concurrency,
+        summary,
+      );
+    } while (cursor !== undefined);
+    summary.unsaved = this.memory.unsavedUsers().length;
+    return summary;
+  }
+
+  async close(): Promise<{ unsaved: number }> {
+    this.closed = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+    const deadline = Date.now() + this.limits.closeTimeoutMs;
+    for (let round = 0; this.memory.unsavedUsers().length > 0; round++) {
+      await this.saveAll();
+      const left = deadline - Date.now();
+      if (this.memory.unsavedUsers().length === 0 || left <= 0) break;
+      await sleep(Math.min(left, 100 * 2 ** Math.min(round, 4)));
+    }
+    return { unsaved: this.memory.unsavedUsers().length };
+  }
 }
