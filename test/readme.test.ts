@@ -1,20 +1,10 @@
 // The README's quick start, run as written against a local server standing in for the platform.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
-import { root } from "./support/project.js";
-
-/** The ```ts block right after the `quickstart` marker in README.md. */
-function quickStart(): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const marker = readme.indexOf("<!-- quickstart");
-  expect(marker).toBeGreaterThan(0);
-  const block = readme.slice(marker).match(/```ts\n([\s\S]*?)```/);
-  expect(block).not.toBeNull();
-  return block![1]!;
-}
+import { readmeBlock, root } from "./support/project.js";
 
 describe("README quick start", () => {
   let platform: FakePlatform;
@@ -40,7 +30,10 @@ describe("README quick start", () => {
     const dir = join(root, "build/readme");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "quickstart.ts");
-    writeFileSync(file, `${quickStart()}\nexport { douyin, loginUrl, state, onCallback };\n`);
+    writeFileSync(
+      file,
+      `${readmeBlock("quickstart")}\nexport { douyin, loginUrl, state, onCallback };\n`,
+    );
     const mod = await import(pathToFileURL(file).href);
 
     expect(mod.loginUrl).toBeInstanceOf(URL);

@@ -9,6 +9,19 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const specPath = join(root, "openapi/douyin-oauth.yaml");
 export const bin = (name: string) => join(root, "node_modules/.bin", name);
 
+/**
+ * The ```ts block right after the `<!-- name` marker in README.md, as written (a block inside a
+ * list item loses its two-space indent).
+ */
+export function readmeBlock(name: string): string {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const marker = readme.indexOf(`<!-- ${name}`);
+  if (marker < 0) throw new Error(`README.md has no "${name}" marker`);
+  const block = readme.slice(marker).match(/```ts\n([\s\S]*?)```/);
+  if (block === null) throw new Error(`README.md has no ts block after "${name}"`);
+  return block[1]!.replace(/^ {2}/gm, "");
+}
+
 /** The spec, parsed as YAML (no $ref resolution). */
 export function readSpec(): any {
   return parseYaml(readFileSync(specPath, "utf8"));

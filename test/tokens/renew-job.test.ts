@@ -1,6 +1,6 @@
 // The README's daily renewal job, run as written: the emulator stands for the platform, a real
 // redis-server for the store, and a user whose refresh token is inside its renewal window.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -8,20 +8,10 @@ import { createDouyinOAuth } from "../../src/index.js";
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createUserTokenManager } from "../../src/tokens/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { root } from "../support/project.js";
+import { readmeBlock, root } from "../support/project.js";
 import { useRedis } from "../support/redis.js";
 
 const DAY = 24 * 60 * 60_000;
-
-/** The ```ts block right after the `renew-job` marker in README.md. */
-function renewJob(): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const marker = readme.indexOf("<!-- renew-job");
-  expect(marker).toBeGreaterThan(0);
-  const block = readme.slice(marker).match(/```ts\n([\s\S]*?)```/);
-  expect(block).not.toBeNull();
-  return block![1]!.replace(/^ {2}/gm, ""); // the block sits in a list item
-}
 
 const redis = useRedis();
 let emu: Emulator;
@@ -58,7 +48,7 @@ describe("README: the daily renewal job", () => {
     const dir = join(root, "build/readme");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "renew-job.ts");
-    writeFileSync(file, renewJob());
+    writeFileSync(file, readmeBlock("renew-job"));
     await import(pathToFileURL(file).href);
 
     expect(printed.map((line) => JSON.parse(line))).toEqual([

@@ -15,7 +15,7 @@ import {
   type UserTokenRecord,
 } from "../../src/tokens/index.js";
 import { DEMO_APP, type Emulator } from "../../src/emulator/index.js";
-import { DAY, signInWith, startClockedEmulator } from "../support/clocked-emulator.js";
+import { DAY, managerWith, signInWith, startClockedEmulator } from "../support/clocked-emulator.js";
 import { FaultyStore } from "../support/faulty-store.js";
 
 const KEY = `douyin-oauth:${DEMO_APP.clientKey}:user:u-1`;
@@ -83,17 +83,8 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-function manager(store: MemoryTokenStore | FaultyStore, more: UserTokenManagerOptions = {}) {
-  const errors: unknown[] = [];
-  const users = createUserTokenManager(douyin, {
-    now: emu.now,
-    store,
-    storeTimeoutMs: 2_000,
-    onError: (e) => errors.push(e),
-    ...more,
-  });
-  return { users, errors };
-}
+const manager = (store: MemoryTokenStore | FaultyStore, more: UserTokenManagerOptions = {}) =>
+  managerWith({ emu, douyin }, store, { storeTimeoutMs: 2_000, ...more });
 const signIn = (users: UserTokenManager, openId = "u-1") =>
   signInWith({ emu, douyin }, users, openId);
 const noTokens = { name: "DouyinReauthorizeError", reason: "no_tokens" };
