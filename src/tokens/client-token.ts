@@ -42,10 +42,12 @@ export interface ClientTokenProvider {
   /** A valid client token: cached, refreshed ahead of expiry, one fetch at a time. */
   get(): Promise<string>;
   /**
-   * Drops the cached token (here, and in the store if it still holds the same one), e.g. after
-   * an API call said it is invalid.
+   * Drops `token`, e.g. after an API call made with it said it is invalid: here, and in the store
+   * if the store still holds it. Pass the token the call used: by then this process or another
+   * may hold a newer one, which is left alone. Without `token`: the last token this process
+   * handed out, if it still holds it; nothing once that is dropped (a second call is a no-op).
    */
-  invalidate(): Promise<void>;
+  invalidate(token?: string): Promise<void>;
 }
 
 interface ClientTokenRecord {
@@ -95,6 +97,8 @@ export function createClientTokenProvider(
 
   let local: ClientTokenRecord | undefined;
   let inflight: Promise<string> | undefined;
+  /** The token get() last handed out: what invalidate() without a token drops. */
+  let handedOut: string | undefined;
 
   async function fetchRecord(from = source): Promise<ClientTokenRecord> {
     const operation = from === "stable_client_token" ? "stableClientToken" : "clientToken";
@@ -198,19 +202,27 @@ export function createClientTokenProvider(
 
   return {
     get() {
-      if (local !== undefined && fresh(local)) return Promise.resolve(local.token);
-      inflight ??= refresh().finally(() => {
-        inflight = undefined;
-      });
+      if (local !== undefined && fresh(local)) return Promise.resolve((handedOut = local.token));
+      inflight ??= refresh()
+        .then((token) => (handedOut = token))
+        .finally(() => {
+          inflight = undefined;
+        });
       return inflight;
     },
-    async invalidate() {
-      const mine = local;
-      local = undefined;
-      const stored = await shared.read<ClientTokenRecord>(key);
-      // Only the token this process used: another process may already hold a newer one.
-      if (stored !== undefined && (mine === undefined || stored.value.token === mine.token)) {
-        await shared.swap(key, stored.raw, undefined, 1);
+    async invalidate(token) {
+      if (token !== undefined && (typeof token !== "string" || token === "")) {
+        throw new TypeError(`"token" must be the client token to drop, or left out`);
+      }
+      // Only the token named (or last handed out): this process or another may already hold a
+      // newer one, and dropping that would cost a fetch that knocks out a token still served.
+      const target = token ?? handedOut;
+      if (target === undefined) return;
+      if (handedOut === target) handedOut = undefined;
+      if (local?.token === target) local = undefined;
+      const stored = await shared.read<ClientTokenRecord>(key, [target]);
+      if (stored !== undefined && stored.value.token === target) {
+        await shared.swap(key, stored.raw, undefined, 1, [target]);
       }
     },
   };

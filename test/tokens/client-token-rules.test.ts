@@ -160,9 +160,12 @@ describe("createClientTokenProvider › invalidate", () => {
     expect(await store.get(KEY)).toBe(newer);
   });
 
-  it("in a process that never fetched, drops whatever is stored", async () => {
-    await createClientTokenProvider(douyin, { store, now: emu.now }).get();
-    await createClientTokenProvider(douyin, { store, now: emu.now }).invalidate();
+  it("in a process that handed out nothing, drops nothing (issue 22); invalidate(token) drops that token", async () => {
+    const token = await createClientTokenProvider(douyin, { store, now: emu.now }).get();
+    const other = createClientTokenProvider(douyin, { store, now: emu.now });
+    await other.invalidate();
+    expect(await store.get(KEY)).toContain(token);
+    await other.invalidate(token);
     expect(await store.get(KEY)).toBeUndefined();
   });
 });
