@@ -102,19 +102,25 @@ export function createClientTokenProvider(
 
   async function fetchRecord(from = source): Promise<ClientTokenRecord> {
     const operation = from === "stable_client_token" ? "stableClientToken" : "clientToken";
-    const started = now();
-    const data = await douyin[operation]();
-    const record: ClientTokenRecord = {
-      token: data.access_token,
-      expiresAt: started + data.expires_in * 1000,
-    };
-    if (!valid(record)) {
-      throw new DouyinTransportError(operation, "invalid-answer", {
-        detail: "the token has already expired",
-      });
+    // A stable token asked for in its last moments comes back with no time left; the platform
+    // hands out its successor once it expires, so ask again, at most twice.
+    for (let round = 0; ; round++) {
+      const started = now();
+      const data = await douyin[operation]();
+      const record: ClientTokenRecord = {
+        token: data.access_token,
+        expiresAt: started + data.expires_in * 1000,
+      };
+      if (valid(record)) {
+        if (!fresh(record)) record.checkAfter = now() + recheck;
+        return record;
+      }
+      if (operation === "clientToken" || round === 2) {
+        throw new DouyinTransportError(operation, "invalid-answer", {
+          detail: "the token has already expired",
+        });
+      }
     }
-    if (!fresh(record)) record.checkAfter = now() + recheck;
-    return record;
   }
 
   /** Under the lock: the stored token if another process just fetched it, else a new one. */
@@ -177,7 +183,8 @@ export function createClientTokenProvider(
         settled: storedFresh,
       });
     } catch (error) {
-      if (servable) {
+      // Checked again: the failed fetch or wait may have outlasted it.
+      if (valid(servable)) {
         shared.report(error);
         return servable.token;
       }
