@@ -48,6 +48,14 @@ export interface ClientTokenProvider {
    * handed out, if it still holds it; nothing once that is dropped (a second call is a no-op).
    */
   invalidate(token?: string): Promise<void>;
+  /**
+   * Stops the provider: wakes a call waiting for the store or for another process's lock, lets
+   * a fetch under way finish (and store its token), and resolves once nothing of it runs, no
+   * timer included. After it, `get()` rejects with "the client-token provider is closed".
+   * `unsaved` is always 0: a fetched token the store did not keep is no loss, since the platform
+   * hands out another (with `stable_client_token`, the same one) to whoever asks next.
+   */
+  close(): Promise<{ unsaved: number }>;
 }
 
 interface ClientTokenRecord {
@@ -99,6 +107,20 @@ export function createClientTokenProvider(
   let inflight: Promise<string> | undefined;
   /** The token get() last handed out: what invalidate() without a token drops. */
   let handedOut: string | undefined;
+  let closed = false;
+  /** Ends the waits between store retries at once, for close(). */
+  const wakers = new Set<() => void>();
+  const closedError = () => new Error("the client-token provider is closed");
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
 
   async function fetchRecord(from = source): Promise<ClientTokenRecord> {
     const operation = from === "stable_client_token" ? "stableClientToken" : "clientToken";
@@ -125,6 +147,7 @@ export function createClientTokenProvider(
 
   /** Under the lock: the stored token if another process just fetched it, else a new one. */
   async function fetchAndKeep(): Promise<ClientTokenRecord> {
+    if (closed) throw closedError();
     const latest = await shared.read<ClientTokenRecord>(key);
     if (latest !== undefined && fresh(latest.value)) return latest.value;
     const record = await fetchRecord();
@@ -147,6 +170,8 @@ export function createClientTokenProvider(
   }
 
   async function storedFresh(): Promise<ClientTokenRecord | undefined> {
+    // Polled while another process holds the lock: close() ends the wait here.
+    if (closed) throw closedError();
     const stored = await shared.read<ClientTokenRecord>(key);
     return stored !== undefined && fresh(stored.value) ? stored.value : undefined;
   }
@@ -201,14 +226,14 @@ export function createClientTokenProvider(
       const token = await attempt(retryUntil);
       if (token !== undefined) return token;
       const left = retryUntil - Date.now();
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(left, 25 * 2 ** Math.min(round, 3))),
-      );
+      await pause(Math.min(left, 25 * 2 ** Math.min(round, 3)));
+      if (closed) throw closedError();
     }
   }
 
   return {
     get() {
+      if (closed) return Promise.reject(closedError());
       if (local !== undefined && fresh(local)) return Promise.resolve((handedOut = local.token));
       inflight ??= refresh()
         .then((token) => (handedOut = token))
@@ -231,6 +256,12 @@ export function createClientTokenProvider(
       if (stored !== undefined && stored.value.token === target) {
         await shared.swap(key, stored.raw, undefined, 1, [target]);
       }
+    },
+    async close() {
+      closed = true;
+      for (const wake of [...wakers]) wake();
+      await inflight?.catch(() => undefined);
+      return { unsaved: 0 };
     },
   };
 }

@@ -213,3 +213,69 @@ describe("createClientTokenProvider › the store down", () => {
     expect(emu.stats).toMatchObject({ clientToken: 0, stableClientToken: 0 });
   });
 });
+
+describe("createClientTokenProvider › close", () => {
+  const closedError = new Error("the client-token provider is closed");
+  const totalCalls = (faulty: FaultyStore) =>
+    Object.values(faulty.calls).reduce((n, calls) => n + calls, 0);
+
+  it("resolves { unsaved: 0 }; get() rejects after it, even with a fresh token held; twice is fine", async () => {
+    const tokens = createClientTokenProvider(douyin, { store, now: emu.now });
+    await tokens.get();
+    expect(await tokens.close()).toEqual({ unsaved: 0 });
+    await expect(tokens.get()).rejects.toThrow(closedError);
+    expect(await tokens.close()).toEqual({ unsaved: 0 });
+  });
+
+  it("a get() retrying an unreachable store is woken: it rejects, nothing is fetched, no store call follows", async () => {
+    const faulty = new FaultyStore(emu.now);
+    faulty.faults.set("*", { kind: "reject", message: "redis down" });
+    const tokens = createClientTokenProvider(douyin, {
+      store: faulty,
+      now: emu.now,
+      storeRetryMs: 60_000,
+      onError: () => undefined,
+    });
+    const waiting = tokens.get();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    expect(await tokens.close()).toEqual({ unsaved: 0 });
+    expect(Date.now() - started).toBeLessThan(500);
+    await expect(waiting).rejects.toThrow(closedError);
+    const calls = totalCalls(faulty);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(totalCalls(faulty)).toBe(calls);
+    expect(emu.stats).toMatchObject({ clientToken: 0, stableClientToken: 0 });
+  });
+
+  it("a get() waiting for another process's lock is woken: it rejects within a poll", async () => {
+    await store.lock(`douyin-oauth:${DEMO_APP.clientKey}:lock:client_token`, 60_000);
+    const tokens = createClientTokenProvider(douyin, {
+      store,
+      now: emu.now,
+      source: "client_token",
+    });
+    const waiting = tokens.get();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await tokens.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    await expect(waiting).rejects.toThrow(closedError);
+    expect(emu.stats.clientToken).toBe(0);
+  });
+
+  it("a fetch under way finishes and stores its token before close() resolves", async () => {
+    emu.injectFault({ operation: "clientToken", kind: "latency", latencyMs: 300, times: 1 });
+    const tokens = createClientTokenProvider(douyin, {
+      store,
+      now: emu.now,
+      source: "client_token",
+    });
+    const fetching = tokens.get();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await tokens.close();
+    const token = await fetching;
+    expect(JSON.parse((await store.get(KEY))!)).toMatchObject({ token });
+    expect(emu.isValid(token)).toBe(true);
+  });
+});
