@@ -7,9 +7,18 @@ import { createCoordinator, type CoordinationOptions, type Stored } from "./coor
 
 export interface ClientTokenProviderOptions extends CoordinationOptions {
   /**
-   * `"client_token"` (default, the seed's): each fetch invalidates all but the latest two
-   * tokens, so share one store across servers. `"stable_client_token"`: the platform returns the
-   * same token while it is valid, so servers without a shared store do not knock each other out.
+   * `"stable_client_token"` (default): the platform hands every caller the same token while it
+   * is valid, and a fetch invalidates nothing. Every token `get()` hands out is valid until the
+   * expiry it came with, whatever the store does: unshared, down, or losing writes in a Redis
+   * failover (with or without `waitForReplicas`). A shared store only saves fetches.
+   *
+   * `"client_token"` (the seed's): each fetch invalidates all but the latest two tokens, so the
+   * fleet must fetch once per expiry window: share one store. On one Redis every token served is
+   * among the latest two. Through a failover of a replicated Redis, a write lost with the old
+   * master lets another fetch happen, and a process still serving the token before it (due for
+   * refresh, or held in memory) can then serve one the platform no longer accepts; with
+   * `RedisTokenStore`'s `waitForReplicas` only a write its fetcher saw fail can be lost (at most
+   * one extra fetch per failover). Pick it only with `waitForReplicas` on a replicated Redis.
    */
   source?: "client_token" | "stable_client_token";
   /** Fetch a new token this long before the current one expires; default 5 minutes. */
@@ -24,7 +33,8 @@ export interface ClientTokenProviderOptions extends CoordinationOptions {
    * What a process with no valid token does while the store is unreachable.
    * `"stable_client_token"` (default): fetch the stable token, which the platform hands every
    * caller alike, so processes fetching alone do not knock out each other's client tokens (a
-   * `client_token` fetch leaves only the latest two valid). `"client_token"`: fetch one alone
+   * `client_token` fetch leaves only the latest two valid); with `source` stable_client_token
+   * this is the same fetch as ever, made without the store. `"client_token"`: fetch one alone
    * anyway. `"fail"`: throw the DouyinStoreError. A process that holds a valid token serves it
    * in every case.
    */
@@ -75,7 +85,7 @@ export function createClientTokenProvider(
   douyin: DouyinOAuth,
   options: ClientTokenProviderOptions = {},
 ): ClientTokenProvider {
-  const source = options.source ?? "client_token";
+  const source = options.source ?? "stable_client_token";
   if (source !== "client_token" && source !== "stable_client_token") {
     throw new TypeError(`"source" must be "client_token" or "stable_client_token"`);
   }

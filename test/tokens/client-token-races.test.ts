@@ -81,6 +81,7 @@ afterEach(() => {
 
 const provider = (more: ClientTokenProviderOptions = {}) =>
   createClientTokenProvider(douyin, {
+    source: "client_token",
     store,
     now: emu.now,
     onError: (e) => errors.push(e),
