@@ -99,6 +99,10 @@ export async function startPlatformLog(target: string, scale = 1): Promise<Platf
       res.end();
     });
   });
+  // Idle keep-alive sockets stay open for the run: closed at Node's default 5 s, one could be
+  // reused by a worker just as it closed, and the call failed before an answer arrived (a
+  // Sentinel run under CPU load; the workers do not retry).
+  server.keepAliveTimeout = 600_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
