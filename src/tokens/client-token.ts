@@ -8,17 +8,21 @@ import { createCoordinator, type CoordinationOptions, type Stored } from "./coor
 export interface ClientTokenProviderOptions extends CoordinationOptions {
   /**
    * `"stable_client_token"` (default): the platform hands every caller the same token while it
-   * is valid, and a fetch invalidates nothing. Every token `get()` hands out is valid until the
-   * expiry it came with, whatever the store does: unshared, down, or losing writes in a Redis
-   * failover (with or without `waitForReplicas`). A shared store only saves fetches.
+   * is valid, and a fetch invalidates nothing (as the platform documents it). Every token `get()`
+   * hands out is valid until the expiry its answer gave, whatever the store does: unshared,
+   * down, or losing a lock or a write in a Redis failover, with or without `waitForReplicas`. A
+   * shared store only saves fetches.
    *
-   * `"client_token"` (the seed's): each fetch invalidates all but the latest two tokens, so the
+   * `"client_token"` (the seed's): each fetch invalidates all but the latest two tokens, so a
    * fleet must fetch once per expiry window: share one store. On one Redis every token served is
-   * among the latest two. Through a failover of a replicated Redis, a write lost with the old
-   * master lets another fetch happen, and a process still serving the token before it (due for
-   * refresh, or held in memory) can then serve one the platform no longer accepts; with
-   * `RedisTokenStore`'s `waitForReplicas` only a write its fetcher saw fail can be lost (at most
-   * one extra fetch per failover). Pick it only with `waitForReplicas` on a replicated Redis.
+   * among the latest two. Through a failover of a replicated Redis without `waitForReplicas`, a
+   * lost lock and a lost write let the fleet fetch a third time in one window, and processes
+   * still holding the first token serve one the platform no longer accepts. With
+   * `RedisTokenStore`'s `waitForReplicas: { replicas: 1 }`, only a write its fetcher saw fail
+   * can be lost: at most one extra fetch per failover, which knocks out the token before the lost
+   * one while it is in its refresh window, and a process still serving it (the store unreachable,
+   * or the lock held by that fetch) serves it until it reads the new one. Pick it only with
+   * `waitForReplicas` on a replicated Redis.
    */
   source?: "client_token" | "stable_client_token";
   /** Fetch a new token this long before the current one expires; default 5 minutes. */
