@@ -1,9 +1,9 @@
 // One server of a fleet, as a real process: a client-token provider sharing a Redis store (one
 // Redis, a Redis Cluster or Sentinel). SOURCE picks the token (default: the provider's),
-// WAIT_REPLICAS (and WAIT_TIMEOUT_MS) the store's waitForReplicas. FLEET_MODE=burst (default): COUNT concurrent get(), then one
-// JSON line with the distinct tokens it got and the errors. FLEET_MODE=repeat: a get() every
+// WAIT_REPLICAS (and WAIT_TIMEOUT_MS) the store's waitForReplicas. FLEET_MODE=burst (default):
+// COUNT concurrent get(), then one JSON line with the distinct tokens it got and the errors. FLEET_MODE=repeat: a get() every
 // INTERVAL_MS for DURATION_MS, then one JSON line with the calls, the errors, the slowest call
-// and, per token, the last time it was served (Date.now()).
+// and, per token, when the last call that served it began (Date.now()).
 // Runs the built package (the tests' global setup builds dist/).
 import { createClient, createCluster, createSentinel } from "redis";
 import { createDouyinOAuth } from "douyin-oauth";
@@ -80,7 +80,10 @@ if ((env.FLEET_MODE ?? "burst") === "burst") {
     calls++;
     try {
       const token = await tokens.get();
-      served[token] = Date.now();
+      // When the call began: the provider checks the token at or after it, and a process
+      // preempted between that check and this line (a loaded machine) would shift a later
+      // time by milliseconds, seconds on the fast clock.
+      served[token] = Math.max(served[token] ?? 0, started);
     } catch (error) {
       errors.push(`${error?.name}: ${error?.message}`);
     }
