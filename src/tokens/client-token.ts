@@ -7,9 +7,22 @@ import { createCoordinator, type CoordinationOptions, type Stored } from "./coor
 
 export interface ClientTokenProviderOptions extends CoordinationOptions {
   /**
-   * `"client_token"` (default, the seed's): each fetch invalidates all but the latest two
-   * tokens, so share one store across servers. `"stable_client_token"`: the platform returns the
-   * same token while it is valid, so servers without a shared store do not knock each other out.
+   * `"stable_client_token"` (default): the platform hands every caller the same token while it
+   * is valid, and a fetch invalidates nothing (as the platform documents it). Every token `get()`
+   * hands out is valid until the expiry its answer gave, whatever the store does: unshared,
+   * down, or losing a lock or a write in a Redis failover, with or without `waitForReplicas`. A
+   * shared store only saves fetches.
+   *
+   * `"client_token"` (the seed's): each fetch invalidates all but the latest two tokens, so a
+   * fleet must fetch once per expiry window: share one store. On one Redis every token served is
+   * among the latest two. Through a failover of a replicated Redis without `waitForReplicas`, a
+   * lost lock and a lost write let the fleet fetch a third time in one window, and processes
+   * still holding the first token serve one the platform no longer accepts. With
+   * `RedisTokenStore`'s `waitForReplicas: { replicas: 1 }`, only a write its fetcher saw fail
+   * can be lost: at most one extra fetch per failover, which knocks out the token before the lost
+   * one while it is in its refresh window, and a process still serving it (the store unreachable,
+   * or the lock held by that fetch) serves it until it reads the new one. Pick it only with
+   * `waitForReplicas` on a replicated Redis.
    */
   source?: "client_token" | "stable_client_token";
   /** Fetch a new token this long before the current one expires; default 5 minutes. */
@@ -24,7 +37,8 @@ export interface ClientTokenProviderOptions extends CoordinationOptions {
    * What a process with no valid token does while the store is unreachable.
    * `"stable_client_token"` (default): fetch the stable token, which the platform hands every
    * caller alike, so processes fetching alone do not knock out each other's client tokens (a
-   * `client_token` fetch leaves only the latest two valid). `"client_token"`: fetch one alone
+   * `client_token` fetch leaves only the latest two valid); with `source` stable_client_token
+   * this is the same fetch as ever, made without the store. `"client_token"`: fetch one alone
    * anyway. `"fail"`: throw the DouyinStoreError. A process that holds a valid token serves it
    * in every case.
    */
@@ -42,10 +56,20 @@ export interface ClientTokenProvider {
   /** A valid client token: cached, refreshed ahead of expiry, one fetch at a time. */
   get(): Promise<string>;
   /**
-   * Drops the cached token (here, and in the store if it still holds the same one), e.g. after
-   * an API call said it is invalid.
+   * Drops `token`, e.g. after an API call made with it said it is invalid: here, and in the store
+   * if the store still holds it. Pass the token the call used: by then this process or another
+   * may hold a newer one, which is left alone. Without `token`: the last token this process
+   * handed out, if it still holds it; nothing once that is dropped (a second call is a no-op).
    */
-  invalidate(): Promise<void>;
+  invalidate(token?: string): Promise<void>;
+  /**
+   * Stops the provider: wakes a call waiting for the store or for another process's lock, lets
+   * a fetch under way finish (and store its token), and resolves once nothing of it runs, no
+   * timer included. After it, `get()` rejects with "the client-token provider is closed".
+   * `unsaved` is always 0: a fetched token the store did not keep is no loss, since the platform
+   * hands out another (with `stable_client_token`, the same one) to whoever asks next.
+   */
+  close(): Promise<{ unsaved: number }>;
 }
 
 interface ClientTokenRecord {
@@ -54,6 +78,16 @@ interface ClientTokenRecord {
   expiresAt: number;
   /** Set when the token was already due for refresh when fetched: not asked again before. */
   checkAfter?: number;
+}
+
+/** A stored client-token record, or undefined when the value is none (DouyinStoreError `unreadable`). */
+function parseRecord(value: unknown): ClientTokenRecord | undefined {
+  const v = value as Partial<ClientTokenRecord> | null;
+  if (typeof v !== "object" || v === null) return undefined;
+  if (typeof v.token !== "string" || v.token === "" || !Number.isFinite(v.expiresAt))
+    return undefined;
+  if (v.checkAfter !== undefined && !Number.isFinite(v.checkAfter)) return undefined;
+  return v as ClientTokenRecord;
 }
 
 /**
@@ -65,7 +99,7 @@ export function createClientTokenProvider(
   douyin: DouyinOAuth,
   options: ClientTokenProviderOptions = {},
 ): ClientTokenProvider {
-  const source = options.source ?? "client_token";
+  const source = options.source ?? "stable_client_token";
   if (source !== "client_token" && source !== "stable_client_token") {
     throw new TypeError(`"source" must be "client_token" or "stable_client_token"`);
   }
@@ -95,27 +129,50 @@ export function createClientTokenProvider(
 
   let local: ClientTokenRecord | undefined;
   let inflight: Promise<string> | undefined;
+  /** The token get() last handed out: what invalidate() without a token drops. */
+  let handedOut: string | undefined;
+  let closed = false;
+  /** Ends the waits between store retries at once, for close(). */
+  const wakers = new Set<() => void>();
+  const closedError = () => new Error("the client-token provider is closed");
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
 
   async function fetchRecord(from = source): Promise<ClientTokenRecord> {
     const operation = from === "stable_client_token" ? "stableClientToken" : "clientToken";
-    const started = now();
-    const data = await douyin[operation]();
-    const record: ClientTokenRecord = {
-      token: data.access_token,
-      expiresAt: started + data.expires_in * 1000,
-    };
-    if (!valid(record)) {
-      throw new DouyinTransportError(operation, "invalid-answer", {
-        detail: "the token has already expired",
-      });
+    // A stable token asked for in its last moments comes back with no time left; the platform
+    // hands out its successor once it expires, so ask again, at most twice.
+    for (let round = 0; ; round++) {
+      const started = now();
+      const data = await douyin[operation]();
+      const record: ClientTokenRecord = {
+        token: data.access_token,
+        expiresAt: started + data.expires_in * 1000,
+      };
+      if (valid(record)) {
+        if (!fresh(record)) record.checkAfter = now() + recheck;
+        return record;
+      }
+      if (operation === "clientToken" || round === 2) {
+        throw new DouyinTransportError(operation, "invalid-answer", {
+          detail: "the token has already expired",
+        });
+      }
     }
-    if (!fresh(record)) record.checkAfter = now() + recheck;
-    return record;
   }
 
   /** Under the lock: the stored token if another process just fetched it, else a new one. */
   async function fetchAndKeep(): Promise<ClientTokenRecord> {
-    const latest = await shared.read<ClientTokenRecord>(key);
+    if (closed) throw closedError();
+    const latest = await shared.read(key, parseRecord);
     if (latest !== undefined && fresh(latest.value)) return latest.value;
     const record = await fetchRecord();
     const raw = JSON.stringify(record);
@@ -126,7 +183,7 @@ export function createClientTokenProvider(
       for (let round = 0; round < 3; round++) {
         const ttl = record.expiresAt - now();
         if (await shared.swap(key, expected, raw, ttl, [record.token])) break;
-        const theirs = await shared.read<ClientTokenRecord>(key);
+        const theirs = await shared.read(key, parseRecord);
         if (theirs !== undefined && valid(theirs.value)) return theirs.value;
         expected = theirs?.raw;
       }
@@ -137,7 +194,9 @@ export function createClientTokenProvider(
   }
 
   async function storedFresh(): Promise<ClientTokenRecord | undefined> {
-    const stored = await shared.read<ClientTokenRecord>(key);
+    // Polled while another process holds the lock: close() ends the wait here.
+    if (closed) throw closedError();
+    const stored = await shared.read(key, parseRecord);
     return stored !== undefined && fresh(stored.value) ? stored.value : undefined;
   }
 
@@ -160,7 +219,7 @@ export function createClientTokenProvider(
   async function attempt(retryUntil: number): Promise<string | undefined> {
     let stored: Stored<ClientTokenRecord> | undefined;
     try {
-      stored = await shared.read<ClientTokenRecord>(key);
+      stored = await shared.read(key, parseRecord);
     } catch (error) {
       return alone(error, retryUntil);
     }
@@ -173,7 +232,8 @@ export function createClientTokenProvider(
         settled: storedFresh,
       });
     } catch (error) {
-      if (servable) {
+      // Checked again: the failed fetch or wait may have outlasted it.
+      if (valid(servable)) {
         shared.report(error);
         return servable.token;
       }
@@ -190,28 +250,42 @@ export function createClientTokenProvider(
       const token = await attempt(retryUntil);
       if (token !== undefined) return token;
       const left = retryUntil - Date.now();
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(left, 25 * 2 ** Math.min(round, 3))),
-      );
+      await pause(Math.min(left, 25 * 2 ** Math.min(round, 3)));
+      if (closed) throw closedError();
     }
   }
 
   return {
     get() {
-      if (local !== undefined && fresh(local)) return Promise.resolve(local.token);
-      inflight ??= refresh().finally(() => {
-        inflight = undefined;
-      });
+      if (closed) return Promise.reject(closedError());
+      if (local !== undefined && fresh(local)) return Promise.resolve((handedOut = local.token));
+      inflight ??= refresh()
+        .then((token) => (handedOut = token))
+        .finally(() => {
+          inflight = undefined;
+        });
       return inflight;
     },
-    async invalidate() {
-      const mine = local;
-      local = undefined;
-      const stored = await shared.read<ClientTokenRecord>(key);
-      // Only the token this process used: another process may already hold a newer one.
-      if (stored !== undefined && (mine === undefined || stored.value.token === mine.token)) {
-        await shared.swap(key, stored.raw, undefined, 1);
+    async invalidate(token) {
+      if (token !== undefined && (typeof token !== "string" || token === "")) {
+        throw new TypeError(`"token" must be the client token to drop, or left out`);
       }
+      // Only the token named (or last handed out): this process or another may already hold a
+      // newer one, and dropping that would cost a fetch that knocks out a token still served.
+      const target = token ?? handedOut;
+      if (target === undefined) return;
+      if (handedOut === target) handedOut = undefined;
+      if (local?.token === target) local = undefined;
+      const stored = await shared.read(key, parseRecord, [target]);
+      if (stored !== undefined && stored.value.token === target) {
+        await shared.swap(key, stored.raw, undefined, 1, [target]);
+      }
+    },
+    async close() {
+      closed = true;
+      for (const wake of [...wakers]) wake();
+      await inflight?.catch(() => undefined);
+      return { unsaved: 0 };
     },
   };
 }

@@ -1,6 +1,6 @@
 // RedisTokenStore on a real Redis Cluster (3 masters, 3 replicas, started by the test): the
 // fleet's one fetch, and a failover of the master holding the client token while 8 processes
-// keep calling get().
+// keep calling get(): the stable token (the default), and client_token with waitForReplicas.
 import { createCluster } from "redis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDouyinOAuth, DouyinReauthorizeError } from "../../src/index.js";
@@ -18,6 +18,7 @@ import {
 import { command, startRedisCluster } from "../support/redis-cluster.js";
 
 const CLIENT_TOKEN_KEY = `douyin-oauth:${DEMO_APP.clientKey}:client_token`;
+const STABLE_TOKEN_KEY = `douyin-oauth:${DEMO_APP.clientKey}:stable_client_token`;
 const fleet = useFailoverFleet(startRedisCluster);
 
 /** A cluster client of this process, connected; destroyed in teardown. */
@@ -38,12 +39,24 @@ describe("a fleet on a Redis Cluster", () => {
     await expectOneFetchFromBurst(platform, clusterEnv(fleet.redis), fleet.workers);
   }, 90_000);
 
-  it("the client-token key's master SIGKILLed while 8 processes call get() every 20 ms: no error, every token valid when served, one fetch per window plus one", async () => {
+  it("the stable token's master SIGKILLed while 8 processes call get() every 20 ms (the default source): no error, every token valid when served, two fetches per token's life plus one per process per failover", async () => {
     const platform = await fleet.startPlatform();
     const run = await runFailoverFleet(platform, clusterEnv(fleet.redis), fleet.workers, () =>
-      fleet.redis.failover(CLIENT_TOKEN_KEY),
+      fleet.redis.failover(STABLE_TOKEN_KEY),
     );
-    expectFleetKeptItsPromise("Redis Cluster failover", run);
+    expectFleetKeptItsPromise("Redis Cluster failover, stable_client_token", run);
+  }, 120_000);
+
+  it("the client_token key's master SIGKILLed while 8 processes call get() every 20 ms, waitForReplicas 1: no error, every token valid when served, at most one second fetch in a window per failover", async () => {
+    const platform = await fleet.startPlatform();
+    const run = await runFailoverFleet(
+      platform,
+      clusterEnv(fleet.redis),
+      fleet.workers,
+      () => fleet.redis.failover(CLIENT_TOKEN_KEY),
+      { source: "client_token", waitForReplicas: { replicas: 1, timeoutMs: 500 } },
+    );
+    expectFleetKeptItsPromise("Redis Cluster failover, client_token, waitForReplicas", run);
   }, 120_000);
 });
 

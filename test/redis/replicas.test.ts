@@ -257,6 +257,7 @@ describe("RedisTokenStore › waitForReplicas: two replicas asked, one there", (
       const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url, retry: false });
       const { client } = await connection();
       const tokens = createClientTokenProvider(douyin, {
+        source: "client_token",
         store: new RedisTokenStore(client, tooMany),
         storeTimeoutMs: 10_000, // above WAIT's own bound
         storeRetryMs: 0,

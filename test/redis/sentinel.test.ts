@@ -58,7 +58,7 @@ describe("a fleet behind Redis Sentinel", () => {
     await expectOneFetchFromBurst(platform, sentinelEnv(fleet.redis), fleet.workers);
   }, 90_000);
 
-  it("the master SIGKILLed while 8 processes call get() every 20 ms: no error, every token valid when served, one fetch per window plus one", async () => {
+  it("the master SIGKILLed while 8 processes call get() every 20 ms (stable_client_token, the default): no error, every token valid when served, two fetches per token's life plus one per process per failover", async () => {
     const platform = await fleet.startPlatform();
     const run = await runFailoverFleet(platform, sentinelEnv(fleet.redis), fleet.workers, () =>
       fleet.redis.failover(),

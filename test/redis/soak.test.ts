@@ -12,9 +12,9 @@ import { startRedisCluster } from "../support/redis-cluster.js";
 
 const fleet = useFailoverFleet(startRedisCluster);
 
-it("soak: 60 s, 8 processes, a failover every 15 s: no error, every token valid when served, one fetch per window plus one per failover", async () => {
+it("soak: 60 s, 8 processes, a failover every 15 s (stable_client_token, the default): no error, every token valid when served, two fetches per token's life plus one per process per failover", async () => {
   const platform = await fleet.startPlatform();
-  const key = `douyin-oauth:${DEMO_APP.clientKey}:client_token`;
+  const key = `douyin-oauth:${DEMO_APP.clientKey}:stable_client_token`;
   const run = await runFailoverFleet(
     platform,
     clusterEnv(fleet.redis),

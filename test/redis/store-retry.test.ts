@@ -33,6 +33,7 @@ it("get() with no valid token while Redis is away: retries the store, then one f
     clients.push(client);
     await client.connect();
     return createClientTokenProvider(douyin, {
+      source: "client_token",
       store: new RedisTokenStore(client),
       storeTimeoutMs: 300,
       storeRetryMs,

@@ -86,10 +86,13 @@ function prng(seed: number) {
   };
 }
 
-type TokenOp = "accessToken" | "clientToken" | "refreshToken" | "renewRefreshToken";
+type TokenOp =
+  "accessToken" | "clientToken" | "stableClientToken" | "refreshToken" | "renewRefreshToken";
 const ROUTES = new Map<string, TokenOp>([
   [OPERATION_PATHS.accessToken, "accessToken"],
   [OPERATION_PATHS.clientToken, "clientToken"],
+  // whenStoreDown's fallback (it had no route: the fetch failed, so its token was never checked)
+  [OPERATION_PATHS.stableClientToken, "stableClientToken"],
   [OPERATION_PATHS.refreshToken, "refreshToken"],
   [OPERATION_PATHS.renewRefreshToken, "renewRefreshToken"],
 ]);
@@ -258,7 +261,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       return {
         douyin,
         users: createUserTokenManager(douyin, common) as UserTokenManager,
-        clientTokens: createClientTokenProvider(douyin, common) as ClientTokenProvider,
+        // client_token, not the default stable token: its latest-two rule is what the fleet's
+        // coordination must keep, and what the invariants below check (issue 22).
+        clientTokens: createClientTokenProvider(douyin, {
+          ...common,
+          source: "client_token",
+        }) as ClientTokenProvider,
       };
     });
 

@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 export interface Issued {
   stable: boolean;
   token: string;
+  /** Date.now() when the request reached this hop (before it waited for its turn). */
+  arrivedAt: number;
   /** Date.now() when the request left for the emulator, and when its answer came back. */
   sentAt: number;
   receivedAt: number;
@@ -26,7 +28,8 @@ export interface PlatformLog {
   /**
    * Whether `token`, served at `at` (Date.now()), was valid then. Strict: a token counts as
    * knocked out from the moment the request that knocked it out left, and as expired from its
-   * request's departure plus its lifetime (real ms, `scale` applied).
+   * request's departure plus its lifetime (real ms, `scale` applied); a stable token, from the
+   * latest such bound its answers give (each repeats the time it has left).
    */
   validAt(token: string, at: number): boolean;
   close(): Promise<void>;
@@ -46,6 +49,7 @@ export async function startPlatformLog(target: string, scale = 1): Promise<Platf
   const renewals: string[] = [];
   let queue: Promise<unknown> = Promise.resolve();
   const server = createServer((req, res) => {
+    const arrivedAt = Date.now();
     void (async () => {
       const sent = await body(req);
       const url = new URL(req.url ?? "/", target);
@@ -70,6 +74,7 @@ export async function startPlatformLog(target: string, scale = 1): Promise<Platf
               issued.push({
                 stable: path === "/oauth/stable_client_token/",
                 token: data.access_token,
+                arrivedAt,
                 sentAt,
                 receivedAt: Date.now(),
                 expiresInMs: (Number(data.expires_in) * 1000) / scale,
@@ -94,6 +99,10 @@ export async function startPlatformLog(target: string, scale = 1): Promise<Platf
       res.end();
     });
   });
+  // Idle keep-alive sockets stay open for the run: closed at Node's default 5 s, one could be
+  // reused by a worker just as it closed, and the call failed before an answer arrived (a
+  // Sentinel run under CPU load; the workers do not retry).
+  server.keepAliveTimeout = 600_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -107,8 +116,15 @@ export async function startPlatformLog(target: string, scale = 1): Promise<Platf
       const index = issued.findIndex((i) => i.token === token);
       const record = issued[index];
       if (record === undefined) return false;
+      if (record.stable) {
+        // Every answer for a stable token bounds its end from below: sent at `sentAt` with
+        // `expires_in` left, rounded to the nearest second by the emulator (half a second, scaled).
+        const ends = issued
+          .filter((i) => i.token === token)
+          .map((i) => i.sentAt + i.expiresInMs - 500 / scale);
+        return at < Math.max(...ends);
+      }
       if (at >= record.sentAt + record.expiresInMs) return false;
-      if (record.stable) return true;
       const later = issued.slice(index + 1).filter((i) => !i.stable);
       return later.length < 2 || at < later[1]!.sentAt;
     },

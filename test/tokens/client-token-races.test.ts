@@ -81,6 +81,7 @@ afterEach(() => {
 
 const provider = (more: ClientTokenProviderOptions = {}) =>
   createClientTokenProvider(douyin, {
+    source: "client_token",
     store,
     now: emu.now,
     onError: (e) => errors.push(e),
@@ -97,7 +98,7 @@ const theirs = async () => {
 };
 
 describe("createClientTokenProvider › a token that has already expired on arrival", () => {
-  it("stable_client_token with under half a second left (expires_in 0): DouyinTransportError invalid-answer, nothing stored", async () => {
+  it("stable_client_token with under half a second left (expires_in 0), three times: DouyinTransportError invalid-answer, nothing stored", async () => {
     await douyin.stableClientToken();
     emu.advanceTime(LIFETIME - 400);
     const tokens = provider({ source: "stable_client_token" });
@@ -109,7 +110,65 @@ describe("createClientTokenProvider › a token that has already expired on arri
         "stableClientToken: the answer is not the expected JSON: the token has already expired",
     });
     expect((await store.list("")).keys).toEqual([]);
-    expect(emu.stats.stableClientToken).toBe(2);
+    expect(emu.stats.stableClientToken).toBe(4);
+  });
+
+  it("stable_client_token that expires in transit: asked again at once, its successor served", async () => {
+    const ending = (await douyin.stableClientToken()).access_token;
+    emu.advanceTime(LIFETIME - 400);
+    // The answer arrives after the token's end, as one sent in its last moments does.
+    const late = {
+      ...douyin,
+      stableClientToken: async () => {
+        const answer = await douyin.stableClientToken();
+        emu.advanceTime(500);
+        return answer;
+      },
+    };
+    const tokens = createClientTokenProvider(late, {
+      store,
+      now: emu.now,
+      source: "stable_client_token",
+    });
+    const token = await tokens.get();
+    expect(token).not.toBe(ending);
+    expect(emu.isValid(token)).toBe(true);
+    expect(emu.stats.stableClientToken).toBe(3);
+  });
+
+  it("client_token that expires in transit: not asked again (each fetch knocks out a token)", async () => {
+    const tokens = provider({ source: "client_token" });
+    await tokens.get();
+    const late = {
+      ...douyin,
+      clientToken: async () => ({ ...(await douyin.clientToken()), expires_in: 0 }),
+    };
+    const again = createClientTokenProvider(late, {
+      store: new MemoryTokenStore(emu.now),
+      now: emu.now,
+      source: "client_token",
+    });
+    await expect(again.get()).rejects.toMatchObject({ kind: "invalid-answer" });
+    expect(emu.stats.clientToken).toBe(2);
+  });
+
+  it("a due token is not served after a refresh that failed past its expiry", async () => {
+    const tokens = createClientTokenProvider(
+      {
+        ...douyin,
+        clientToken: async () => {
+          if (emu.stats.clientToken === 1) {
+            emu.advanceTime(2 * 60_000); // a slow failure: the token ran out meanwhile
+            emu.injectFault({ operation: "clientToken", kind: "status", status: 503, times: 1 });
+          }
+          return douyin.clientToken();
+        },
+      },
+      { store, now: emu.now, source: "client_token" },
+    );
+    await tokens.get();
+    emu.advanceTime(LIFETIME - 60_000);
+    await expect(tokens.get()).rejects.toMatchObject({ name: "DouyinTransportError", status: 503 });
   });
 });
 

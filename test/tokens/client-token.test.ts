@@ -16,7 +16,7 @@ afterEach(() => emu.close());
 
 describe("createClientTokenProvider", () => {
   it("1,000 concurrent get() cause one fetch and all get the same valid token", async () => {
-    const tokens = createClientTokenProvider(douyin, { now: emu.now });
+    const tokens = createClientTokenProvider(douyin, { source: "client_token", now: emu.now });
     const all = await Promise.all(Array.from({ length: 1_000 }, () => tokens.get()));
     expect(new Set(all).size).toBe(1);
     expect(emu.stats.clientToken).toBe(1);
@@ -26,7 +26,7 @@ describe("createClientTokenProvider", () => {
   });
 
   it("refreshes 5 minutes ahead of expiry, not before", async () => {
-    const tokens = createClientTokenProvider(douyin, { now: emu.now });
+    const tokens = createClientTokenProvider(douyin, { source: "client_token", now: emu.now });
     const first = await tokens.get();
     emu.advanceTime(HOURS_2 - 6 * MINUTE);
     expect(await tokens.get()).toBe(first);
@@ -39,7 +39,7 @@ describe("createClientTokenProvider", () => {
 
   it("a failed fetch rejects every waiter with the same error; the next call tries again", async () => {
     const wrong = createDouyinOAuth({ ...DEMO_APP, clientSecret: "nope", baseUrl: emu.url });
-    const tokens = createClientTokenProvider(wrong, { now: emu.now });
+    const tokens = createClientTokenProvider(wrong, { source: "client_token", now: emu.now });
     const results = await Promise.allSettled(Array.from({ length: 100 }, () => tokens.get()));
     const reasons = new Set(results.map((r) => (r.status === "rejected" ? r.reason : "fulfilled")));
     expect(reasons.size).toBe(1);
@@ -54,6 +54,7 @@ describe("createClientTokenProvider", () => {
   it("a token due for refresh is still served when the refresh fails; onError hears why", async () => {
     const errors: unknown[] = [];
     const tokens = createClientTokenProvider(douyin, {
+      source: "client_token",
       now: emu.now,
       onError: (e) => errors.push(e),
     });
@@ -66,7 +67,7 @@ describe("createClientTokenProvider", () => {
   });
 
   it("never hands out a token past its expiry", async () => {
-    const tokens = createClientTokenProvider(douyin, { now: emu.now });
+    const tokens = createClientTokenProvider(douyin, { source: "client_token", now: emu.now });
     await tokens.get();
     emu.advanceTime(HOURS_2);
     emu.injectFault({ operation: "clientToken", kind: "status", status: 503, times: 1 });
@@ -77,7 +78,11 @@ describe("createClientTokenProvider", () => {
 
   it("invalidate() drops the token here and in the store; the next get() fetches", async () => {
     const store = new MemoryTokenStore(emu.now);
-    const tokens = createClientTokenProvider(douyin, { now: emu.now, store });
+    const tokens = createClientTokenProvider(douyin, {
+      source: "client_token",
+      now: emu.now,
+      store,
+    });
     const first = await tokens.get();
     expect(await store.get(`douyin-oauth:${DEMO_APP.clientKey}:client_token`)).toContain(first);
     await tokens.invalidate();
@@ -88,10 +93,22 @@ describe("createClientTokenProvider", () => {
 
   it("a second process's provider on the same store uses the stored token", async () => {
     const store = new MemoryTokenStore(emu.now);
-    const a = createClientTokenProvider(douyin, { now: emu.now, store });
-    const b = createClientTokenProvider(douyin, { now: emu.now, store });
+    const a = createClientTokenProvider(douyin, { source: "client_token", now: emu.now, store });
+    const b = createClientTokenProvider(douyin, { source: "client_token", now: emu.now, store });
     expect(await b.get()).toBe(await a.get());
     expect(emu.stats.clientToken).toBe(1);
+  });
+
+  it("by default: the stable client token, kept under its own key (issue 22)", async () => {
+    const store = new MemoryTokenStore(emu.now);
+    const a = createClientTokenProvider(douyin, { now: emu.now, store });
+    const b = createClientTokenProvider(douyin, { now: emu.now, store });
+    const token = await a.get();
+    expect(await b.get()).toBe(token);
+    expect(emu.stats).toMatchObject({ stableClientToken: 1, clientToken: 0 });
+    expect(await store.list!("")).toEqual([
+      `douyin-oauth:${DEMO_APP.clientKey}:stable_client_token`,
+    ]);
   });
 
   it("source stable_client_token fetches from /oauth/stable_client_token/", async () => {
@@ -108,9 +125,11 @@ describe("createClientTokenProvider", () => {
     expect(() => createClientTokenProvider(douyin, { source: "other" as never })).toThrow(
       new TypeError('"source" must be "client_token" or "stable_client_token"'),
     );
-    expect(() => createClientTokenProvider(douyin, { refreshBeforeExpiryMs: 0 })).toThrow(
-      TypeError,
-    );
-    expect(() => createClientTokenProvider(douyin, { lockTtlMs: -1 })).toThrow(TypeError);
+    expect(() =>
+      createClientTokenProvider(douyin, { source: "client_token", refreshBeforeExpiryMs: 0 }),
+    ).toThrow(TypeError);
+    expect(() =>
+      createClientTokenProvider(douyin, { source: "client_token", lockTtlMs: -1 }),
+    ).toThrow(TypeError);
   });
 });

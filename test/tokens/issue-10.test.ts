@@ -108,7 +108,12 @@ describe("client tokens while the store is down", () => {
     return store;
   };
   const provider = (options: Parameters<typeof createClientTokenProvider>[1]) =>
-    createClientTokenProvider(douyin, { now: emu.now, onError: () => undefined, ...options });
+    createClientTokenProvider(douyin, {
+      source: "client_token",
+      now: emu.now,
+      onError: () => undefined,
+      ...options,
+    });
 
   it("servers with no token fetch the stable token: the same for all, no client_token knocked out", async () => {
     const first = await provider({ store: new MemoryTokenStore(emu.now) }).get();
@@ -198,7 +203,12 @@ describe("4. the fleet lock lives as long as its holder works", () => {
   it("lock 300 ms, a client-token fetch of 1.2 s: waiters never fetch; one fetch", async () => {
     const store = new MemoryTokenStore(emu.now);
     const servers = Array.from({ length: 4 }, () =>
-      createClientTokenProvider(douyin, { now: emu.now, store, lockTtlMs: 300 }),
+      createClientTokenProvider(douyin, {
+        source: "client_token",
+        now: emu.now,
+        store,
+        lockTtlMs: 300,
+      }),
     );
     emu.injectFault({ operation: "clientToken", kind: "latency", latencyMs: 1_200, times: 1 });
     const tokens = await Promise.all(servers.map((s) => s.get()));
@@ -232,8 +242,8 @@ describe("4. the fleet lock lives as long as its holder works", () => {
 describe("found by the simulation (seed 4, day 40)", () => {
   it("the stored token expires while its successor is fetched: the successor is still written", async () => {
     const store = new MemoryTokenStore(emu.now);
-    const a = createClientTokenProvider(douyin, { now: emu.now, store });
-    const b = createClientTokenProvider(douyin, { now: emu.now, store });
+    const a = createClientTokenProvider(douyin, { source: "client_token", now: emu.now, store });
+    const b = createClientTokenProvider(douyin, { source: "client_token", now: emu.now, store });
     await a.get();
     emu.advanceTime(2 * 60 * MINUTE - 1); // 1 ms left: due, still valid, still stored
     emu.injectFault({ operation: "clientToken", kind: "latency", latencyMs: 300, times: 1 });
@@ -250,6 +260,7 @@ describe("5 and 6. every store call is bounded; a synchronous throw is a rejecti
     const store = new FaultyStore(emu.now);
     store.faults.set("release", { kind: "hang" });
     const tokens = createClientTokenProvider(douyin, {
+      source: "client_token",
       now: emu.now,
       store,
       storeTimeoutMs: 100,
@@ -272,6 +283,7 @@ describe("5 and 6. every store call is bounded; a synchronous throw is a rejecti
       await signIn(users);
       store.faults.set("*", { kind: "throw" });
       const tokens = createClientTokenProvider(douyin, {
+        source: "client_token",
         now: emu.now,
         store,
         storeTimeoutMs: 50,

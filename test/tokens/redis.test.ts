@@ -28,6 +28,7 @@ function worker(env: Record<string, string>): Worker<BurstResult> {
       EMU_URL: emu.url,
       CLIENT_KEY: DEMO_APP.clientKey,
       CLIENT_SECRET: DEMO_APP.clientSecret,
+      SOURCE: "client_token",
       ...env,
     },
     30_000,
@@ -118,7 +119,7 @@ describe("a fleet on one Redis", () => {
   it("keys are namespaced by client_key; nothing but the token and its expiry is stored", async () => {
     const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
     const store = new RedisTokenStore(redis.client);
-    const token = await createClientTokenProvider(douyin, { store }).get();
+    const token = await createClientTokenProvider(douyin, { source: "client_token", store }).get();
     const users = createUserTokenManager(douyin, { store });
     await users.save(
       await douyin.accessToken({ code: emu.issueCode({ scope: "user_info", openId: "u-9" }) }),
@@ -228,6 +229,7 @@ describe("Redis stopped mid-test", () => {
     let clock = Date.now();
     const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
     const tokens = createClientTokenProvider(douyin, {
+      source: "client_token",
       store: new RedisTokenStore(client),
       storeTimeoutMs: 300,
       storeRetryMs: 0, // Redis stays down: turn to whenStoreDown at once
