@@ -106,7 +106,7 @@ describe("createClientTokenProvider", () => {
     const token = await a.get();
     expect(await b.get()).toBe(token);
     expect(emu.stats).toMatchObject({ stableClientToken: 1, clientToken: 0 });
-    expect(await store.list!("")).toEqual([
+    expect((await store.list!("")).keys).toEqual([
       `douyin-oauth:${DEMO_APP.clientKey}:stable_client_token`,
     ]);
   });
