@@ -1,0 +1,71 @@
+// `npm run explore`: every scenario explored to a deeper bound than the test's, or one replayed.
+//   npm run explore                                  every scenario, 2 faults, 10 minutes each at most
+//   npm run explore -- --scenario get-vs-get --faults 1 --seconds 60
+//   npm run explore -- --scenario get-vs-get --replay 0,0,3,1   one schedule, step by step
+import { explore, runOnce, type ExploreReport } from "./explore.js";
+import { SCENARIOS } from "./scenarios.js";
+
+function parse(argv: string[]) {
+  const options = { scenario: "", faults: -1, seconds: 600, replay: "", noPrune: false, keep: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === "--no-prune") {
+      options.noPrune = true;
+      continue;
+    }
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`explore: ${flag} needs a value`);
+    if (flag === "--scenario") options.scenario = value;
+    else if (flag === "--replay") options.replay = value;
+    else if (flag === "--faults") options.faults = Number(value);
+    else if (flag === "--seconds") options.seconds = Number(value);
+    else if (flag === "--keep") options.keep = Number(value);
+    else throw new Error(`explore: unknown flag ${flag}`);
+  }
+  return options;
+}
+
+export function printReport(report: ExploreReport, log = console.log) {
+  const invariants = Object.keys(report.byInvariant);
+  log(
+    `${report.scenario}: ${report.schedules} schedules (${report.complete} complete, ${report.pruned} stopped at a state seen before${
+      report.truncated ? `, ${report.truncated} cut at the step bound` : ""
+    }), ${report.states} states, ${report.steps} steps, ${(report.ms / 1000).toFixed(1)} s, ${
+      report.exhaustive ? "exhaustive" : "budget spent (not exhaustive)"
+    }; lost renewal answers in ${report.lostRenewals} schedules; violations: ${
+      invariants.length === 0
+        ? "0"
+        : invariants.map((name) => `${name} ×${report.byInvariant[name]!.count}`).join(", ")
+    }`,
+  );
+  for (const name of invariants) {
+    const { shortest } = report.byInvariant[name]!;
+    log(`  shortest for ${name} (${shortest.schedule.length} steps): ${shortest.message}`);
+    log(`    replay: --scenario ${report.scenario} --replay ${shortest.schedule.join(",")}`);
+    for (const label of shortest.labels) log(`      ${label}`);
+  }
+}
+
+const options = parse(process.argv.slice(2));
+const chosen = SCENARIOS.filter((s) => options.scenario === "" || s.name === options.scenario);
+if (chosen.length === 0) throw new Error(`explore: no scenario ${options.scenario}`);
+let failed = false;
+for (const base of chosen) {
+  const scenario = options.faults >= 0 ? { ...base, faults: options.faults } : base;
+  if (options.replay !== "") {
+    const prefix = options.replay.split(",").map(Number);
+    console.log(`${scenario.name}: replaying ${prefix.length} choices`);
+    const result = await runOnce(scenario, prefix, { verbose: true });
+    for (const v of result.violations) console.log(`  VIOLATION ${v.invariant}: ${v.message}`);
+    failed ||= result.violations.length > 0;
+    continue;
+  }
+  const report = await explore(scenario, {
+    timeMs: options.seconds * 1000,
+    keep: options.keep,
+    ...(options.noPrune ? { prune: false } : {}),
+  });
+  printReport(report);
+  failed ||= report.violations.length > 0;
+}
+process.exit(failed ? 1 : 0);
