@@ -2,11 +2,20 @@
 //   npm run explore                                  every scenario, 2 faults, 10 minutes each at most
 //   npm run explore -- --scenario get-vs-get --faults 1 --seconds 60
 //   npm run explore -- --scenario get-vs-get --replay 0,0,3,1   one schedule, step by step
-import { explore, runOnce, type ExploreReport } from "./explore.js";
+import { explore, runOnce } from "./explore.js";
+import { printReport } from "./report.js";
 import { SCENARIOS } from "./scenarios.js";
 
 function parse(argv: string[]) {
-  const options = { scenario: "", faults: -1, seconds: 600, replay: "", noPrune: false, keep: 3 };
+  const options = {
+    scenario: "",
+    faults: -1,
+    preemptions: -1,
+    seconds: 600,
+    replay: "",
+    noPrune: false,
+    keep: 3,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--no-prune") {
@@ -18,6 +27,7 @@ function parse(argv: string[]) {
     if (flag === "--scenario") options.scenario = value;
     else if (flag === "--replay") options.replay = value;
     else if (flag === "--faults") options.faults = Number(value);
+    else if (flag === "--preemptions") options.preemptions = Number(value);
     else if (flag === "--seconds") options.seconds = Number(value);
     else if (flag === "--keep") options.keep = Number(value);
     else throw new Error(`explore: unknown flag ${flag}`);
@@ -25,33 +35,16 @@ function parse(argv: string[]) {
   return options;
 }
 
-export function printReport(report: ExploreReport, log = console.log) {
-  const invariants = Object.keys(report.byInvariant);
-  log(
-    `${report.scenario}: ${report.schedules} schedules (${report.complete} complete, ${report.pruned} stopped at a state seen before${
-      report.truncated ? `, ${report.truncated} cut at the step bound` : ""
-    }), ${report.states} states, ${report.steps} steps, ${(report.ms / 1000).toFixed(1)} s, ${
-      report.exhaustive ? "exhaustive" : "budget spent (not exhaustive)"
-    }; lost renewal answers in ${report.lostRenewals} schedules; violations: ${
-      invariants.length === 0
-        ? "0"
-        : invariants.map((name) => `${name} ×${report.byInvariant[name]!.count}`).join(", ")
-    }`,
-  );
-  for (const name of invariants) {
-    const { shortest } = report.byInvariant[name]!;
-    log(`  shortest for ${name} (${shortest.schedule.length} steps): ${shortest.message}`);
-    log(`    replay: --scenario ${report.scenario} --replay ${shortest.schedule.join(",")}`);
-    for (const label of shortest.labels) log(`      ${label}`);
-  }
-}
-
 const options = parse(process.argv.slice(2));
 const chosen = SCENARIOS.filter((s) => options.scenario === "" || s.name === options.scenario);
 if (chosen.length === 0) throw new Error(`explore: no scenario ${options.scenario}`);
 let failed = false;
 for (const base of chosen) {
-  const scenario = options.faults >= 0 ? { ...base, faults: options.faults } : base;
+  const scenario = {
+    ...base,
+    ...(options.faults >= 0 ? { faults: options.faults } : {}),
+    ...(options.preemptions >= 0 ? { preemptions: options.preemptions } : {}),
+  };
   if (options.replay !== "") {
     const prefix = options.replay.split(",").map(Number);
     console.log(`${scenario.name}: replaying ${prefix.length} choices`);

@@ -6,6 +6,7 @@
 import type { TokenData } from "../../src/index.js";
 import { DouyinReauthorizeError } from "../../src/tokens/index.js";
 import { DEMO_APP } from "../../src/emulator/demo-app.js";
+import type { PlatformState } from "../../src/emulator/ledger.js";
 import { createHash } from "node:crypto";
 import { ALL_FAULTS, DAY, START, World, type FaultKind, type Server } from "./world.js";
 
@@ -34,6 +35,8 @@ export interface Scenario {
   servers: number;
   /** Faults allowed in one schedule. */
   faults: number;
+  /** Preemptions allowed in one schedule (CHESS's context bound); default none. */
+  preemptions?: number;
   faultKinds?: readonly FaultKind[];
   maxSteps?: number;
   /** Runs with every call answered at once, before the exploration. */
@@ -76,6 +79,23 @@ export class Run {
   private clock = 0;
   private lastDeleteResolved: { called: number; resolved: number } | undefined;
   private readonly saves: Array<{ started: number; status: "pending" | "ok" | "failed" }> = [];
+
+  /** What the monitors hold, for the state's hash. */
+  picture(): string {
+    return this.world.canon(
+      JSON.stringify([
+        this.outcomes,
+        [...this.handed].sort(),
+        [...this.renewed],
+        this.lostRenewals,
+        this.crashes,
+        this.signOutsCalled,
+        this.clock,
+        this.lastDeleteResolved,
+        this.saves,
+      ]),
+    );
+  }
   /** Outcomes seen by actors, part of the state. */
   readonly outcomes: string[] = [];
 
@@ -264,10 +284,20 @@ export class Run {
   }
 }
 
+/** What a scenario's setup left, by setup: runs after the first start from it. */
+interface SetupSnapshot {
+  entries: Array<[string, { value: string; expiresAt: number }]>;
+  ledger: PlatformState;
+  now: number;
+  handed: string[];
+  renewed: Array<[string, "delivered" | "lost"]>;
+}
+const setups = new WeakMap<Scenario["setup"], SetupSnapshot>();
+
 /** The real setImmediate, kept before anything is faked: lets every microtask run. */
 const realSetImmediate = globalThis.setImmediate;
 const settle = async () => {
-  for (let n = 0; n < 2; n++) await new Promise((resolve) => realSetImmediate(resolve));
+  await new Promise((resolve) => realSetImmediate(resolve));
 };
 
 export interface RunResult {
@@ -298,11 +328,14 @@ export async function runOnce(
 ): Promise<RunResult> {
   const realRandom = Math.random;
   Math.random = () => 0.5; // the retry jitter: fixed, so a replay is exact
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = options.verbose ? stackTraceLimit : 0; // errors by the thousand
   const world = new World({
     servers: scenario.servers,
     faults: scenario.faults,
     faultKinds: scenario.faultKinds ?? ALL_FAULTS,
     drainMs: DRAIN_MS,
+    ...(scenario.preemptions !== undefined ? { preemptions: scenario.preemptions } : {}),
   });
   const run = new Run(world);
   const result: RunResult = {
@@ -317,15 +350,35 @@ export async function runOnce(
   };
   const maxSteps = scenario.maxSteps ?? 200;
   try {
-    world.auto = true;
-    await scenario.setup({
-      world,
-      run,
-      grant: () => run.grant(),
-      advance: (ms) => world.clock.tick(ms),
-    });
-    await settle();
-    world.auto = false;
+    const snapshot = setups.get(scenario.setup);
+    if (snapshot === undefined) {
+      world.auto = true;
+      await scenario.setup({
+        world,
+        run,
+        grant: () => run.grant(),
+        advance: (ms) => world.clock.tick(ms),
+      });
+      await settle();
+      world.auto = false;
+      // What a setup leaves is the store, the platform, the clock and what the app was handed:
+      // kept, so the next run starts from it without running the setup again.
+      if (world.clock.countTimers() === 0) {
+        setups.set(scenario.setup, {
+          entries: [...world.entries].map(([key, entry]) => [key, { ...entry }]),
+          ledger: world.ledger.exportState(),
+          now: world.clock.now,
+          handed: [...run.handed],
+          renewed: [...run.renewed],
+        });
+      }
+    } else {
+      world.clock.setSystemTime(snapshot.now);
+      for (const [key, entry] of snapshot.entries) world.entries.set(key, { ...entry });
+      world.ledger.importState(snapshot.ledger);
+      for (const token of snapshot.handed) run.handed.add(token);
+      for (const [token, how] of snapshot.renewed) run.renewed.set(token, how);
+    }
     // Fresh processes: what the setup's servers remember is not part of the scenario.
     for (const server of world.servers) {
       server.seq = 0;
@@ -333,6 +386,8 @@ export async function runOnce(
       server.boot();
     }
     world.logs.clear();
+    // Tokens named in the order the platform issued them (rft#1 is the first sign-in's).
+    world.canon(JSON.stringify(world.ledger.exportState()));
     const actions = run.actions();
     let running = scenario.actors.length;
     for (const actor of scenario.actors) {
@@ -392,23 +447,17 @@ export async function runOnce(
       }
       if (choice.label === "end") break;
       if (choice.label.startsWith("crash")) run.crashes += 1;
+      world.lastResult = "";
       choice.run();
+      if (world.lastResult !== "") result.trace.at(-1)!.label += ` (${world.lastResult})`;
       await settle();
       collect();
       if (result.violations.length > 0) break;
       if (options.seen !== undefined && step >= prefix.length - 1) {
         const hash = createHash("sha1")
           .update(world.picture())
-          .update(
-            JSON.stringify([
-              run.outcomes,
-              run.handed.size,
-              run.lostRenewals,
-              run.signOutsCalled,
-              step,
-            ]),
-          )
-          .update(world.canon(JSON.stringify([...run.renewed])))
+          .update(run.picture())
+          .update(String(step))
           .digest("base64");
         if (options.seen.has(hash)) {
           result.pruned = true;
@@ -428,6 +477,7 @@ export async function runOnce(
   } finally {
     world.dispose();
     Math.random = realRandom;
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
@@ -438,6 +488,8 @@ export interface ExploreReport {
   complete: number;
   pruned: number;
   truncated: number;
+  /** The first schedule cut at the step bound, to replay. */
+  firstTruncated?: number[];
   states: number;
   steps: number;
   /** Every choice list was explored (not stopped by the budget). */
@@ -491,7 +543,10 @@ export async function explore(
     report.steps += result.trace.length;
     if (result.pruned) report.pruned += 1;
     else report.complete += 1;
-    if (result.truncated) report.truncated += 1;
+    if (result.truncated) {
+      report.truncated += 1;
+      report.firstTruncated ??= result.trace.map((t) => t.index);
+    }
     if (result.lostRenewals > 0) report.lostRenewals += 1;
     report.reauthorizedAfterLoss += result.reauthorizedAfterLoss;
     for (const violation of result.violations) {

@@ -3,6 +3,7 @@
 // an outcome for it. The token managers are the package's own, built through its public API
 // (createDouyinOAuth with a `transport`, createUserTokenManager / createClientTokenProvider with
 // a `store` and `now`); the platform's rules are the emulator's ledger (src/emulator/ledger.ts).
+import { createHash } from "node:crypto";
 import FakeTimers from "@sinonjs/fake-timers";
 type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]>;
 import { createDouyinOAuth, type DouyinOAuth } from "../../src/index.js";
@@ -156,6 +157,11 @@ export interface WorldOptions {
   faultKinds: readonly FaultKind[];
   /** Virtual time after the last actor finished during which timers still fire (background writes). */
   drainMs: number;
+  /**
+   * At most this many preemptions per schedule (CHESS's context bound): answering another
+   * server's call while the server answered last still has one pending. Undefined: no bound.
+   */
+  preemptions?: number;
 }
 
 export class World {
@@ -167,8 +173,11 @@ export class World {
   /** Late writes not yet applied. */
   readonly landings = new Map<string, { label: string; apply: () => void }>();
   faultsUsed = 0;
+  /** The server whose call was answered last, and the preemptions so far. */
+  lastServer: string | undefined;
+  preemptions = 0;
   /** Per server, what it saw, in order: the state of its process is a function of it. */
-  readonly logs = new Map<string, string[]>();
+  readonly logs = new Map<string, string>();
   /** Observers of the platform (invariants). */
   onPlatform?: (event: PlatformEvent) => void;
   /** True while a scenario's setup runs: every call is answered at once. */
@@ -210,9 +219,9 @@ export class World {
   log(server: Server | "all", entry: string) {
     const targets = server === "all" ? this.servers : [server];
     for (const s of targets) {
-      let list = this.logs.get(s.name);
-      if (list === undefined) this.logs.set(s.name, (list = []));
-      list.push(entry);
+      // A digest chained over the entries: as telling as the list, and a step costs the same.
+      const before = this.logs.get(s.name) ?? "";
+      this.logs.set(s.name, createHash("sha1").update(before).update(entry).digest("base64"));
     }
   }
 
@@ -251,8 +260,9 @@ export class World {
     apply: () => T,
     staleValue?: () => { differs: boolean; value: unknown },
   ): Promise<T> {
-    // A crashed process's calls never reach anything.
-    if (incarnation !== server.incarnation) return new Promise<T>(() => undefined);
+    // A crashed process reaches nothing: its calls fail at once, so what was left of it winds
+    // down (its lock watchdog stops) without touching the store or the platform.
+    if (incarnation !== server.incarnation) return Promise.reject(new Error("process crashed"));
     const seq = ++server.seq;
     const id = `${server.name}${incarnation ? `'${incarnation}` : ""}.${seq}`;
     return new Promise<T>((resolve, reject) => {
@@ -354,8 +364,10 @@ export class World {
   /** Answers a pending call with an outcome. */
   deliver(op: Pending, outcome: Outcome) {
     this.pending.delete(op.id);
-    const record = (what: string) => {
+    this.lastResult = "";
+    const record = (what: string, ...value: unknown[]) => {
       this.log(op.server, `${op.id}:${outcome}:${this.canon(what)}`);
+      if (value.length > 0) this.lastResult = this.brief(value[0]);
     };
     if (op.kind === "platform") {
       if (outcome === "fail") {
@@ -372,6 +384,10 @@ export class World {
       this.onPlatform?.({ server: op.server.name, operation, params, answer, delivered });
       const { description: _, ...data } = answer.data;
       record(JSON.stringify(data));
+      this.lastResult =
+        Number(data.error_code) !== 0
+          ? `error ${String(data.error_code)}`
+          : this.canon(String(data.refresh_token ?? data.access_token));
       if (delivered) op.resolve({ status: 200, text: JSON.stringify(answer) });
       else op.reject(new Error("ECONNRESET"));
       return;
@@ -379,13 +395,13 @@ export class World {
     switch (outcome) {
       case "ok": {
         const value = op.apply();
-        record(describe(value));
+        record(describe(value), value);
         op.resolve(value);
         return;
       }
       case "stale": {
         const { value } = op.staleValue!();
-        record(describe(value));
+        record(describe(value), value);
         op.resolve(value);
         return;
       }
@@ -394,7 +410,8 @@ export class World {
         op.reject(new Error("store refused"));
         return;
       case "lost":
-        record(describe(op.apply()));
+        const value = op.apply();
+        record(describe(value), value);
         op.reject(new Error("store connection lost"));
         return;
       case "late":
@@ -403,6 +420,31 @@ export class World {
         op.reject(new Error("store timed out"));
         return;
     }
+  }
+
+  /** What the last call answered, in a few words, for printed schedules. */
+  lastResult = "";
+
+  private brief(value: unknown): string {
+    if (value === undefined || value === null) return "none";
+    if (typeof value === "boolean") return String(value);
+    if (Array.isArray(value)) return `${value.length} keys`;
+    if (typeof value === "object") return "locked";
+    if (typeof value !== "string") return String(value);
+    try {
+      const r = JSON.parse(value) as Record<string, unknown>;
+      if (typeof r.refreshToken === "string") {
+        const marks = [
+          r.renewingSince !== undefined ? "marked" : "",
+          (r.refreshExpiresAt as number) <= this.clock.now ? "marked dead" : "",
+        ].filter(Boolean);
+        return `${this.canon(r.refreshToken)}${marks.length ? ` (${marks.join(", ")})` : ""}`;
+      }
+      if (typeof r.token === "string") return this.canon(r.token);
+    } catch {
+      // a lock holder
+    }
+    return value;
   }
 
   private faultAllowed(kind: FaultKind) {
@@ -419,22 +461,32 @@ export class World {
   /** Everything the scheduler may do now, in a fixed order (the no-fault path first). */
   choices(): Choice[] {
     const list: Choice[] = [];
+    const last = this.lastServer;
+    const lastWaits = [...this.pending.values()].some((op) => op.server.name === last);
+    // The server answered last goes first: the path without preemptions is explored first.
+    const rank = (op: Pending) => (op.server.name === last ? "" : op.server.name);
     const ops = [...this.pending.values()].sort((a, b) =>
-      a.server.name === b.server.name
+      a.server === b.server
         ? a.incarnation - b.incarnation || a.seq - b.seq
-        : a.server.name < b.server.name
+        : rank(a) < rank(b)
           ? -1
           : 1,
     );
+    const bound = this.options.preemptions;
+    const answer = (op: Pending, outcome: Outcome) => {
+      const preempts = lastWaits && op.server.name !== last;
+      if (preempts && bound !== undefined && this.preemptions >= bound) return undefined;
+      return () => {
+        if (preempts) this.preemptions += 1;
+        this.lastServer = op.server.name;
+        this.deliver(op, outcome);
+      };
+    };
     for (const op of ops) {
-      list.push({ label: `${op.label} → ok`, fault: false, run: () => this.deliver(op, "ok") });
-      if (op.staleValue?.().differs) {
-        list.push({
-          label: `${op.label} → stale`,
-          fault: false,
-          run: () => this.deliver(op, "stale"),
-        });
-      }
+      const ok = answer(op, "ok");
+      if (ok) list.push({ label: `${op.label} → ok`, fault: false, run: ok });
+      const stale = op.staleValue?.().differs ? answer(op, "stale") : undefined;
+      if (stale) list.push({ label: `${op.label} → stale`, fault: false, run: stale });
     }
     for (const [id, landing] of this.landings) {
       list.push({
@@ -463,12 +515,10 @@ export class World {
             : [["fail", "store-fail"]];
       for (const [outcome, kind] of faults) {
         if (!this.faultAllowed(kind)) continue;
+        const run = answer(op, outcome);
+        if (run === undefined) continue;
         const name = op.kind === "platform" && outcome === "lost" ? "lost-answer" : outcome;
-        list.push({
-          label: `${op.label} → ${name}`,
-          fault: true,
-          run: this.fault(() => this.deliver(op, outcome)),
-        });
+        list.push({ label: `${op.label} → ${name}`, fault: true, run: this.fault(run) });
       }
     }
     const alive = !this.actorsDone || this.pending.size > 0;
@@ -490,8 +540,12 @@ export class World {
           label: `crash ${server.name}`,
           fault: true,
           run: this.fault(() => {
-            for (const [id, op] of this.pending) if (op.server === server) this.pending.delete(id);
             server.restart();
+            for (const [id, op] of this.pending) {
+              if (op.server !== server) continue;
+              this.pending.delete(id);
+              op.reject(new Error("process crashed"));
+            }
             this.log(server, "crash");
           }),
         });
@@ -520,6 +574,8 @@ export class World {
         [...this.landings.keys()].sort(),
         logs,
         this.servers.map((s) => s.incarnation),
+        // Only a bound makes them matter: they decide which choices are left.
+        this.options.preemptions === undefined ? 0 : [this.lastServer, this.preemptions],
       ]),
     );
   }
