@@ -8,7 +8,16 @@ import { DouyinReauthorizeError } from "../../src/tokens/index.js";
 import { DEMO_APP } from "../../src/emulator/demo-app.js";
 import type { PlatformState } from "../../src/emulator/ledger.js";
 import { createHash } from "node:crypto";
-import { ALL_FAULTS, DAY, START, World, type FaultKind, type Server } from "./world.js";
+import {
+  ALL_FAULTS,
+  DAY,
+  START,
+  World,
+  installClock,
+  type FaultKind,
+  type InstalledClock,
+  type Server,
+} from "./world.js";
 
 export const OPEN_ID = "user-1";
 
@@ -70,6 +79,8 @@ export class Run {
   readonly handed = new Set<string>();
   /** Refresh tokens presented for renewal, and whether that answer arrived. */
   readonly renewed = new Map<string, "delivered" | "lost">();
+  /** Renewals delivered: by which server, and the refresh token they gave. */
+  private readonly renewedBy = new Map<string, { server: string; next: string }>();
   lostRenewals = 0;
   representedAfterLoss = 0;
   reauthorizedAfterLoss = 0;
@@ -85,7 +96,7 @@ export class Run {
     return this.world.canon(
       JSON.stringify([
         this.outcomes,
-        [...this.handed].sort(),
+        [...this.handed].map((token) => this.world.canon(token)).sort(),
         [...this.renewed],
         this.lostRenewals,
         this.crashes,
@@ -111,9 +122,26 @@ export class Run {
         } else if (before === "lost") this.representedAfterLoss += 1;
         if (ok) {
           this.renewed.set(token, delivered ? "delivered" : "lost");
-          if (delivered) this.handed.add(answer.data.refresh_token as string);
-          else this.lostRenewals += 1;
+          if (delivered) {
+            this.handed.add(answer.data.refresh_token as string);
+            this.renewedBy.set(token, {
+              server: event.server,
+              next: answer.data.refresh_token as string,
+            });
+          } else this.lostRenewals += 1;
         }
+      }
+    };
+    // A process that dies holding a renewal it has not written takes the grant with it (not
+    // promised): counted as a lost renewal answer.
+    world.onCrash = (server) => {
+      const raw = world.read(`douyin-oauth:${DEMO_APP.clientKey}:user:${OPEN_ID}`);
+      for (const [token, by] of this.renewedBy) {
+        if (by.server !== server || raw?.includes(by.next)) continue;
+        this.renewedBy.delete(token);
+        this.renewed.set(token, "lost");
+        this.handed.delete(by.next);
+        this.lostRenewals += 1;
       }
     };
   }
@@ -252,6 +280,8 @@ export class Run {
       code,
       grant_type: "authorization_code",
     }) as unknown as { data: TokenData<"accessToken"> };
+    // Named as issued, so every replay names them alike, whenever pictures are taken.
+    this.world.canon(JSON.stringify(answer.data));
     return answer.data;
   }
 
@@ -318,6 +348,8 @@ export interface RunOptions {
   seen?: Set<string>;
   /** Print each step (replays). */
   verbose?: boolean;
+  /** A clock installed for many runs (installClock); default one for this run. */
+  clock?: InstalledClock;
 }
 
 /** One run: a fresh world, the prefix replayed, then the first choice at every further step. */
@@ -330,13 +362,17 @@ export async function runOnce(
   Math.random = () => 0.5; // the retry jitter: fixed, so a replay is exact
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = options.verbose ? stackTraceLimit : 0; // errors by the thousand
-  const world = new World({
-    servers: scenario.servers,
-    faults: scenario.faults,
-    faultKinds: scenario.faultKinds ?? ALL_FAULTS,
-    drainMs: DRAIN_MS,
-    ...(scenario.preemptions !== undefined ? { preemptions: scenario.preemptions } : {}),
-  });
+  const clock = options.clock ?? installClock();
+  const world = new World(
+    {
+      servers: scenario.servers,
+      faults: scenario.faults,
+      faultKinds: scenario.faultKinds ?? ALL_FAULTS,
+      drainMs: DRAIN_MS,
+      ...(scenario.preemptions !== undefined ? { preemptions: scenario.preemptions } : {}),
+    },
+    clock,
+  );
   const run = new Run(world);
   const result: RunResult = {
     trace: [],
@@ -421,7 +457,9 @@ export async function runOnce(
             label: "time passes",
             fault: false,
             run: () => {
+              const before = world.clock.now;
               world.clock.next();
+              world.lastResult = `+${world.clock.now - before} ms`;
               result.timersFired += 1;
               world.log("all", `T${world.clock.now}`);
             },
@@ -442,14 +480,15 @@ export async function runOnce(
       const choice = choices[index];
       if (choice === undefined) throw new Error(`explorer: no choice ${index} at step ${step}`);
       result.trace.push({ index, count: choices.length, label: choice.label });
-      if (options.verbose) {
-        console.log(`  ${String(step).padStart(3)} [${index}/${choices.length}] ${choice.label}`);
-      }
-      if (choice.label === "end") break;
       if (choice.label.startsWith("crash")) run.crashes += 1;
       world.lastResult = "";
       choice.run();
       if (world.lastResult !== "") result.trace.at(-1)!.label += ` (${world.lastResult})`;
+      if (options.verbose) {
+        const label = result.trace.at(-1)!.label;
+        console.log(`  ${String(step).padStart(3)} [${index}/${choices.length}] ${label}`);
+      }
+      if (choice.label === "end") break;
       await settle();
       collect();
       if (result.violations.length > 0) break;
@@ -475,7 +514,7 @@ export async function runOnce(
     result.representedAfterLoss = run.representedAfterLoss;
     return result;
   } finally {
-    world.dispose();
+    if (options.clock === undefined) clock.uninstall();
     Math.random = realRandom;
     Error.stackTraceLimit = stackTraceLimit;
   }
@@ -518,7 +557,7 @@ export async function explore(
   scenario: Scenario,
   options: ExploreOptions = {},
 ): Promise<ExploreReport> {
-  const started = Date.now();
+  const started = performance.now();
   const seen = options.prune === false ? undefined : new Set<string>();
   const report: ExploreReport = {
     scenario: scenario.name,
@@ -537,41 +576,50 @@ export async function explore(
   };
   const keep = options.keep ?? 5;
   let prefix: number[] = [];
-  for (;;) {
-    const result = await runOnce(scenario, prefix, seen ? { seen } : {});
-    report.schedules += 1;
-    report.steps += result.trace.length;
-    if (result.pruned) report.pruned += 1;
-    else report.complete += 1;
-    if (result.truncated) {
-      report.truncated += 1;
-      report.firstTruncated ??= result.trace.map((t) => t.index);
-    }
-    if (result.lostRenewals > 0) report.lostRenewals += 1;
-    report.reauthorizedAfterLoss += result.reauthorizedAfterLoss;
-    for (const violation of result.violations) {
-      if (report.violations.length < keep) report.violations.push(violation);
-      const entry = report.byInvariant[violation.invariant];
-      if (entry === undefined)
-        report.byInvariant[violation.invariant] = { count: 1, shortest: violation };
-      else {
-        entry.count += 1;
-        if (violation.schedule.length < entry.shortest.schedule.length) entry.shortest = violation;
+  const clock = installClock();
+  try {
+    for (;;) {
+      const result = await runOnce(scenario, prefix, seen ? { seen, clock } : { clock });
+      report.schedules += 1;
+      report.steps += result.trace.length;
+      if (result.pruned) report.pruned += 1;
+      else report.complete += 1;
+      if (result.truncated) {
+        report.truncated += 1;
+        report.firstTruncated ??= result.trace.map((t) => t.index);
       }
+      if (result.lostRenewals > 0) report.lostRenewals += 1;
+      report.reauthorizedAfterLoss += result.reauthorizedAfterLoss;
+      for (const violation of result.violations) {
+        if (report.violations.length < keep) report.violations.push(violation);
+        const entry = report.byInvariant[violation.invariant];
+        if (entry === undefined)
+          report.byInvariant[violation.invariant] = { count: 1, shortest: violation };
+        else {
+          entry.count += 1;
+          if (violation.schedule.length < entry.shortest.schedule.length)
+            entry.shortest = violation;
+        }
+      }
+      // Backtrack: the deepest step with an alternative left.
+      let depth = result.trace.length - 1;
+      while (depth >= 0 && result.trace[depth]!.index + 1 >= result.trace[depth]!.count) depth--;
+      if (depth < 0) {
+        report.exhaustive = true;
+        break;
+      }
+      prefix = [
+        ...result.trace.slice(0, depth).map((t) => t.index),
+        result.trace[depth]!.index + 1,
+      ];
+      if (options.maxSchedules !== undefined && report.schedules >= options.maxSchedules) break;
+      if (options.timeMs !== undefined && performance.now() - started >= options.timeMs) break;
     }
-    // Backtrack: the deepest step with an alternative left.
-    let depth = result.trace.length - 1;
-    while (depth >= 0 && result.trace[depth]!.index + 1 >= result.trace[depth]!.count) depth--;
-    if (depth < 0) {
-      report.exhaustive = true;
-      break;
-    }
-    prefix = [...result.trace.slice(0, depth).map((t) => t.index), result.trace[depth]!.index + 1];
-    if (options.maxSchedules !== undefined && report.schedules >= options.maxSchedules) break;
-    if (options.timeMs !== undefined && Date.now() - started >= options.timeMs) break;
+  } finally {
+    clock.uninstall();
   }
   report.states = seen?.size ?? report.steps;
-  report.ms = Date.now() - started;
+  report.ms = Math.round(performance.now() - started);
   return report;
 }
 

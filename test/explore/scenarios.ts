@@ -75,6 +75,28 @@ export const USER_SCENARIOS: Scenario[] = [
     actors: [(a) => a.get(0), (a) => a.sweep(1)],
   },
   {
+    name: "sweep-vs-sweep",
+    about: "The sweep (renewDue) on A and on B at once; access due, renewal due",
+    servers: 2,
+    faults: 1,
+    setup: dueButValid,
+    actors: [(a) => a.sweep(0), (a) => a.sweep(1)],
+  },
+  {
+    name: "a-day-later",
+    about: "A getAccessToken (refresh and renewal due), a day passes, then B getAccessToken",
+    servers: 2,
+    faults: 1,
+    setup: dueButValid,
+    actors: [
+      async (a) => {
+        await a.get(0);
+        await a.sleep(DAY);
+        await a.get(1);
+      },
+    ],
+  },
+  {
     name: "sign-in-during-renewal",
     about:
       "A getAccessToken renews a refresh token already dead (an answer lost long ago) while the user signs in again on B",
@@ -103,6 +125,20 @@ export const USER_SCENARIOS: Scenario[] = [
         await a.signOut(1);
         await a.get(0);
         await a.get(1);
+      },
+    ],
+  },
+  {
+    name: "sign-out-during-sweep",
+    about: "The sweep on A; the user signs out on B, then asks A",
+    servers: 2,
+    faults: 1,
+    setup: dueButValid,
+    actors: [
+      (a) => a.sweep(0),
+      async (a) => {
+        await a.signOut(1);
+        await a.get(0);
       },
     ],
   },

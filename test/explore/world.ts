@@ -3,9 +3,10 @@
 // an outcome for it. The token managers are the package's own, built through its public API
 // (createDouyinOAuth with a `transport`, createUserTokenManager / createClientTokenProvider with
 // a `store` and `now`); the platform's rules are the emulator's ledger (src/emulator/ledger.ts).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import FakeTimers from "@sinonjs/fake-timers";
-type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]>;
+export type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]>;
 import { createDouyinOAuth, type DouyinOAuth } from "../../src/index.js";
 import type { Transport, TransportRequest } from "../../src/transport.js";
 import {
@@ -59,6 +60,7 @@ interface Pending {
   /** Server name and its own call number: stable across interleavings of the other servers. */
   id: string;
   server: Server;
+  process: Process;
   incarnation: number;
   seq: number;
   label: string;
@@ -105,6 +107,47 @@ export const COORDINATION = {
   onError: () => undefined,
 } as const;
 
+/**
+ * A fake clock for runs (setTimeout, setInterval and Date; setImmediate stays real), installed
+ * once for many runs: each World resets it. Timers set while a server's code runs belong to
+ * that process, so a crash makes them inert (its lock watchdog, its background writes).
+ */
+export function installClock(): InstalledClock {
+  const clock = FakeTimers.withGlobal(globalThis).install({
+    now: START,
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+  });
+  const g = globalThis as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const [name, kind] of [
+    ["setTimeout", "timeout"],
+    ["setInterval", "interval"],
+  ] as const) {
+    const fake = g[name]!;
+    g[name] = (fn: unknown, ms: unknown, ...args: unknown[]) => {
+      const owner = processOf.getStore();
+      const run = () => (fn as (...a: unknown[]) => void)(...args);
+      const id = fake(() => {
+        if (owner === undefined) return run();
+        if (kind === "timeout") owner.timers.delete(id);
+        if (owner.dead) return; // set by a crashed process after it crashed: inert
+        processOf.run(owner, run);
+      }, ms);
+      owner?.timers.set(id, kind);
+      return id;
+    };
+  }
+  return clock;
+}
+
+/** The process whose code runs now (a server's call, and all it sets off). */
+const processOf = new AsyncLocalStorage<Process>();
+
+/** One incarnation of a server's process. */
+export interface Process {
+  dead: boolean;
+  timers: Map<unknown, "timeout" | "interval">;
+}
+
 export class Server {
   incarnation = 0;
   seq = 0;
@@ -123,6 +166,7 @@ export class Server {
   }
 
   boot() {
+    this.process = { dead: false, timers: new Map() };
     const world = this.world;
     const incarnation = this.incarnation;
     const transport: Transport = (request) => world.platformCall(this, incarnation, request);
@@ -141,13 +185,22 @@ export class Server {
   /** Drops this process with everything in flight, and starts a new one in its place. */
   restart() {
     this.crash(new Error(`server ${this.name} crashed`));
+    // The process is gone, and its timers with it (its lock watchdog, its background writes).
+    this.process.dead = true;
+    for (const [id, kind] of this.process.timers) {
+      if (kind === "interval") this.world.clock.clearInterval(id as never);
+      else this.world.clock.clearTimeout(id as never);
+    }
     this.incarnation += 1;
     this.boot();
   }
 
+  /** The running process: the timers it set, and whether it crashed. */
+  process: Process = { dead: false, timers: new Map() };
+
   /** A call on this server's current process; rejects if the process crashes first. */
   call<T>(run: () => Promise<T>): Promise<T> {
-    return Promise.race([run(), this.crashed]);
+    return Promise.race([processOf.run(this.process, run), this.crashed]);
   }
 }
 
@@ -165,7 +218,6 @@ export interface WorldOptions {
 }
 
 export class World {
-  readonly clock: InstalledClock;
   readonly ledger: OAuthLedger;
   readonly entries = new Map<string, { value: string; expiresAt: number }>();
   readonly servers: Server[];
@@ -178,6 +230,8 @@ export class World {
   preemptions = 0;
   /** Per server, what it saw, in order: the state of its process is a function of it. */
   readonly logs = new Map<string, string>();
+  /** Observers of crashes (invariants). */
+  onCrash?: (server: string) => void;
   /** Observers of the platform (invariants). */
   onPlatform?: (event: PlatformEvent) => void;
   /** True while a scenario's setup runs: every call is answered at once. */
@@ -187,20 +241,16 @@ export class World {
   private readonly names = new Map<string, string>();
   private readonly counters: Record<string, number> = {};
 
-  constructor(readonly options: WorldOptions) {
-    this.clock = FakeTimers.withGlobal(globalThis).install({
-      now: START,
-      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
-    });
+  constructor(
+    readonly options: WorldOptions,
+    readonly clock: InstalledClock,
+  ) {
+    clock.reset(); // no timers, the clock at START: a run starts from nothing
     this.ledger = new OAuthLedger([DEMO_APP], () => this.clock.now, false);
     this.servers = Array.from(
       { length: options.servers },
       (_, n) => new Server(String.fromCharCode(65 + n), this),
     );
-  }
-
-  dispose() {
-    this.clock.uninstall();
   }
 
   /** Random tokens renamed by first appearance (rft#1, act#2 ...): replays name them alike. */
@@ -269,6 +319,7 @@ export class World {
       const op: Pending = {
         id,
         server,
+        process: server.process,
         incarnation,
         seq,
         label: `${id} ${what}`,
@@ -541,6 +592,7 @@ export class World {
           fault: true,
           run: this.fault(() => {
             server.restart();
+            this.onCrash?.(server.name);
             for (const [id, op] of this.pending) {
               if (op.server !== server) continue;
               this.pending.delete(id);
