@@ -1,7 +1,9 @@
 // `npm run explore`: every scenario explored to a deeper bound than the test's, or one replayed.
-//   npm run explore                                  every scenario, 2 faults, 10 minutes each at most
-//   npm run explore -- --scenario get-vs-get --faults 1 --seconds 60
-//   npm run explore -- --scenario get-vs-get --replay 0,0,3,1   one schedule, step by step
+//   npm run explore              every scenario: one fault more than the test, 3 preemptions,
+//                                at most 120 s each (the report says whether it was exhaustive)
+//   npm run explore -- --scenario get-vs-get --faults 1 --preemptions none --seconds 600
+//   npm run explore -- --scenario get-vs-get --faults 1 --preemptions 2 --replay 0,0,3,1
+//                                one schedule, step by step (with the bounds it was found at)
 import { explore, runOnce } from "./explore.js";
 import { printReport } from "./report.js";
 import { SCENARIOS } from "./scenarios.js";
@@ -10,8 +12,8 @@ function parse(argv: string[]) {
   const options = {
     scenario: "",
     faults: -1,
-    preemptions: -1,
-    seconds: 600,
+    preemptions: 3,
+    seconds: 120,
     replay: "",
     noPrune: false,
     keep: 3,
@@ -27,7 +29,7 @@ function parse(argv: string[]) {
     if (flag === "--scenario") options.scenario = value;
     else if (flag === "--replay") options.replay = value;
     else if (flag === "--faults") options.faults = Number(value);
-    else if (flag === "--preemptions") options.preemptions = Number(value);
+    else if (flag === "--preemptions") options.preemptions = value === "none" ? -1 : Number(value);
     else if (flag === "--seconds") options.seconds = Number(value);
     else if (flag === "--keep") options.keep = Number(value);
     else throw new Error(`explore: unknown flag ${flag}`);
@@ -40,9 +42,10 @@ const chosen = SCENARIOS.filter((s) => options.scenario === "" || s.name === opt
 if (chosen.length === 0) throw new Error(`explore: no scenario ${options.scenario}`);
 let failed = false;
 for (const base of chosen) {
+  const { preemptions: _, ...unbounded } = base;
   const scenario = {
-    ...base,
-    ...(options.faults >= 0 ? { faults: options.faults } : {}),
+    ...unbounded,
+    faults: options.faults >= 0 ? options.faults : base.faults + 1,
     ...(options.preemptions >= 0 ? { preemptions: options.preemptions } : {}),
   };
   if (options.replay !== "") {

@@ -522,6 +522,9 @@ export async function runOnce(
 
 export interface ExploreReport {
   scenario: string;
+  /** The bounds explored: a replay needs the same. */
+  faults: number;
+  preemptions: number | undefined;
   schedules: number;
   /** Runs that ended (complete schedules), not cut short at a state seen before. */
   complete: number;
@@ -561,6 +564,8 @@ export async function explore(
   const seen = options.prune === false ? undefined : new Set<string>();
   const report: ExploreReport = {
     scenario: scenario.name,
+    faults: scenario.faults,
+    preemptions: scenario.preemptions,
     schedules: 0,
     complete: 0,
     pruned: 0,

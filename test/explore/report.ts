@@ -3,9 +3,10 @@
 import type { ExploreReport } from "./explore.js";
 
 export function printReport(report: ExploreReport, log = console.log) {
+  const bounds = `--scenario ${report.scenario} --faults ${report.faults} --preemptions ${report.preemptions ?? "none"}`;
   const invariants = Object.keys(report.byInvariant);
   log(
-    `${report.scenario}: ${report.schedules} schedules (${report.complete} complete, ${report.pruned} stopped at a state seen before${
+    `${report.scenario} (faults ≤ ${report.faults}, preemptions ≤ ${report.preemptions ?? "∞"}): ${report.schedules} schedules (${report.complete} complete, ${report.pruned} stopped at a state seen before${
       report.truncated ? `, ${report.truncated} cut at the step bound` : ""
     }), ${report.states} states, ${report.steps} steps, ${(report.ms / 1000).toFixed(1)} s, ${
       report.exhaustive ? "exhaustive" : "budget spent (not exhaustive)"
@@ -16,12 +17,14 @@ export function printReport(report: ExploreReport, log = console.log) {
     }`,
   );
   if (report.firstTruncated) {
-    log(`  first schedule cut at the step bound: --replay ${report.firstTruncated.join(",")}`);
+    log(
+      `  first schedule cut at the step bound: ${bounds} --replay ${report.firstTruncated.join(",")}`,
+    );
   }
   for (const name of invariants) {
     const { shortest } = report.byInvariant[name]!;
     log(`  shortest for ${name} (${shortest.schedule.length} steps): ${shortest.message}`);
-    log(`    replay: --scenario ${report.scenario} --replay ${shortest.schedule.join(",")}`);
+    log(`    replay: ${bounds} --replay ${shortest.schedule.join(",")}`);
     for (const label of shortest.labels) log(`      ${label}`);
   }
 }
