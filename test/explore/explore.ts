@@ -321,6 +321,7 @@ interface SetupSnapshot {
   now: number;
   handed: string[];
   renewed: Array<[string, "delivered" | "lost"]>;
+  names: Array<[string, string]>;
 }
 const setups = new WeakMap<Scenario["setup"], SetupSnapshot>();
 
@@ -386,6 +387,13 @@ export async function runOnce(
   };
   const maxSteps = scenario.maxSteps ?? 200;
   try {
+    // Tokens named in the order the platform issued them (rft#1 is the first sign-in's), then
+    // those it no longer holds; the same names in every run.
+    const namesAfterSetup = () => {
+      world.canon(JSON.stringify(world.ledger.exportState()));
+      world.canon(JSON.stringify([...run.renewed]));
+      return world.namesGiven();
+    };
     const snapshot = setups.get(scenario.setup);
     if (snapshot === undefined) {
       world.auto = true;
@@ -406,6 +414,7 @@ export async function runOnce(
           now: world.clock.now,
           handed: [...run.handed],
           renewed: [...run.renewed],
+          names: namesAfterSetup(),
         });
       }
     } else {
@@ -414,6 +423,7 @@ export async function runOnce(
       world.ledger.importState(snapshot.ledger);
       for (const token of snapshot.handed) run.handed.add(token);
       for (const [token, how] of snapshot.renewed) run.renewed.set(token, how);
+      world.giveNames(snapshot.names);
     }
     // Fresh processes: what the setup's servers remember is not part of the scenario.
     for (const server of world.servers) {
@@ -422,8 +432,7 @@ export async function runOnce(
       server.boot();
     }
     world.logs.clear();
-    // Tokens named in the order the platform issued them (rft#1 is the first sign-in's).
-    world.canon(JSON.stringify(world.ledger.exportState()));
+    if (snapshot === undefined) namesAfterSetup();
     const actions = run.actions();
     let running = scenario.actors.length;
     for (const actor of scenario.actors) {

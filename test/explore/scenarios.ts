@@ -106,6 +106,22 @@ export const USER_SCENARIOS: Scenario[] = [
     actors: [(a) => a.get(0), (a) => a.signIn(1)],
   },
   {
+    name: "sign-in-during-renewal-then-away",
+    about:
+      "The same, and the user comes back on B 15.5 days later, when the new sign-in's access token has expired",
+    servers: 2,
+    faults: 0,
+    setup: renewalLostLongAgo,
+    actors: [
+      (a) => a.get(0),
+      (a) => a.signIn(1),
+      async (a) => {
+        await a.sleep(15.5 * DAY);
+        await a.get(1);
+      },
+    ],
+  },
+  {
     name: "sign-out-during-get",
     about: "A getAccessToken; meanwhile the user signs out on A, then asks A again",
     servers: 2,

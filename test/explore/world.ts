@@ -7,8 +7,13 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import FakeTimers from "@sinonjs/fake-timers";
 export type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]>;
-import { createDouyinOAuth, type DouyinOAuth } from "../../src/index.js";
-import type { Transport, TransportRequest } from "../../src/transport.js";
+import {
+  createDouyinOAuth,
+  OPERATION_PATHS,
+  type DouyinOAuth,
+  type Transport,
+  type TransportRequest,
+} from "../../src/index.js";
 import {
   createClientTokenProvider,
   createUserTokenManager,
@@ -19,7 +24,6 @@ import {
 } from "../../src/tokens/index.js";
 import { DEMO_APP } from "../../src/emulator/demo-app.js";
 import { OAuthLedger } from "../../src/emulator/ledger.js";
-import { OPERATION_PATHS } from "../../src/spec.js";
 
 export const START = Date.UTC(2026, 0, 1);
 export const DAY = 24 * 60 * 60_000;
@@ -251,6 +255,16 @@ export class World {
       { length: options.servers },
       (_, n) => new Server(String.fromCharCode(65 + n), this),
     );
+  }
+
+  /** The names given so far, to start another run with the same (a setup's snapshot). */
+  namesGiven(): Array<[string, string]> {
+    return [...this.names];
+  }
+
+  /** Names the tokens in the order given: the same names they had. */
+  giveNames(names: ReadonlyArray<[string, string]>) {
+    for (const [token] of names) this.canon(token);
   }
 
   /** Random tokens renamed by first appearance (rft#1, act#2 ...): replays name them alike. */
