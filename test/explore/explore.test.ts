@@ -9,15 +9,15 @@ import { explore } from "./explore.js";
 import { CLIENT_SCENARIOS, USER_SCENARIOS } from "./scenarios.js";
 
 /** Preemptions per scenario: two for the users' scenarios, fewer where the space is large. */
-const PREEMPTIONS: Record<string, number> = {
-  "get-vs-get-expired": 1,
-  "client-cold": 0,
-  "client-due": 1,
-};
-const BOUNDS = [...USER_SCENARIOS, ...CLIENT_SCENARIOS].map((scenario) => ({
-  scenario: { ...scenario, preemptions: PREEMPTIONS[scenario.name] ?? 2 },
-  cap: 30_000,
-}));
+const PREEMPTIONS: Record<string, number> = { "client-cold": 0, "client-due": 1 };
+/** Left to `npm run explore`: get-vs-get with the access token expired adds little, at a cost. */
+const EXPLORE_ONLY = new Set(["get-vs-get-expired"]);
+const BOUNDS = [...USER_SCENARIOS, ...CLIENT_SCENARIOS]
+  .filter((scenario) => !EXPLORE_ONLY.has(scenario.name))
+  .map((scenario) => ({
+    scenario: { ...scenario, preemptions: PREEMPTIONS[scenario.name] ?? 2 },
+    cap: 30_000,
+  }));
 
 describe("the grant protocol, every schedule within a bound", () => {
   it.each(BOUNDS.map((b) => [b.scenario.name, b] as const))(
