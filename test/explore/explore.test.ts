@@ -1,8 +1,8 @@
 // The schedule explorer in every test run, at a bound that fits the test's time: each scenario
 // with its faults (one, or none) and at most two preemptions (fewer for the largest spaces),
 // every schedule within that bound explored (states seen before cut short). `npm run explore` goes
-// deeper. A failure prints the shortest schedule per invariant broken, as a replayable list:
-// `npm run explore -- --scenario <name> --replay <choices>`.
+// deeper. A failure prints the shortest schedule per invariant broken, with the line that replays
+// it step by step: `npm run explore -- --scenario <name> --faults F --preemptions P --replay ...`.
 import { describe, expect, it } from "vitest";
 import { printReport } from "./report.js";
 import { explore } from "./explore.js";

@@ -1,8 +1,24 @@
 // A schedule explorer (a stateless model checker, in the spirit of CHESS and dscheck) for the
-// grant protocol. Each run builds a fresh world (store, platform, servers) and replays a list
-// of choices: at each step, which pending call is answered and how (ok, stale, fail, lost,
-// late), a late write landing, a lock expiring, a server crashing, or time moving to the next
-// timer. Depth first over the choice lists; a run that reaches a state seen before stops there.
+// grant protocol. Each run builds a fresh world (store, platform, servers: world.ts) and replays
+// a list of choices: at each step, which pending call is answered and how (ok, stale, fail,
+// lost, late), a late write landing, a lock expiring, a server crashing, or time moving to the
+// next timer. Depth first over the choice lists, within a fault bound and a preemption bound; a
+// run that reaches a state seen before (store, platform, pending calls, each server's history
+// of answers, the monitors) stops there.
+//
+// Invariants, checked after every step (the monitors are in Run):
+//   1 no refresh token presented for renewal again after a renewal of it was answered
+//     (presented again after a lost answer, or a crash that took the renewal: counted apart);
+//   2 no DouyinReauthorizeError while the platform holds a grant the app was handed before the
+//     call started (after a lost renewal answer: counted apart; after a sign-out: no_tokens);
+//   3 no token served by a getAccessToken that started after delete() resolved (unless a sign-in
+//     started after that delete and did not fail);
+//   4 every access token served is valid at the platform when served;
+//   5 at the end, with no sign-out, lost renewal answer or crash: if the platform holds a grant
+//     the app was handed, the store holds a refresh token the platform accepts and the record
+//     does not take for dead;
+//   6 nothing hangs (an actor waiting while nothing is pending and no timer is set);
+//   C every client token served is valid at the platform when served.
 import type { TokenData } from "../../src/index.js";
 import { DouyinReauthorizeError } from "../../src/tokens/index.js";
 import { DEMO_APP } from "../../src/emulator/demo-app.js";
