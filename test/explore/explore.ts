@@ -476,7 +476,8 @@ export async function runOnce(
       const choices = world.choices();
       const timers = world.clock.countTimers();
       if (world.pending.size === 0) {
-        const draining = world.actorsDone && world.clock.now >= world.doneAt + DRAIN_MS;
+        const draining =
+          world.actorsDone && world.clock.now >= world.doneAt + world.options.drainMs;
         if (timers > 0 && !draining) {
           choices.unshift({
             label: "time passes",
