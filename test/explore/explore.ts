@@ -100,6 +100,8 @@ export class Run {
   lostRenewals = 0;
   representedAfterLoss = 0;
   reauthorizedAfterLoss = 0;
+  /** Calls served from a process's memory while the store failed them, after a sign-out. */
+  servedOfflineAfterSignOut = 0;
   crashes = 0;
   signOutsCalled = 0;
   /** Event counter, to order calls. */
@@ -191,6 +193,7 @@ export class Run {
         const s = server(n);
         const afterDelete = this.lastDeleteResolved;
         const handedBefore = [...this.handed];
+        const faultsBefore = s.storeFaults;
         world.log(s, "call get");
         try {
           const token = await s.call(() => s.users.getAccessToken(OPEN_ID));
@@ -204,7 +207,11 @@ export class Run {
                 save.started > afterDelete.called &&
                 (save.status === "ok" || save.status === "pending"),
             );
-            if (!exempt) {
+            // Served from this process's memory while the store failed it: promised only
+            // outside offlineGraceMs (RELIABILITY.md, "Sign-out during a store outage").
+            const offline = s.storeFaults > faultsBefore;
+            if (offline && !exempt) this.servedOfflineAfterSignOut += 1;
+            else if (!exempt) {
               this.violate(
                 "3 served after sign-out",
                 `${s.name}: getAccessToken started after delete() resolved, served ${world.canon(token)}`,
@@ -357,6 +364,7 @@ export interface RunResult {
   lostRenewals: number;
   reauthorizedAfterLoss: number;
   representedAfterLoss: number;
+  servedOfflineAfterSignOut: number;
   timersFired: number;
 }
 
@@ -399,6 +407,7 @@ export async function runOnce(
     lostRenewals: 0,
     reauthorizedAfterLoss: 0,
     representedAfterLoss: 0,
+    servedOfflineAfterSignOut: 0,
     timersFired: 0,
   };
   const maxSteps = scenario.maxSteps ?? 200;
@@ -538,6 +547,7 @@ export async function runOnce(
     result.lostRenewals = run.lostRenewals;
     result.reauthorizedAfterLoss = run.reauthorizedAfterLoss;
     result.representedAfterLoss = run.representedAfterLoss;
+    result.servedOfflineAfterSignOut = run.servedOfflineAfterSignOut;
     return result;
   } finally {
     if (options.clock === undefined) clock.uninstall();
@@ -567,6 +577,8 @@ export interface ExploreReport {
   byInvariant: Record<string, { count: number; shortest: Violation }>;
   lostRenewals: number;
   reauthorizedAfterLoss: number;
+  /** Schedules where a call was served from memory within the offline grace after a sign-out. */
+  servedOffline: number;
   ms: number;
 }
 
@@ -603,6 +615,7 @@ export async function explore(
     byInvariant: {},
     lostRenewals: 0,
     reauthorizedAfterLoss: 0,
+    servedOffline: 0,
     ms: 0,
   };
   const keep = options.keep ?? 5;
@@ -621,6 +634,7 @@ export async function explore(
       }
       if (result.lostRenewals > 0) report.lostRenewals += 1;
       report.reauthorizedAfterLoss += result.reauthorizedAfterLoss;
+      if (result.servedOfflineAfterSignOut > 0) report.servedOffline += 1;
       for (const violation of result.violations) {
         if (report.violations.length < keep) report.violations.push(violation);
         const entry = report.byInvariant[violation.invariant];

@@ -10,7 +10,7 @@ export function printReport(report: ExploreReport, log = console.log) {
       report.truncated ? `, ${report.truncated} cut at the step bound` : ""
     }), ${report.states} states, ${report.steps} steps, ${(report.ms / 1000).toFixed(1)} s, ${
       report.exhaustive ? "exhaustive" : "budget spent (not exhaustive)"
-    }; lost renewal answers in ${report.lostRenewals} schedules; violations: ${
+    }; lost renewal answers in ${report.lostRenewals} schedules; served from memory in a store outage after a sign-out (within offlineGraceMs, not promised) in ${report.servedOffline}; violations: ${
       invariants.length === 0
         ? "0"
         : invariants.map((name) => `${name} ×${report.byInvariant[name]!.count}`).join(", ")

@@ -153,6 +153,8 @@ export interface Process {
 }
 
 export class Server {
+  /** Store calls of this server that failed for it (fail, lost, late), ever. */
+  storeFaults = 0;
   incarnation = 0;
   seq = 0;
   lockSeq = 0;
@@ -457,6 +459,7 @@ export class World {
       else op.reject(new Error("ECONNRESET"));
       return;
     }
+    if (outcome === "fail" || outcome === "lost" || outcome === "late") op.server.storeFaults += 1;
     switch (outcome) {
       case "ok": {
         const value = op.apply();
