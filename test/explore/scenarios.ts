@@ -159,6 +159,20 @@ export const USER_SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: "first-sign-in-then-out",
+    about: "A user's first sign-in on B (nothing stored), then out on A, then asks A; one fault",
+    servers: 2,
+    faults: 1,
+    setup: async () => undefined,
+    actors: [
+      async (a) => {
+        await a.signIn(1);
+        await a.signOut(0);
+        await a.get(0);
+      },
+    ],
+  },
+  {
     name: "sign-in-then-out",
     about: "The user signs in again on B, then out on A, then asks A; one fault",
     servers: 2,
