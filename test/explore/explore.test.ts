@@ -26,6 +26,7 @@ describe("the grant protocol, every schedule within a bound", () => {
       const report = await explore(scenario, { maxSchedules: cap });
       const lines: string[] = [];
       printReport(report, (line) => lines.push(line));
+      console.log(lines[0]); // schedules and states explored, in every run's log
       expect(Object.keys(report.byInvariant), lines.join("\n")).toEqual([]);
       // The bound was explored whole, and the run did something.
       expect(report.exhaustive, lines[0]).toBe(true);
