@@ -313,7 +313,7 @@ export class GrantKeeper {
       }
       if (this.rules.staleMark(current.value.record)) {
         await this.transition(openId, current, current.value.record.refreshToken, (g) =>
-          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
+          this.rules.staleMark(g.record) ? noted(g, this.now(), this.rules.server) : undefined,
         );
         continue; // read what is stored now, and decide again
       }
@@ -376,7 +376,7 @@ export class GrantKeeper {
       const { record } = current.value;
       if (this.rules.staleMark(record)) {
         await this.transition(openId, current, record.refreshToken, (g) =>
-          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
+          this.rules.staleMark(g.record) ? noted(g, this.now(), this.rules.server) : undefined,
         );
         return "skipped"; // renewable an hour from now, by this clock
       }

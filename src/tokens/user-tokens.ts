@@ -361,8 +361,10 @@ class UserTokens {
     requireText(data.access_token, "access_token");
     requireText(data.refresh_token, "refresh_token");
     this.open();
-    this.memory.signIn(data.open_id);
     const record = await this.grants.signIn(data.open_id, data, this.now());
+    // Only once the new grant is stored: until then an unsaved renewal of the old one is the
+    // only copy of a live grant.
+    this.memory.signIn(data.open_id);
     this.memory.hold(record.openId, record, this.now());
     return record;
   }

@@ -159,6 +159,27 @@ describe("clocks that disagree by more than the mark's hour", () => {
     expect(emu.isValid(kept.refreshToken)).toBe(true);
   });
 
+  it("three clocks: a server noting the mark, and one an hour and a half ahead of it, never renew it while it is under way", async () => {
+    const store = new HookStore(emu.now);
+    store.grantAll = true;
+    const HOUR = 60 * 60_000;
+    const a = manager(store);
+    const noter = manager(store, { now: () => emu.now() + 1.5 * HOUR });
+    const ahead = manager(store, { now: () => emu.now() + 3 * HOUR });
+    await signIn(a.users);
+    emu.advanceTime(14.5 * DAY);
+    await a.users.getAccessToken("u-1"); // refreshed: the access token lasts to day 29.5
+    emu.advanceTime(11.5 * DAY); // day 26: renewal due
+    emu.injectFault({ operation: "renewRefreshToken", kind: "latency", latencyMs: 400, times: 1 });
+    const renewing = a.users.getAccessToken("u-1");
+    await vi.waitFor(() => expect(emu.stats.renewRefreshToken).toBe(1), { timeout: 5_000 });
+    expect(emu.isValid(await noter.users.getAccessToken("u-1"))).toBe(true); // notes it
+    expect(emu.isValid(await ahead.users.getAccessToken("u-1"))).toBe(true); // notes it too
+    expect(emu.isValid(await renewing)).toBe(true);
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    expect((await liveRecord(store))!.renewals).toBe(1);
+  });
+
   it("a mark left by a holder that died is renewed once a server has watched it an hour", async () => {
     const store = new HookStore(emu.now);
     const { users } = manager(store);
@@ -301,6 +322,28 @@ describe("a value the store holds but no record", () => {
       reason: "unreadable",
     });
     await expect(other.users.get("u-1")).rejects.toMatchObject({ reason: "unreadable" });
+  });
+});
+
+describe("a sign-in the store refused", () => {
+  it("keeps the renewal only this process holds: written once the store takes writes, nothing renewed twice", async () => {
+    const store = new FaultyStore(emu.now);
+    const { users, errors } = manager(store);
+    const old = await signIn(users);
+    emu.advanceTime(26 * DAY);
+    store.faults.set("compareAndSet", { kind: "reject", skip: 1 }); // the mark goes through
+    expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true); // renewed, unsaved
+    const data = await douyin.accessToken({
+      code: emu.issueCode({ scope: "user_info", openId: "u-1" }),
+    });
+    await expect(users.save(data)).rejects.toMatchObject({ name: "DouyinStoreError" });
+    expect(errors).toContainEqual(expect.objectContaining({ reason: "unsaved" }));
+    store.faults.clear();
+    expect(await users.close()).toEqual({ unsaved: 0 });
+    const kept = (await liveRecord(store.inner))!;
+    expect(kept.refreshToken).not.toBe(old.refreshToken);
+    expect(emu.isValid(kept.refreshToken)).toBe(true);
+    expect(emu.stats.renewRefreshToken).toBe(1);
   });
 });
 
