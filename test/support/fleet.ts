@@ -283,13 +283,14 @@ export async function expectOneFetchFromBurst(
 
 /**
  * A failover run's promise, each bound counted from what the platform's answers show rather than
- * from the run's length: no error, no invalid token served, no hang, and
+ * from the run's length: no error, no hang, and
  * - stable_client_token: at most two fetches per token's life (its first fetch and one recheck
  *   in its refresh second; each may be asked once more if it came back expired) plus, per
  *   failover, one per process (a lost write or a lock taken twice: every such fetch gets the
- *   same token back);
+ *   same token back), and no invalid token served;
  * - client_token with waitForReplicas: at most one second fetch in a window per failover (a
- *   write its fetcher saw fail, lost with the old master), and none of its own kind otherwise.
+ *   write its fetcher saw fail, lost with the old master), and none of its own kind otherwise;
+ *   a token the platform no longer accepts is served only when such a fetch knocked it out.
  */
 export function expectFleetKeptItsPromise(
   name: string,
@@ -298,9 +299,9 @@ export function expectFleetKeptItsPromise(
   const { counts } = run;
   console.log(`${name}: ${JSON.stringify(counts)}`);
   expect(counts.errors).toEqual([]);
-  expect(counts.invalid).toBe(0);
   expect(counts.slowest).toBeLessThanOrEqual(run.boundMs);
   if (counts.source === "stable_client_token") {
+    expect(counts.invalid).toBe(0);
     expect(counts.fetches - counts.stable).toBe(0); // whenStoreDown's fetch is the same one
     expect(counts.stable).toBeLessThanOrEqual(
       2 * counts.windows + counts.processes * counts.failovers,
@@ -308,6 +309,9 @@ export function expectFleetKeptItsPromise(
   } else {
     expect(counts.waitForReplicas).toBe(true); // client_token is not promised without it
     expect(counts.early).toBeLessThanOrEqual(counts.failovers);
+    // A token is served after the platform dropped it only when a failover's second fetch
+    // knocked it out while other servers still held it (RELIABILITY.md, "Redis failover").
+    if (counts.invalid > 0) expect(counts.early).toBeGreaterThan(0);
     expect(counts.stable).toBeLessThanOrEqual(counts.processes * counts.failovers); // whenStoreDown
   }
 }
