@@ -1,4 +1,6 @@
-// `npm run simulate`: SEED=<n> replays one seed; --seeds, --days, --users, --servers size a run.
+// `npm run simulate`: SEED=<n> replays one seed; --seeds, --days, --users, --servers size a run;
+// --skewMinutes sets the largest clock offset (default: the seed's); --clientLockLoss 1 loses
+// client-token locks too.
 // Prints one line per seed and a summary; exits 1 on any violation, naming the seed and step.
 import { simulate, type SimulationReport } from "./simulate.js";
 
@@ -139,7 +141,9 @@ if (options.json) {
 }
 if (totals.violations > 0) {
   console.log(
-    `replay one with: SEED=<seed> npm run simulate -- --days ${options.days} --users ${options.users} --servers ${options.servers}`,
+    `replay one with: SEED=<seed> npm run simulate -- --days ${options.days} --users ${options.users} --servers ${options.servers}` +
+      (options.skewMinutes > 0 ? ` --skewMinutes ${options.skewMinutes}` : "") +
+      (options.clientLockLoss > 0 ? " --clientLockLoss 1" : ""),
   );
   process.exit(1);
 }
