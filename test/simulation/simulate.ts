@@ -364,6 +364,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
             return;
           }
           const token = parsed.refreshToken!;
+          const { version, renewingSince, renewingSeenAt } = parsed as Record<string, unknown>;
+          trace(
+            user.openId,
+            `store ← v${version} ${token.slice(4, 10)} mark=${renewingSince ?? "-"} seen=${renewingSeenAt ?? "-"}`,
+          );
           storedRefreshTokens.add(token);
           const grant = grantOf.get(token);
           if (grant === undefined || grantStoredSeq.has(grant)) return;
@@ -456,7 +461,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const presented = params.refresh_token!;
         const before = renewedOnce.get(presented);
         if (before === "delivered")
-          violation(`refresh token renewed twice (${presented.slice(0, 8)})`);
+          violation(`refresh token renewed twice (${presented.slice(0, 8)}, ${presentedOwner})`);
         if (ok) {
           renewedOnce.set(presented, delivered ? "delivered" : "lost");
           report.renewals += 1;
