@@ -349,8 +349,17 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       () => Date.now(),
       rnd.next,
       {
-        onCall: (_method: StoreMethod, key: string, process: Incarnation) =>
-          atAwait(userOfKey(key), process),
+        onCall: (method: StoreMethod, key: string, process: Incarnation) => {
+          const user = userOfKey(key);
+          if (traced !== undefined && user?.openId === traced) {
+            const at = serverOf.get(process);
+            trace(
+              traced,
+              `store ${method} ${key.includes(":lock:") ? "lock" : ""} by ${at?.index}.${at?.process.id}`,
+            );
+          }
+          atAwait(user, process);
+        },
         onApply: (key, value) => {
           seq += 1;
           const user = userOfKey(key);
@@ -383,7 +392,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           }
           const user = userOfKey(key);
           if (user === undefined || method !== "get") return;
-          user.getFailedAt.push(seq);
+          user.getFailedAt.push(++seq);
           if (user.getFailedAt.length > 64) user.getFailedAt.splice(0, 32);
           trace(user.openId, `store get failed: ${why}`);
         },
@@ -551,7 +560,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     };
 
     // ---- calls in flight, each timed ----------------------------------------------------
-    const inflight = new Map<Promise<unknown>, { process: Incarnation; cut: boolean }>();
+    /** Calls in flight; registered before they start, so an exit at their first await cuts them. */
+    interface InFlight {
+      process: Incarnation;
+      cut: boolean;
+      done: Promise<void>;
+    }
+    const inflight = new Set<InFlight>();
     function track<T>(
       name: string,
       server: Server | undefined,
@@ -562,8 +577,20 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const started = Date.now();
       const startedSeq = ++seq;
       trace(openId, `${name} starts${server ? ` on ${server.index}.${server.process.id}` : ""}`);
-      const entry = { process: server?.process ?? { dead: false }, cut: false };
-      const promise = call()
+      let settle = () => undefined as void;
+      const entry: InFlight = {
+        process: server?.process ?? { dead: false },
+        cut: false,
+        done: new Promise<void>((resolve) => (settle = resolve)),
+      };
+      inflight.add(entry);
+      let running: Promise<T>;
+      try {
+        running = call();
+      } catch (error) {
+        running = Promise.reject(error);
+      }
+      void running
         .then(
           (value) => {
             trace(
@@ -581,13 +608,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           },
         )
         .finally(() => {
-          inflight.delete(promise);
+          inflight.delete(entry);
+          settle();
           if (entry.cut) return;
           const took = Date.now() - started;
           report.longestCallMs = Math.max(report.longestCallMs, took);
           if (took > CALL_BOUND_MS) violation(`${name} took ${took} ms`);
         });
-      inflight.set(promise, entry);
     }
 
     function signIn(user: User) {
@@ -832,7 +859,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       servers[server.index] = next;
       const end = () => {
         server.process.dead = true;
-        for (const entry of inflight.values()) {
+        for (const entry of inflight) {
           if (entry.process === server.process && !entry.cut) {
             entry.cut = true;
             report.exits.callsCutOff += 1;
@@ -862,8 +889,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         count(report.faults, "exit:graceful");
         // No new calls reach it; the calls it is serving finish; then close(), then it ends.
         const serving = [...inflight]
-          .filter(([, entry]) => entry.process === server.process)
-          .map(([promise]) => promise);
+          .filter((entry) => entry.process === server.process)
+          .map((entry) => entry.done);
         track(
           "close",
           undefined,
@@ -947,7 +974,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     // Let everything in flight finish: every call is bounded, so this ends.
     step = "drain";
     for (let n = 0; n < 100 && inflight.size > 0; n++) await clock.tickAsync(10_000);
-    const stuck = [...inflight.values()].filter((entry) => !entry.cut).length;
+    const stuck = [...inflight].filter((entry) => !entry.cut).length;
     if (stuck > 0) violation(`${stuck} calls still in flight at the end`);
     store.faults.clear();
     report.store = { ...store.counts };
