@@ -103,6 +103,7 @@ for (const seed of seeds) {
   add(exits, report.exits);
   add(apart, {
     servedAfterSignOutOffline: report.servedAfterSignOutOffline,
+    servedReplacedGrantOffline: report.servedReplacedGrantOffline,
     reauthorizedAfterExitLoss: report.reauthorizedAfterExitLoss,
     clientTokenUnstoredKnockouts: report.clientTokenUnstoredKnockouts,
     servedExpiredUnderSkew: report.underSkew.servedExpired,

@@ -100,6 +100,8 @@ export interface SimulationReport {
    * process memory while the store failed them, within offlineGraceMs of the sign-out.
    */
   servedAfterSignOutOffline: number;
+  /** Likewise for a grant a new sign-in replaced before the call began. */
+  servedReplacedGrantOffline: number;
   /** What clock skew alone explains: a token served past its expiry by at most twice the skew, a grant ended that much early. */
   underSkew: { servedExpired: number; reauthorizedNearEnd: number };
   /**
@@ -242,6 +244,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     },
     reauthorizedAfterExitLoss: 0,
     servedAfterSignOutOffline: 0,
+    servedReplacedGrantOffline: 0,
     clientTokenUnstoredKnockouts: 0,
     underSkew: { servedExpired: 0, reauthorizedNearEnd: 0 },
     store: { late: 0, unreadable: 0, readOnlyRefusals: 0 },
@@ -286,6 +289,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     /** Per grant: when it first landed in the store (order of events), and if a later sign-in or a sign-out replaced it there. */
     const grantStoredSeq = new Map<number, number>();
     const supersededGrants = new Set<number>();
+    /** When (in order of events, and in time) a grant was replaced in the store, and by what. */
+    const supersededBy = new Map<number, { seq: number; at: number; by: "sign-in" | "sign-out" }>();
+    const supersede = (grant: number, by: "sign-in" | "sign-out") => {
+      supersededGrants.add(grant);
+      if (!supersededBy.has(grant)) supersededBy.set(grant, { seq, at: Date.now(), by });
+    };
     const grantsOfUser = new Map<string, Set<number>>();
     /** Refresh tokens that were ever in the store. */
     const storedRefreshTokens = new Set<string>();
@@ -317,7 +326,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
     // ---- faults at any await point --------------------------------------------------------
     /** Called at every store and platform call: a lock may be lost, the user may sign out. */
-    function atAwait(user: User | undefined, process: Incarnation) {
+    function atAwait(user: User | undefined, process: Incarnation, onTheWire = false) {
       if (lockLossRate > 0 && rnd.chance(lockLossRate)) {
         const how = rnd.chance(0.5) ? "expire" : "refuse";
         const key = store.loseLock(how, rnd.int, clientLockLoss ? "" : userLockPrefix);
@@ -331,7 +340,15 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
             storeFaultUntil = Math.max(storeFaultUntil, Date.now() + 60_000);
         }
       }
-      if (user && user.signedIn && !user.signingOut && signOutRate > 0 && rnd.chance(signOutRate)) {
+      // Ten times as likely while a refresh or a renewal of theirs is on the wire.
+      const signOutChance = onTheWire ? 10 * signOutRate : signOutRate;
+      if (
+        user &&
+        user.signedIn &&
+        !user.signingOut &&
+        signOutRate > 0 &&
+        rnd.chance(signOutChance)
+      ) {
         count(report.faults, "sign-out during a call");
         signOut(user);
       }
@@ -368,7 +385,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           const mine = grantsOfUser.get(user.openId) ?? new Set<number>();
           if (parsed.signedOutAt !== undefined) {
             tombstones.set(key, { seq, at: Date.now() });
-            for (const grant of mine) supersededGrants.add(grant);
+            for (const grant of mine) supersede(grant, "sign-out");
             trace(user.openId, `store ← tombstone`);
             return;
           }
@@ -383,7 +400,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           if (grant === undefined || grantStoredSeq.has(grant)) return;
           // A sign-in landed: it replaces every other grant of the user.
           grantStoredSeq.set(grant, seq);
-          for (const other of mine) if (other !== grant) supersededGrants.add(other);
+          for (const other of mine) if (other !== grant) supersede(other, "sign-in");
           trace(user.openId, `store ← grant ${grant}`);
         },
         onFailed: (method, key, why) => {
@@ -412,6 +429,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       atAwait(
         presentedOwner === undefined ? undefined : byOpenId.get(presentedOwner),
         server.process,
+        true,
       );
       if (server.process.dead) throw new Error("the process is gone");
       const fault: NetworkFault | undefined = rnd.chance(faultRate)
@@ -648,8 +666,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       if (rnd.chance(0.03)) setTimeout(() => signOut(user), rnd.int(1_000));
     }
 
-    function request(user: User, name = "getAccessToken") {
-      const server = rnd.pick(servers);
+    function request(user: User, name = "getAccessToken", on?: number) {
+      const server = on === undefined ? rnd.pick(servers) : servers[on]!;
       report.calls.getAccessToken += 1;
       track(
         name,
@@ -698,10 +716,25 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           report.underSkew.servedExpired += 1;
         } else violation(`served an access token the platform does not accept (${user.openId})`);
       }
+      const grant = grantOf.get(token);
+      const replaced = grant === undefined ? undefined : supersededBy.get(grant);
+      if (replaced?.by === "sign-in" && replaced.seq < startedSeq) {
+        // A later sign-in's grant landed in the store before this call began: the call reads
+        // the store itself, so it is not served the older grant unless that read failed.
+        report.checks += 1;
+        const offline = user.getFailedAt.some((at) => at > startedSeq);
+        if (offline && Date.now() - replaced.at <= OFFLINE_GRACE_MS + CALL_BOUND_MS) {
+          report.servedReplacedGrantOffline += 1;
+        } else {
+          violation(
+            `${user.openId} served a token of grant ${grant}, replaced by a new sign-in before the call began`,
+          );
+        }
+        return;
+      }
       const out = user.signedOut;
       if (out === undefined || out.resolvedSeq >= startedSeq) return;
       report.checks += 1;
-      const grant = grantOf.get(token);
       const storedSeq = grant === undefined ? undefined : grantStoredSeq.get(grant);
       if (storedSeq !== undefined && storedSeq > out.tombstoneSeq) return; // signed in again since
       // The store failed this call's read, and the record was confirmed within the grace.
@@ -738,6 +771,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           }
           for (const [token, record] of platform.refreshRecords()) {
             if (record.openId === user.openId) abandoned.add(token);
+          }
+          // Stale tabs ask for the user's token on every server, at once and a little later.
+          for (const server of servers) {
+            setTimeout(
+              () => request(user, "getAccessToken after sign-out", server.index),
+              rnd.int(300),
+            );
           }
           setTimeout(() => request(user, "getAccessToken after sign-out"), rnd.int(2_000));
         },
