@@ -44,6 +44,8 @@ export interface SimulationOptions {
   exitsPerDay?: number;
   /** At each store or platform call, the chance that the calling process exits there (crash or graceful); default 0.0003. */
   exitRate?: number;
+  /** At each renewal answer delivered, the chance that the store turns read-only then (and, one time in two, the process exits); default 0.02. */
+  unsavedRate?: number;
   /** Lose client-token locks too (off by default: see RELIABILITY.md, a lost lock and a stalled fetch can knock out a served client token). */
   clientLockLoss?: boolean;
   /** The largest clock offset of a server; default ±2 hours on half the seeds, ±2 s on the others. */
@@ -187,6 +189,8 @@ interface User {
   gapDays: number;
   /** The last sign-out that resolved: when (in order of events), and the tombstone it left. */
   signedOut?: { resolvedSeq: number; tombstoneSeq: number; tombstoneAt: number };
+  /** When the last sign-out was asked for (in order of events). */
+  signOutAskedSeq: number;
   /** Events at which a get of this user's grant failed (fault, timeout, unreadable). */
   getFailedAt: number[];
 }
@@ -216,6 +220,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const exitsPerDay = options.exitsPerDay ?? 1;
   const exitRate = options.exitRate ?? 0.0003;
   const clientLockLoss = options.clientLockLoss ?? false;
+  const unsavedRate = options.unsavedRate ?? 0.02;
   const rnd = prng(seed);
   const maxSkew = options.maxSkewMs ?? (rnd.chance(0.5) ? 2 * HOUR : 2_000);
   const report: SimulationReport = {
@@ -313,6 +318,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       signingOut: false,
       gapDays: rnd.chance(0.2) ? Infinity : 0.2 + rnd.exp(6),
       getFailedAt: [],
+      signOutAskedSeq: 0,
     }));
     const byOpenId = new Map(users.map((user) => [user.openId, user]));
     const userPrefix = `douyin-oauth:${DEMO_APP.clientKey}:user:`;
@@ -493,6 +499,14 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           renewedOnce.set(presented, delivered ? "delivered" : "lost");
           report.renewals += 1;
           if (delivered) server.renewed.set(presented, answer.data.refresh_token as string);
+          if (delivered && rnd.chance(unsavedRate)) {
+            // The store turns read-only as the answer arrives, so the renewed record cannot be
+            // written: this process holds the only copy. Half the time the process is then
+            // told to exit: close() tries for 10 s and reports it unsaved.
+            count(report.faults, "read-only as a renewal answer arrives");
+            readOnlyFor(20_000 + rnd.int(40_000));
+            if (rnd.chance(0.5) && servers[server.index] === server) exit(server, rnd.chance(0.7));
+          }
         }
       }
       if (ok && !delivered) {
@@ -684,7 +698,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           if (error instanceof DouyinReauthorizeError) {
             count(report.outcomes.reauthorize, error.reason);
             user.signedIn = false;
-            if (user.signingOut && error.reason === "no_tokens") return;
+            // Signed out before or while this call ran: "no tokens" is the answer.
+            const signedOutMeanwhile = user.signOutAskedSeq > startedSeq;
+            if ((user.signingOut || signedOutMeanwhile) && error.reason === "no_tokens") return;
             if (lostFor.has(user.openId)) {
               report.reauthorizedAfterLostAnswer += 1;
               return;
@@ -753,6 +769,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const server = rnd.pick(servers);
       report.calls.signOuts += 1;
       user.signingOut = true;
+      user.signOutAskedSeq = ++seq;
       track(
         "delete",
         server,
@@ -874,13 +891,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           );
           return;
         }
-        case "read-only": {
-          store.readOnly = true;
-          const until = Date.now() + lasting;
-          readOnlyUntil = Math.max(readOnlyUntil, until);
-          setTimeout(() => Date.now() >= readOnlyUntil && (store.readOnly = false), lasting);
+        case "read-only":
+          readOnlyFor(lasting);
           return;
-        }
       }
       const [method, what] = fault;
       trace("client", `store fault ${kind} on ${method} for ${lasting} ms`);
@@ -888,6 +901,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       setTimeout(() => store.faults.get(method) === what && store.faults.delete(method), lasting);
     }
     let readOnlyUntil = 0;
+    function readOnlyFor(ms: number) {
+      store.readOnly = true;
+      readOnlyUntil = Math.max(readOnlyUntil, Date.now() + ms);
+      storeFaultUntil = Math.max(storeFaultUntil, Date.now() + ms);
+      setTimeout(() => Date.now() >= readOnlyUntil && (store.readOnly = false), ms);
+    }
 
     /**
      * A process exits: gracefully (no new calls, `close()` awaited, then it ends) or by a
