@@ -301,6 +301,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       if (!supersededBy.has(grant)) supersededBy.set(grant, { seq, at: Date.now(), by });
     };
     const grantsOfUser = new Map<string, Set<number>>();
+    const ownerOfGrant = new Map<number, string>();
     /** Refresh tokens that were ever in the store. */
     const storedRefreshTokens = new Set<string>();
     /** Per user key, the last tombstone that landed: when, in order and in time. */
@@ -481,6 +482,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
             const open = answer.data.open_id as string;
             const mine = grantsOfUser.get(open) ?? new Set<number>();
             mine.add(grant);
+            ownerOfGrant.set(grant, open);
             grantsOfUser.set(open, mine);
           }
           if (issued.access_token) grantOf.set(issued.access_token, grant);
@@ -494,7 +496,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const presented = params.refresh_token!;
         const before = renewedOnce.get(presented);
         if (before === "delivered")
-          violation(`refresh token renewed twice (${presented.slice(0, 8)}, ${presentedOwner})`);
+          violation(
+            `refresh token renewed twice (${presented.slice(0, 8)}, ${presentedOwner ?? ownerOfGrant.get(grantOf.get(presented) ?? -1)})`,
+          );
         if (ok) {
           renewedOnce.set(presented, delivered ? "delivered" : "lost");
           report.renewals += 1;
