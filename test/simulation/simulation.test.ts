@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "./simulate.js";
 
 // `npm run mutation` runs this file once per surviving mutant: it sets SIMULATION_SEEDS to a few.
-// Seven seeds as they come (two of them with clocks up to 2 hours apart), and seed 18 with
+// Seven seeds as they come (one of them, seed by seed, with clocks up to 2 hours apart), and seed 18 with
 // clocks up to 2 hours apart: eight runs, as before the fault model was widened.
 const SEEDS = [1, 2, 3, 4, 5, 6, 7].slice(0, Number(process.env.SIMULATION_SEEDS ?? 7));
 
