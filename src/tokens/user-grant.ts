@@ -244,8 +244,10 @@ export class GrantKeeper {
       if (!(error instanceof DouyinStoreError)) throw error;
       // The platform killed `presented`: until written, this process holds the only copy.
       const record = step(sent.value).record;
-      if (!work.signedOut)
+      // Kept while a sign-out is still being written: if its write fails, this is the grant.
+      if (!work.signedOut || this.memory.isSigningOut(openId)) {
         this.memory.keepUnsaved(openId, { record, replaced: presented, at: this.now() });
+      }
       this.report(new DouyinStoreError("unsaved", error.operation, error));
       return { outcome: "failed", current: undefined, unsaved: record };
     }

@@ -30,6 +30,8 @@ export class UserMemory {
   private readonly held = new Map<string, { record: UserTokenRecord; confirmedAt: number }>();
   private readonly unsaved = new Map<string, Unsaved>();
   private readonly notBefore = new Map<string, number>();
+  /** Users whose sign-out is being written, and how many times at once. */
+  private readonly signingOut = new Map<string, number>();
 
   /**
    * The user's work in flight, joined, or `run` started as it. A sign-out takes the work out
@@ -149,7 +151,11 @@ export class UserMemory {
     if (this.notBefore.size > HELD_MAX) this.notBefore.delete(this.notBefore.keys().next().value!);
   }
 
-  /** A sign-out here: the user's work no longer serves, and nothing of theirs is kept. */
+  /**
+   * A sign-out here begins: the user's work in flight no longer serves, and nothing is served
+   * from memory. An unsaved renewal stays until `signedOut` says the tombstone was written: if
+   * it was not, the user is still signed in, and that renewal is their only live grant.
+   */
   signOut(openId: string): void {
     const flight = this.work.get(openId);
     if (flight !== undefined) flight.work.signedOut = true;
@@ -157,7 +163,22 @@ export class UserMemory {
     if (sweep !== undefined) sweep.signedOut = true;
     for (const watcher of this.watchers.get(openId) ?? []) watcher.signedOut = true;
     this.work.delete(openId);
-    this.forget(openId);
+    this.held.delete(openId);
+    this.notBefore.delete(openId);
+    this.signingOut.set(openId, (this.signingOut.get(openId) ?? 0) + 1);
+  }
+
+  /** The sign-out's write is done: `stored`, everything of the user is forgotten. */
+  signedOut(openId: string, stored: boolean): void {
+    const left = (this.signingOut.get(openId) ?? 1) - 1;
+    if (left > 0) this.signingOut.set(openId, left);
+    else this.signingOut.delete(openId);
+    if (stored) this.forget(openId);
+  }
+
+  /** A sign-out of the user is being written. */
+  isSigningOut(openId: string): boolean {
+    return this.signingOut.has(openId);
   }
 
   /** Found signed out (or signed in anew) in the store: nothing of the old grant is kept. */

@@ -392,7 +392,14 @@ class UserTokens {
     requireText(openId, "openId");
     this.open();
     this.memory.signOut(openId);
-    await this.grants.signOut(openId);
+    try {
+      await this.grants.signOut(openId);
+    } catch (error) {
+      this.memory.signedOut(openId, false); // still signed in: an unsaved renewal is kept
+      this.writeLater(openId);
+      throw error;
+    }
+    this.memory.signedOut(openId, true);
   }
 
   async renewDue({ concurrency = 4 }: { concurrency?: number } = {}): Promise<RenewalSummary> {

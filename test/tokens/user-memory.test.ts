@@ -59,9 +59,17 @@ describe("UserMemory", () => {
     m.signOut("u");
     expect([flight.work.signedOut, sweep.signedOut, watcher.signedOut]).toEqual([true, true, true]);
     expect(other.signedOut).toBe(false);
+    expect(m.heldBack("u", 0)).toBe(false);
+    // Until the tombstone is written, an unsaved renewal stays: it may still be the grant.
+    expect(m.isSigningOut("u")).toBe(true);
+    expect(m.unsavedOf("u")).toBeDefined();
+    m.signedOut("u", false);
+    expect(m.isSigningOut("u")).toBe(false);
+    expect(m.unsavedOf("u")).toBeDefined();
+    m.signOut("u");
+    m.signedOut("u", true);
     expect(m.offline("u", 0)).toBeUndefined();
     expect(m.unsavedOf("u")).toBeUndefined();
-    expect(m.heldBack("u", 0)).toBe(false);
     // A call made after the sign-out starts its own work, never joins the old one.
     const again = m.join("u", async () => rec("u"));
     expect(again).not.toBe(flight);

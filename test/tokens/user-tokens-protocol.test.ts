@@ -347,6 +347,23 @@ describe("a sign-in the store refused", () => {
   });
 });
 
+describe("a sign-out the store refused", () => {
+  it("keeps the renewal only this process holds: the user is still signed in, and close() writes it", async () => {
+    const store = new FaultyStore(emu.now);
+    const { users } = manager(store);
+    const old = await signIn(users);
+    emu.advanceTime(26 * DAY);
+    store.faults.set("compareAndSet", { kind: "reject", skip: 1 }); // the mark goes through
+    expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true); // renewed, unsaved
+    await expect(users.delete("u-1")).rejects.toMatchObject({ name: "DouyinStoreError" });
+    store.faults.clear();
+    expect(await users.close()).toEqual({ unsaved: 0 });
+    const kept = (await liveRecord(store.inner))!;
+    expect(kept.refreshToken).not.toBe(old.refreshToken);
+    expect(emu.isValid(kept.refreshToken)).toBe(true);
+  });
+});
+
 describe("a late write never brings a signed-out user back", () => {
   it("a's save times out and lands after the user signed in and out on b", async () => {
     const slow = new FaultyStore(emu.now);
