@@ -6,9 +6,9 @@
 //   ----------------  ------------------------------------------  --------------------------------
 //   live              the record, version n                       refreshed, marked, signed out
 //   renewing since T  the record with renewingSince T             renewed, unmarked, exhausted,
-//                     (and renewingSeen {server: S}, each server  ended (10010), refreshed, noted,
-//                     that found it over an hour old, by its      signed out; renewable again by
-//                     own clock)                                  a server an hour after its own S
+//                     (and renewingSeenAt S once a server found   ended (10010), refreshed, noted,
+//                     it over an hour old by its own clock)       signed out; renewable again an
+//                                                                 hour after both T and S
 //   exhausted         the record with renewals at the limit       refreshed, signed out (it ends
 //                                                                 when the refresh token expires)
 //   ended             the record with refreshExpiresAt passed     signed in again, signed out
@@ -36,8 +36,6 @@ export const SIGNED_OUT_TTL_MS = 31 * DAY;
 
 const isText = (v: unknown): v is string => typeof v === "string" && v !== "";
 const isTime = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isNotes = (v: unknown) =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(isTime);
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 /**
@@ -62,7 +60,7 @@ export function parseGrant(value: unknown): Grant | undefined {
     isTime(v.refreshExpiresAt) &&
     isCount(v.renewals) &&
     (v.renewingSince === undefined || isTime(v.renewingSince)) &&
-    (v.renewingSeen === undefined || isNotes(v.renewingSeen));
+    (v.renewingSeenAt === undefined || isTime(v.renewingSeenAt));
   if (!fine) return undefined;
   const { version: _, ...record } = v;
   return { state: "live", record: record as unknown as UserTokenRecord, version };
@@ -99,7 +97,7 @@ export const signedOut = (current: Grant | undefined, openId: string, now: numbe
 
 /** The record without its renewal mark. */
 const unmarkedRecord = (record: UserTokenRecord): UserTokenRecord => {
-  const { renewingSince: _, renewingSeen: __, ...rest } = record;
+  const { renewingSince: _, renewingSeenAt: __, ...rest } = record;
   return rest;
 };
 
@@ -107,18 +105,12 @@ const unmarkedRecord = (record: UserTokenRecord): UserTokenRecord => {
 export const marked = (current: LiveGrant, now: number): LiveGrant =>
   live({ ...unmarkedRecord(current.record), renewingSince: now }, current);
 
-/** Notes kept per mark: the most recent servers' (a process that restarted is a new server). */
-const NOTES_MAX = 8;
-
 /**
- * noted: a mark over an hour old by this server's clock is noted with that clock's time, under
- * this server's id; for this server it holds an hour more, whatever the other clocks say.
+ * noted: a mark over an hour old by this server's clock is noted with that clock's time; it
+ * holds an hour more, whatever the clocks of the marker and this server say.
  */
-export const noted = (current: LiveGrant, now: number, server: string): LiveGrant => {
-  const notes = Object.entries(current.record.renewingSeen ?? {}).filter(([id]) => id !== server);
-  const renewingSeen = Object.fromEntries([...notes, [server, now]].slice(-NOTES_MAX));
-  return live({ ...current.record, renewingSeen }, current);
-};
+export const noted = (current: LiveGrant, now: number): LiveGrant =>
+  live({ ...current.record, renewingSeenAt: now }, current);
 
 /** renewed: renewing -> live, with the new refresh token and one renewal more. */
 export const renewed = (

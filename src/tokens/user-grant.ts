@@ -315,7 +315,7 @@ export class GrantKeeper {
       }
       if (this.rules.staleMark(current.value.record)) {
         await this.transition(openId, current, current.value.record.refreshToken, (g) =>
-          this.rules.staleMark(g.record) ? noted(g, this.now(), this.rules.server) : undefined,
+          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
         );
         continue; // read what is stored now, and decide again
       }
@@ -378,7 +378,7 @@ export class GrantKeeper {
       const { record } = current.value;
       if (this.rules.staleMark(record)) {
         await this.transition(openId, current, record.refreshToken, (g) =>
-          this.rules.staleMark(g.record) ? noted(g, this.now(), this.rules.server) : undefined,
+          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
         );
         return "skipped"; // renewable an hour from now, by this clock
       }

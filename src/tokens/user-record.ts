@@ -21,12 +21,11 @@ export interface UserTokenRecord {
    */
   renewingSince?: number;
   /**
-   * Per server (a manager's own id), when it found the mark over an hour old by its own clock.
-   * A server renews a marked refresh token only an hour after its own note, by its own clock:
-   * no server compares its clock with another's, so clocks hours apart never let a renewal
-   * still under way be taken for a lost one.
+   * When a server first found the mark over an hour old by its own clock. The mark holds for
+   * an hour after that too, so a server whose clock runs ahead of the marker's never takes a
+   * renewal still under way for a lost one.
    */
-  renewingSeen?: Record<string, number>;
+  renewingSeenAt?: number;
 }
 
 export const DAY = 24 * 60 * 60_000;
@@ -70,7 +69,7 @@ export function withRenewal(
   data: TokenData<"renewRefreshToken">,
   started: number,
 ): UserTokenRecord {
-  const { renewingSince: _, renewingSeen: __, ...rest } = record;
+  const { renewingSince: _, renewingSeenAt: __, ...rest } = record;
   return {
     ...rest,
     refreshToken: data.refresh_token,
@@ -95,13 +94,11 @@ export interface UserTokenRules {
   refreshable(r: UserTokenRecord): boolean;
   /**
    * A renewal was marked and its outcome is not written yet, and either the mark is under an
-   * hour old or this server has not watched it for an hour by its own clock.
+   * hour old or no server has watched it for an hour by its own clock.
    */
   renewalPending(r: UserTokenRecord): boolean;
-  /** A mark over an hour old by this clock that this server has not noted yet (renewingSeen). */
+  /** A mark over an hour old by this clock that no server has noted yet (see renewingSeenAt). */
   staleMark(r: UserTokenRecord): boolean;
-  /** This server's id in `renewingSeen`. */
-  readonly server: string;
   /** Inside the renewal window, renewals left, no renewal pending. */
   renewalDue(r: UserTokenRecord): boolean;
   /** No renewal left, and inside what would be the renewal window. */
@@ -119,28 +116,23 @@ export function userTokenRules(options: {
   refreshBefore: number;
   renewBefore: number;
   maxRenewals: number;
-  /** This server's id for its notes of old marks; default a random one. */
-  server?: string;
 }): UserTokenRules {
   const { now, refreshBefore, renewBefore, maxRenewals } = options;
-  const server = options.server ?? globalThis.crypto.randomUUID().slice(0, 13);
-  const mine = (r: UserTokenRecord) => r.renewingSeen?.[server];
   const refreshable = (r: UserTokenRecord) => now() < r.refreshExpiresAt;
   const inRenewalWindow = (r: UserTokenRecord) =>
     refreshable(r) && now() >= r.refreshExpiresAt - renewBefore;
   const renewalPending = (r: UserTokenRecord) =>
     r.renewingSince !== undefined &&
     (now() < r.renewingSince + RENEWAL_PENDING_MS ||
-      mine(r) === undefined ||
-      now() < mine(r)! + RENEWAL_PENDING_MS);
+      r.renewingSeenAt === undefined ||
+      now() < r.renewingSeenAt + RENEWAL_PENDING_MS);
   return {
-    server,
     usable: (r) => now() < r.accessExpiresAt,
     refreshable,
     renewalPending,
     staleMark: (r) =>
       r.renewingSince !== undefined &&
-      mine(r) === undefined &&
+      r.renewingSeenAt === undefined &&
       now() >= r.renewingSince + RENEWAL_PENDING_MS,
     renewalDue: (r) => inRenewalWindow(r) && r.renewals < maxRenewals && !renewalPending(r),
     exhausted: (r) => inRenewalWindow(r) && r.renewals >= maxRenewals,

@@ -39,9 +39,8 @@ describe("parseGrant", () => {
   it("a live record, with its version; one written before versions is version 0", () => {
     expect(parseGrant({ ...record, version: 7 })).toEqual(live({}, 7));
     expect(parseGrant(record)).toEqual(live({}, 0));
-    const notes = { "server-a": T + 1, "server-b": T - 7_200_000 };
-    expect(parseGrant({ ...record, renewingSince: T, renewingSeen: notes })).toEqual(
-      live({ renewingSince: T, renewingSeen: notes }, 0),
+    expect(parseGrant({ ...record, renewingSince: T, renewingSeenAt: T + 1 })).toEqual(
+      live({ renewingSince: T, renewingSeenAt: T + 1 }, 0),
     );
   });
 
@@ -68,8 +67,7 @@ describe("parseGrant", () => {
     ["renewals that are no count", { ...record, renewals: -1 }],
     ["a scope that is no text", { ...record, scope: 1 }],
     ["a mark that is no time", { ...record, renewingSince: "now" }],
-    ["notes that are no map", { ...record, renewingSeen: 5 }],
-    ["a note that is no time", { ...record, renewingSeen: { a: "now" } }],
+    ["a note that is no time", { ...record, renewingSeenAt: {} }],
   ])("not a grant: %s", (_, value) => {
     expect(parseGrant(value)).toBeUndefined();
   });
@@ -116,31 +114,18 @@ describe("the transitions: each one version more", () => {
     });
   });
 
-  it("marked, noted (per server, the latest eight), unmarked", () => {
-    const m = marked(live({ renewingSeen: { old: T - 5 } }), T);
+  it("marked, noted, unmarked", () => {
+    const m = marked(live({ renewingSeenAt: T - 5 }), T);
     expect(m.record).toEqual({ ...record, renewingSince: T });
     expect(m.version).toBe(4);
-    const n = noted(noted(m, T + 1, "a"), T + 9, "b");
-    expect(n.record).toMatchObject({ renewingSince: T, renewingSeen: { a: T + 1, b: T + 9 } });
-    expect(noted(n, T + 20, "a").record.renewingSeen).toEqual({ b: T + 9, a: T + 20 });
-    let many = m;
-    for (let i = 0; i < 10; i++) many = noted(many, T + i, `s${i}`);
-    expect(Object.keys(many.record.renewingSeen!)).toEqual([
-      "s2",
-      "s3",
-      "s4",
-      "s5",
-      "s6",
-      "s7",
-      "s8",
-      "s9",
-    ]);
+    const n = noted(m, T + 1);
+    expect(n.record).toMatchObject({ renewingSince: T, renewingSeenAt: T + 1 });
     expect(unmarked(n).record).toEqual(record);
   });
 
   it("renewed: the new refresh token, one renewal more, the mark gone", () => {
     const data = { ...answer, refresh_token: "rft.2", expires_in: 30 * 86_400 };
-    const r = renewed(live({ renewingSince: T, renewingSeen: { a: T }, renewals: 2 }), data, T);
+    const r = renewed(live({ renewingSince: T, renewingSeenAt: T, renewals: 2 }), data, T);
     expect(r.record).toEqual({
       ...record,
       refreshToken: "rft.2",

@@ -159,27 +159,6 @@ describe("clocks that disagree by more than the mark's hour", () => {
     expect(emu.isValid(kept.refreshToken)).toBe(true);
   });
 
-  it("three clocks: a server noting the mark, and one an hour and a half ahead of it, never renew it while it is under way", async () => {
-    const store = new HookStore(emu.now);
-    store.grantAll = true;
-    const HOUR = 60 * 60_000;
-    const a = manager(store);
-    const noter = manager(store, { now: () => emu.now() + 1.5 * HOUR });
-    const ahead = manager(store, { now: () => emu.now() + 3 * HOUR });
-    await signIn(a.users);
-    emu.advanceTime(14.5 * DAY);
-    await a.users.getAccessToken("u-1"); // refreshed: the access token lasts to day 29.5
-    emu.advanceTime(11.5 * DAY); // day 26: renewal due
-    emu.injectFault({ operation: "renewRefreshToken", kind: "latency", latencyMs: 400, times: 1 });
-    const renewing = a.users.getAccessToken("u-1");
-    await vi.waitFor(() => expect(emu.stats.renewRefreshToken).toBe(1), { timeout: 5_000 });
-    expect(emu.isValid(await noter.users.getAccessToken("u-1"))).toBe(true); // notes it
-    expect(emu.isValid(await ahead.users.getAccessToken("u-1"))).toBe(true); // notes it too
-    expect(emu.isValid(await renewing)).toBe(true);
-    expect(emu.stats.renewRefreshToken).toBe(1);
-    expect((await liveRecord(store))!.renewals).toBe(1);
-  });
-
   it("a mark left by a holder that died is renewed once a server has watched it an hour", async () => {
     const store = new HookStore(emu.now);
     const { users } = manager(store);
