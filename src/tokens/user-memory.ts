@@ -30,8 +30,8 @@ export class UserMemory {
   private readonly held = new Map<string, { record: UserTokenRecord; confirmedAt: number }>();
   private readonly unsaved = new Map<string, Unsaved>();
   private readonly notBefore = new Map<string, number>();
-  /** Users whose sign-out is being written, and how many times at once. */
-  private readonly signingOut = new Map<string, number>();
+  /** Users whose sign-out is being written, and the work it marked. */
+  private readonly signingOut = new Map<string, Set<Work>>();
 
   /**
    * The user's work in flight, joined, or `run` started as it. A sign-out takes the work out
@@ -157,23 +157,29 @@ export class UserMemory {
    * it was not, the user is still signed in, and that renewal is their only live grant.
    */
   signOut(openId: string): void {
+    const marked = this.signingOut.get(openId) ?? new Set<Work>();
     const flight = this.work.get(openId);
-    if (flight !== undefined) flight.work.signedOut = true;
     const sweep = this.sweeping.get(openId);
-    if (sweep !== undefined) sweep.signedOut = true;
-    for (const watcher of this.watchers.get(openId) ?? []) watcher.signedOut = true;
+    for (const work of [flight?.work, sweep, ...(this.watchers.get(openId) ?? [])]) {
+      if (work === undefined || work.signedOut) continue;
+      work.signedOut = true;
+      marked.add(work);
+    }
+    this.signingOut.set(openId, marked);
     this.work.delete(openId);
     this.held.delete(openId);
     this.notBefore.delete(openId);
-    this.signingOut.set(openId, (this.signingOut.get(openId) ?? 0) + 1);
   }
 
-  /** The sign-out's write is done: `stored`, everything of the user is forgotten. */
+  /**
+   * The sign-out's write is done. `stored`: everything of the user is forgotten. Not stored: the
+   * user is still signed in, and the work it marked goes on as if it had never begun.
+   */
   signedOut(openId: string, stored: boolean): void {
-    const left = (this.signingOut.get(openId) ?? 1) - 1;
-    if (left > 0) this.signingOut.set(openId, left);
-    else this.signingOut.delete(openId);
+    const marked = this.signingOut.get(openId);
+    this.signingOut.delete(openId);
     if (stored) this.forget(openId);
+    else for (const work of marked ?? []) work.signedOut = false;
   }
 
   /** A sign-out of the user is being written. */
