@@ -26,7 +26,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1210 KB (the docs are 590 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1215 KB (the docs are 590 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -48,12 +48,13 @@ describe("size budgets", () => {
     // the `node` export condition's entry (dist/*/index.node.js, 3 KB for both) and the README's
     // "Runtimes" section (issue 12: what is tested where, and why a browser cannot call tokens),
     // about 1127 KB with the README's Redis Cluster and Sentinel section and RedisTokenStore's
-    // waitForReplicas (issue 13); about 1206 KB with issue 22: the versioned grant protocol (the
+    // waitForReplicas (issue 13); about 1210 KB with issue 22: the versioned grant protocol (the
     // tokens bundles, ESM and CJS, grew from 31 to 47 KB each with the state machine, the process
     // memory, the split store calls and lock, close() and the offline grace; four more
     // declaration files in each format; the README's renewal job and sign-out rules) and what
-    // each client-token source promises, close() and invalidate(token).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_210_000);
+    // each client-token source promises, close() and invalidate(token), and the README's
+    // schedule explorer.
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_215_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's
