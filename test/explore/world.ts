@@ -3,6 +3,7 @@
 // an outcome for it. The token managers are the package's own, built through its public API
 // (createDouyinOAuth with a `transport`, createUserTokenManager / createClientTokenProvider with
 // a `store` and `now`); the platform's rules are the emulator's ledger (src/emulator/ledger.ts).
+import { paramsOf } from "../simulation/simulate.js";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import FakeTimers from "@sinonjs/fake-timers";
@@ -93,13 +94,6 @@ const ROUTES = new Map<string, TokenOp>([
   [OPERATION_PATHS.refreshToken, "refreshToken"],
   [OPERATION_PATHS.renewRefreshToken, "renewRefreshToken"],
 ]);
-
-/** The parameters of a token request, from its query or its form or JSON body. */
-function paramsOf(request: TransportRequest): Record<string, string | undefined> {
-  if (request.method === "GET") return Object.fromEntries(new URL(request.url).searchParams);
-  if (request.headers["content-type"] === "application/json") return JSON.parse(request.body!);
-  return Object.fromEntries(new URLSearchParams(request.body));
-}
 
 const TOKEN = /\b(act|rft|clt)\.[0-9a-f]{48}\b/g;
 

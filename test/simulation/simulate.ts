@@ -177,7 +177,7 @@ const STORE_FAULTS = [
 ] as const;
 
 /** The parameters of a token request, from its query or its form or JSON body. */
-function paramsOf(request: TransportRequest): Record<string, string | undefined> {
+export function paramsOf(request: TransportRequest): Record<string, string | undefined> {
   if (request.method === "GET") return Object.fromEntries(new URL(request.url).searchParams);
   if (request.headers["content-type"] === "application/json") return JSON.parse(request.body!);
   return Object.fromEntries(new URLSearchParams(request.body));
