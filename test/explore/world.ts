@@ -3,14 +3,13 @@
 // an outcome for it. The token managers are the package's own, built through its public API
 // (createDouyinOAuth with a `transport`, createUserTokenManager / createClientTokenProvider with
 // a `store` and `now`); the platform's rules are the emulator's ledger (src/emulator/ledger.ts).
-import { paramsOf } from "../simulation/simulate.js";
+import { paramsOf, ROUTES, type TokenOp } from "../simulation/simulate.js";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import FakeTimers from "@sinonjs/fake-timers";
 export type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]>;
 import {
   createDouyinOAuth,
-  OPERATION_PATHS,
   type DouyinOAuth,
   type Transport,
   type TransportRequest,
@@ -84,16 +83,6 @@ export interface Choice {
   fault: boolean;
   run: () => void;
 }
-
-type TokenOp =
-  "accessToken" | "clientToken" | "stableClientToken" | "refreshToken" | "renewRefreshToken";
-const ROUTES = new Map<string, TokenOp>([
-  [OPERATION_PATHS.accessToken, "accessToken"],
-  [OPERATION_PATHS.clientToken, "clientToken"],
-  [OPERATION_PATHS.stableClientToken, "stableClientToken"],
-  [OPERATION_PATHS.refreshToken, "refreshToken"],
-  [OPERATION_PATHS.renewRefreshToken, "renewRefreshToken"],
-]);
 
 const TOKEN = /\b(act|rft|clt)\.[0-9a-f]{48}\b/g;
 

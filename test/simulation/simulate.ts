@@ -143,9 +143,10 @@ function prng(seed: number) {
   };
 }
 
-type TokenOp =
+export type TokenOp =
   "accessToken" | "clientToken" | "stableClientToken" | "refreshToken" | "renewRefreshToken";
-const ROUTES = new Map<string, TokenOp>([
+/** The token operations the in-process platform answers, by path. */
+export const ROUTES = new Map<string, TokenOp>([
   [OPERATION_PATHS.accessToken, "accessToken"],
   [OPERATION_PATHS.clientToken, "clientToken"],
   // whenStoreDown's fallback (it had no route: the fetch failed, so its token was never checked)
