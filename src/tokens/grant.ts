@@ -5,10 +5,10 @@
 //   state             stored as                                   left by
 //   ----------------  ------------------------------------------  --------------------------------
 //   live              the record, version n                       refreshed, marked, signed out
-//   renewing since T  the record with renewingSince T             renewed, unmarked, exhausted,
-//                     (and renewingSeenAt S once a server found   ended (10010), refreshed, noted,
-//                     it over an hour old by its own clock)       signed out; renewable again an
-//                                                                 hour after both T and S
+//   renewing since T  the record with renewingSince T, written     renewed, unmarked, exhausted,
+//                     just after the hold key (renewing:<open_id>, ended (10010), refreshed,
+//                     kept an hour by the store's own clock)       signed out; renewable again
+//                                                                 once the hold key is gone
 //   exhausted         the record with renewals at the limit       refreshed, signed out (it ends
 //                                                                 when the refresh token expires)
 //   ended             the record with refreshExpiresAt passed     signed in again, signed out
@@ -59,10 +59,10 @@ export function parseGrant(value: unknown): Grant | undefined {
     isText(v.refreshToken) &&
     isTime(v.refreshExpiresAt) &&
     isCount(v.renewals) &&
-    (v.renewingSince === undefined || isTime(v.renewingSince)) &&
-    (v.renewingSeenAt === undefined || isTime(v.renewingSeenAt));
+    (v.renewingSince === undefined || isTime(v.renewingSince));
   if (!fine) return undefined;
-  const { version: _, ...record } = v;
+  // renewingSeenAt: a note older versions kept beside the mark; the hold key replaced it.
+  const { version: _, renewingSeenAt: __, ...record } = v;
   return { state: "live", record: record as unknown as UserTokenRecord, version };
 }
 
@@ -97,20 +97,16 @@ export const signedOut = (current: Grant | undefined, openId: string, now: numbe
 
 /** The record without its renewal mark. */
 const unmarkedRecord = (record: UserTokenRecord): UserTokenRecord => {
-  const { renewingSince: _, renewingSeenAt: __, ...rest } = record;
+  const { renewingSince: _, ...rest } = record;
   return rest;
 };
 
-/** marked: live -> renewing since `now`, written before the renewal is sent. */
+/**
+ * marked: live -> renewing since `now`, written (after the hold key) before the renewal is
+ * sent; a mark whose hold key is gone is a renewal whose outcome was lost, renewable again.
+ */
 export const marked = (current: LiveGrant, now: number): LiveGrant =>
   live({ ...unmarkedRecord(current.record), renewingSince: now }, current);
-
-/**
- * noted: a mark over an hour old by this server's clock is noted with that clock's time; it
- * holds an hour more, whatever the clocks of the marker and this server say.
- */
-export const noted = (current: LiveGrant, now: number): LiveGrant =>
-  live({ ...current.record, renewingSeenAt: now }, current);
 
 /** renewed: renewing -> live, with the new refresh token and one renewal more. */
 export const renewed = (

@@ -110,6 +110,11 @@ export function storeCalls(store: TokenStore, timeoutMs: number) {
     return true;
   }
 
+  /** Keeps `value` under `key` for `ttlMs`, whatever was there (values that hold no secret). */
+  async function put(key: string, value: string, ttlMs: number): Promise<void> {
+    await bounded("set", () => store.set(key, value, ttl(ttlMs)));
+  }
+
   /**
    * One page of the keys under `prefix`, from `cursor` (undefined: the first page). A store
    * whose `list` answers with every key at once is one page; a page may take up to 30 times
@@ -132,5 +137,5 @@ export function storeCalls(store: TokenStore, timeoutMs: number) {
     return { keys: keys.map(String), cursor: next === "" ? undefined : next };
   }
 
-  return { store, bounded, read, swap, listPage };
+  return { store, bounded, read, swap, put, listPage };
 }

@@ -16,7 +16,6 @@ import {
   ended,
   exhausted,
   marked,
-  noted,
   parseGrant,
   refreshed,
   renewed,
@@ -30,6 +29,7 @@ import {
 } from "./grant.js";
 import type { UserMemory, Work } from "./user-memory.js";
 import {
+  RENEWAL_PENDING_MS,
   secretsOf,
   withRefresh,
   type UserTokenRecord,
@@ -68,6 +68,8 @@ export interface GrantKeeperDeps {
   shared: Coordinator;
   rules: UserTokenRules;
   keyOf: (openId: string) => string;
+  /** The key of the user's renewal hold: while it is stored, a marked renewal holds. */
+  holdKeyOf: (openId: string) => string;
   memory: UserMemory;
   maxRenewals: number;
   renewRetryMs: number;
@@ -78,6 +80,7 @@ export class GrantKeeper {
   private readonly shared: Coordinator;
   private readonly rules: UserTokenRules;
   private readonly keyOf: (openId: string) => string;
+  private readonly holdKeyOf: (openId: string) => string;
   private readonly memory: UserMemory;
   private readonly maxRenewals: number;
   private readonly renewRetryMs: number;
@@ -90,6 +93,7 @@ export class GrantKeeper {
       shared: this.shared,
       rules: this.rules,
       keyOf: this.keyOf,
+      holdKeyOf: this.holdKeyOf,
       memory: this.memory,
       maxRenewals: this.maxRenewals,
       renewRetryMs: this.renewRetryMs,
@@ -109,6 +113,16 @@ export class GrantKeeper {
     if (isLive(current)) return current;
     this.memory.forget(openId);
     throw new DouyinReauthorizeError(openId, "no_tokens");
+  }
+
+  /**
+   * Whether the renewal marked on `record` still holds: its hold key is in the store. The key
+   * lives an hour by the store's clock, so no server's clock decides when a renewal whose
+   * outcome was lost (a crash, an answer lost, a record never written) may be tried again.
+   */
+  async markHolds(openId: string, record: UserTokenRecord): Promise<boolean> {
+    if (!this.rules.marked(record)) return false;
+    return (await this.shared.read(this.holdKeyOf(openId))) !== undefined;
   }
 
   /** One compare-and-set of `next` over `basedOn`; undefined when another write came first. */
@@ -225,6 +239,9 @@ export class GrantKeeper {
     current: LiveRead,
     work: Work,
   ): Promise<Renewal | typeof AGAIN> {
+    // The hold first: a mark is never in the store without a hold written before it.
+    const hold = JSON.stringify({ version: current.value.version + 1 });
+    await this.shared.put(this.holdKeyOf(openId), hold, RENEWAL_PENDING_MS);
     const sent = await this.write(openId, current, marked(current.value, this.now()));
     if (sent === undefined) return AGAIN;
     const presented = current.value.record.refreshToken;
@@ -262,7 +279,7 @@ export class GrantKeeper {
     const latest = await this.live(openId);
     const record = latest.value.record;
     if (record.refreshToken !== presented) return AGAIN;
-    if (this.rules.renewalPending(record)) {
+    if (await this.markHolds(openId, record)) {
       // Its successor is not written yet: never the end of the grant.
       if (this.rules.usable(record)) return record;
       throw new DouyinStoreError("unsaved", "get", error);
@@ -313,17 +330,12 @@ export class GrantKeeper {
         await this.saveUnsaved(openId, current);
         continue; // read what is stored now, and decide again
       }
-      if (this.rules.staleMark(current.value.record)) {
-        await this.transition(openId, current, current.value.record.refreshToken, (g) =>
-          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
-        );
-        continue; // read what is stored now, and decide again
-      }
       const { record } = current.value;
       if (
-        this.rules.renewalDue(record) &&
+        this.rules.renewalWanted(record) &&
         !this.memory.heldBack(openId, this.now()) &&
-        !lock.lost
+        !lock.lost &&
+        !(await this.markHolds(openId, record))
       ) {
         if (work.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
         const renewal = await this.renew(openId, current, work);
@@ -376,14 +388,9 @@ export class GrantKeeper {
       const current = await this.read(openId);
       if (!isLive(current)) return "skipped";
       const { record } = current.value;
-      if (this.rules.staleMark(record)) {
-        await this.transition(openId, current, record.refreshToken, (g) =>
-          this.rules.staleMark(g.record) ? noted(g, this.now()) : undefined,
-        );
-        return "skipped"; // renewable an hour from now, by this clock
-      }
       if (this.rules.exhausted(record)) return "exhausted";
-      if (!this.rules.renewalDue(record) || lock.lost || work.signedOut) return "skipped";
+      if (!this.rules.renewalWanted(record) || lock.lost || work.signedOut) return "skipped";
+      if (await this.markHolds(openId, record)) return "skipped"; // another renewal is under way
       const renewal = await this.renew(openId, current, work);
       if (renewal === AGAIN) continue;
       if (renewal.current !== undefined) {

@@ -16,20 +16,18 @@ export interface UserTokenRecord {
   renewals: number;
   /**
    * Set, under the lock, just before a renewal is sent; cleared when its outcome is written.
-   * While it is recent, no server renews this refresh token again, and a 10010 for it means
-   * "its successor is not written yet", not "sign in again".
+   * While the hold key written with it is in the store (an hour, by the store's clock), no
+   * server renews this refresh token again, and a 10010 for it means "its successor is not
+   * written yet", not "sign in again".
    */
   renewingSince?: number;
-  /**
-   * When a server first found the mark over an hour old by its own clock. The mark holds for
-   * an hour after that too, so a server whose clock runs ahead of the marker's never takes a
-   * renewal still under way for a lost one.
-   */
-  renewingSeenAt?: number;
 }
 
 export const DAY = 24 * 60 * 60_000;
-/** How long a renewal whose outcome is unknown (answer lost, record unsaved) holds back others. */
+/**
+ * How long a renewal whose outcome is unknown (answer lost, record unsaved) holds back others:
+ * the lifetime of its hold key, counted by the store's clock, never compared with a server's.
+ */
 export const RENEWAL_PENDING_MS = 60 * 60_000;
 
 /** The absolute end of a lifetime the platform gave in seconds, counted from the request's start. */
@@ -69,7 +67,7 @@ export function withRenewal(
   data: TokenData<"renewRefreshToken">,
   started: number,
 ): UserTokenRecord {
-  const { renewingSince: _, renewingSeenAt: __, ...rest } = record;
+  const { renewingSince: _, ...rest } = record;
   return {
     ...rest,
     refreshToken: data.refresh_token,
@@ -92,14 +90,11 @@ export interface UserTokenRules {
   usable(r: UserTokenRecord): boolean;
   /** The refresh token still works (as far as the record knows). */
   refreshable(r: UserTokenRecord): boolean;
-  /**
-   * A renewal was marked and its outcome is not written yet, and either the mark is under an
-   * hour old or no server has watched it for an hour by its own clock.
-   */
-  renewalPending(r: UserTokenRecord): boolean;
-  /** A mark over an hour old by this clock that no server has noted yet (see renewingSeenAt). */
-  staleMark(r: UserTokenRecord): boolean;
-  /** Inside the renewal window, renewals left, no renewal pending. */
+  /** A renewal was marked and its outcome is not written yet (whether it holds: its hold key). */
+  marked(r: UserTokenRecord): boolean;
+  /** Inside the renewal window with renewals left: renewed unless a marked renewal holds. */
+  renewalWanted(r: UserTokenRecord): boolean;
+  /** Renewal wanted, and no renewal marked. */
   renewalDue(r: UserTokenRecord): boolean;
   /** No renewal left, and inside what would be the renewal window. */
   exhausted(r: UserTokenRecord): boolean;
@@ -121,20 +116,14 @@ export function userTokenRules(options: {
   const refreshable = (r: UserTokenRecord) => now() < r.refreshExpiresAt;
   const inRenewalWindow = (r: UserTokenRecord) =>
     refreshable(r) && now() >= r.refreshExpiresAt - renewBefore;
-  const renewalPending = (r: UserTokenRecord) =>
-    r.renewingSince !== undefined &&
-    (now() < r.renewingSince + RENEWAL_PENDING_MS ||
-      r.renewingSeenAt === undefined ||
-      now() < r.renewingSeenAt + RENEWAL_PENDING_MS);
+  const marked = (r: UserTokenRecord) => r.renewingSince !== undefined;
+  const renewalWanted = (r: UserTokenRecord) => inRenewalWindow(r) && r.renewals < maxRenewals;
   return {
     usable: (r) => now() < r.accessExpiresAt,
     refreshable,
-    renewalPending,
-    staleMark: (r) =>
-      r.renewingSince !== undefined &&
-      r.renewingSeenAt === undefined &&
-      now() >= r.renewingSince + RENEWAL_PENDING_MS,
-    renewalDue: (r) => inRenewalWindow(r) && r.renewals < maxRenewals && !renewalPending(r),
+    marked,
+    renewalWanted,
+    renewalDue: (r) => renewalWanted(r) && !marked(r),
     exhausted: (r) => inRenewalWindow(r) && r.renewals >= maxRenewals,
     refreshDue: (r) => refreshable(r) && now() >= r.accessExpiresAt - refreshBefore,
     reauthorize: (r, cause) =>

@@ -173,12 +173,14 @@ class UserTokens {
     this.report = shared.report;
     const { maxRenewals, renewRetryMs } = limits;
     const keyOf = (openId: string) => this.prefix + openId;
+    const holdKeyOf = (openId: string) => `douyin-oauth:${douyin.clientKey}:renewing:${openId}`;
     const memory = this.memory;
     this.grants = new GrantKeeper({
       douyin,
       shared,
       rules,
       keyOf,
+      holdKeyOf,
       memory,
       maxRenewals,
       renewRetryMs,
@@ -193,11 +195,15 @@ class UserTokens {
     if (this.closed) throw new Error("createUserTokenManager: the manager is closed");
   }
 
-  /** Work is due: a refresh, a mark to note, or a renewal not held back by a recent failure. */
-  private workDue(openId: string, r: UserTokenRecord) {
+  /**
+   * Work is due: a refresh, or a renewal not held back by a recent failure nor by a marked
+   * renewal that still holds. A failed look at the hold leaves it to the work under the lock.
+   */
+  private async workDue(openId: string, r: UserTokenRecord) {
     const { rules } = this;
-    if (rules.refreshDue(r) || rules.staleMark(r)) return true;
-    return rules.renewalDue(r) && !this.memory.heldBack(openId, this.now());
+    if (rules.refreshDue(r)) return true;
+    if (!rules.renewalWanted(r) || this.memory.heldBack(openId, this.now())) return false;
+    return !(await this.grants.markHolds(openId, r).catch(() => false));
   }
 
   /**
@@ -297,7 +303,7 @@ class UserTokens {
     }
     if (seen.signedOut) throw new DouyinReauthorizeError(openId, "no_tokens");
     memory.hold(openId, stored, this.now());
-    if (memory.unsavedOf(openId) === undefined && !this.workDue(openId, stored)) {
+    if (memory.unsavedOf(openId) === undefined && !(await this.workDue(openId, stored))) {
       if (this.rules.usable(stored)) return stored;
       throw this.rules.reauthorize(stored);
     }
@@ -318,7 +324,9 @@ class UserTokens {
     if (current?.value.state !== "live") return "gone";
     const { record } = current.value;
     if (rules.exhausted(record)) return "exhausted";
-    if (!rules.renewalDue(record) && !rules.staleMark(record)) return "skipped";
+    if (!rules.renewalWanted(record) || (await this.grants.markHolds(openId, record))) {
+      return "skipped"; // not due, or another renewal is under way
+    }
     const work = memory.sweep(openId);
     try {
       const done = await this.shared.withLock(this.lockOf(openId), (lock) =>

@@ -32,6 +32,6 @@ describe("the grant protocol, every schedule within a bound", () => {
       expect(report.exhaustive, lines[0]).toBe(true);
       expect(report.complete).toBeGreaterThan(0);
     },
-    60_000,
+    180_000,
   );
 });

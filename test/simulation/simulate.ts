@@ -409,8 +409,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           storedRefreshTokens.add(token);
           const grant = grantOf.get(token);
           if (grant === undefined || grantStoredSeq.has(grant)) return;
-          // A sign-in landed: it replaces every other grant of the user.
+          // A sign-in landed: it replaces every other grant of the user. A sign-out that
+          // landed before it (the two raced) replaced the grants stored then, not this one.
           grantStoredSeq.set(grant, seq);
+          supersededGrants.delete(grant);
+          supersededBy.delete(grant);
           for (const other of mine) if (other !== grant) supersede(other, "sign-in");
           trace(user.openId, `store ← grant ${grant}`);
         },
@@ -419,10 +422,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
             clientWriteFailedAt = Date.now();
           }
           const user = userOfKey(key);
-          if (user === undefined || method !== "get") return;
+          if (user === undefined) return;
+          trace(user.openId, `store ${method} failed: ${why}`);
+          if (method !== "get") return;
           user.getFailedAt.push(++seq);
           if (user.getFailedAt.length > 64) user.getFailedAt.splice(0, 32);
-          trace(user.openId, `store get failed: ${why}`);
         },
       },
       1_000,
@@ -938,6 +942,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           }
         }
         for (const [presented, renewed] of server.renewed) {
+          trace(platform.refreshRecord(renewed)?.openId, `exit of ${server.index}.${server.process.id}: renewal ${renewed.slice(4, 10)} stored=${storedRefreshTokens.has(renewed)} superseded=${supersededGrants.has(grantOf.get(renewed) ?? -1)}`);
           if (storedRefreshTokens.has(renewed)) continue;
           const grant = grantOf.get(renewed);
           if (grant !== undefined && supersededGrants.has(grant)) continue;

@@ -6,7 +6,6 @@ import {
   ended,
   exhausted,
   marked,
-  noted,
   parseGrant,
   refreshed,
   renewed,
@@ -39,8 +38,10 @@ describe("parseGrant", () => {
   it("a live record, with its version; one written before versions is version 0", () => {
     expect(parseGrant({ ...record, version: 7 })).toEqual(live({}, 7));
     expect(parseGrant(record)).toEqual(live({}, 0));
+    expect(parseGrant({ ...record, renewingSince: T })).toEqual(live({ renewingSince: T }, 0));
+    // The note older versions kept beside a mark is dropped: the hold key took its place.
     expect(parseGrant({ ...record, renewingSince: T, renewingSeenAt: T + 1 })).toEqual(
-      live({ renewingSince: T, renewingSeenAt: T + 1 }, 0),
+      live({ renewingSince: T }, 0),
     );
   });
 
@@ -67,7 +68,6 @@ describe("parseGrant", () => {
     ["renewals that are no count", { ...record, renewals: -1 }],
     ["a scope that is no text", { ...record, scope: 1 }],
     ["a mark that is no time", { ...record, renewingSince: "now" }],
-    ["a note that is no time", { ...record, renewingSeenAt: {} }],
   ])("not a grant: %s", (_, value) => {
     expect(parseGrant(value)).toBeUndefined();
   });
@@ -114,18 +114,17 @@ describe("the transitions: each one version more", () => {
     });
   });
 
-  it("marked, noted, unmarked", () => {
-    const m = marked(live({ renewingSeenAt: T - 5 }), T);
+  it("marked, unmarked", () => {
+    const m = marked(live({ renewingSince: T - 5 }), T);
     expect(m.record).toEqual({ ...record, renewingSince: T });
     expect(m.version).toBe(4);
-    const n = noted(m, T + 1);
-    expect(n.record).toMatchObject({ renewingSince: T, renewingSeenAt: T + 1 });
-    expect(unmarked(n).record).toEqual(record);
+    expect(unmarked(m).record).toEqual(record);
+    expect(unmarked(m).version).toBe(5);
   });
 
   it("renewed: the new refresh token, one renewal more, the mark gone", () => {
     const data = { ...answer, refresh_token: "rft.2", expires_in: 30 * 86_400 };
-    const r = renewed(live({ renewingSince: T, renewingSeenAt: T, renewals: 2 }), data, T);
+    const r = renewed(live({ renewingSince: T, renewals: 2 }), data, T);
     expect(r.record).toEqual({
       ...record,
       refreshToken: "rft.2",

@@ -30,22 +30,17 @@ describe("userTokenRules at the exact millisecond", () => {
     expect(rulesAt(T + 1_000).usable(record())).toBe(false);
   });
 
-  it("renewalPending: for RENEWAL_PENDING_MS after renewingSince, and as long after renewingSeenAt; until noted, it holds", () => {
-    const marked = record({ renewingSince: T });
-    expect(rulesAt(T + RENEWAL_PENDING_MS - 1).renewalPending(marked)).toBe(true);
-    expect(rulesAt(T + 10 * RENEWAL_PENDING_MS).renewalPending(marked)).toBe(true); // not noted
-    expect(rulesAt(T + RENEWAL_PENDING_MS - 1).staleMark(marked)).toBe(false);
-    expect(rulesAt(T + RENEWAL_PENDING_MS).staleMark(marked)).toBe(true);
-    const S = T + 3 * RENEWAL_PENDING_MS;
-    const noted = record({ renewingSince: T, renewingSeenAt: S });
-    expect(rulesAt(S).staleMark(noted)).toBe(false);
-    expect(rulesAt(S + RENEWAL_PENDING_MS - 1).renewalPending(noted)).toBe(true);
-    expect(rulesAt(S + RENEWAL_PENDING_MS).renewalPending(noted)).toBe(false);
-    // A mark from a clock ahead of this one holds until an hour after it, by this clock.
-    const ahead = record({ renewingSince: T + RENEWAL_PENDING_MS, renewingSeenAt: T });
-    expect(rulesAt(T + 2 * RENEWAL_PENDING_MS - 1).renewalPending(ahead)).toBe(true);
-    expect(rulesAt(T).renewalPending(record())).toBe(false);
-    expect(rulesAt(T).staleMark(record())).toBe(false);
+  it("marked, renewalWanted, renewalDue: a marked renewal is wanted but not due (its hold decides)", () => {
+    const due = record({ refreshExpiresAt: T + 1_000 });
+    const marked = record({ refreshExpiresAt: T + 1_000, renewingSince: T });
+    expect(rulesAt(T).marked(marked)).toBe(true);
+    expect(rulesAt(T).marked(due)).toBe(false);
+    expect(rulesAt(T).renewalWanted(marked)).toBe(true);
+    expect(rulesAt(T).renewalDue(marked)).toBe(false);
+    expect(rulesAt(T).renewalDue(due)).toBe(true);
+    // No clock makes a mark stale: an hour or a year on, it is still marked, and not due.
+    expect(rulesAt(T + 100 * RENEWAL_PENDING_MS).marked(marked)).toBe(true);
+    expect(RENEWAL_PENDING_MS).toBe(60 * 60_000);
   });
 });
 

@@ -19,6 +19,7 @@ import { DAY, managerWith, signInWith, startClockedEmulator } from "../support/c
 import { FaultyStore } from "../support/faulty-store.js";
 
 const KEY = `douyin-oauth:${DEMO_APP.clientKey}:user:u-1`;
+const HOLD = `douyin-oauth:${DEMO_APP.clientKey}:renewing:u-1`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A memory store where a test acts at chosen points of the calls on u-1's record. */
@@ -137,21 +138,24 @@ describe("the renewal mark stops a second holder", () => {
   });
 });
 
-describe("clocks that disagree by more than the mark's hour", () => {
-  it("a server whose clock runs 2 hours ahead never takes a renewal under way for a lost one", async () => {
+describe("a marked renewal holds for an hour by the store's clock, whatever the servers' clocks say", () => {
+  it("three servers whose clocks are hours apart: a renewal under way is never taken for a lost one", async () => {
     const store = new HookStore(emu.now);
     store.grantAll = true; // the marker's lock lapsed unseen: only the mark stands in the way
-    const a = manager(store);
-    const ahead = manager(store, { now: () => emu.now() + 2 * 60 * 60_000 });
-    await signIn(a.users);
+    const HOUR = 60 * 60_000;
+    const behind = manager(store, { now: () => emu.now() - 3 * HOUR });
+    const ahead = manager(store, { now: () => emu.now() + 3 * HOUR });
+    const further = manager(store, { now: () => emu.now() + 6 * HOUR });
+    await signIn(behind.users);
     emu.advanceTime(14.5 * DAY);
-    await a.users.getAccessToken("u-1"); // refreshed: the access token lasts to day 29.5
+    await behind.users.getAccessToken("u-1"); // refreshed: the access token lasts to day 29.5
     emu.advanceTime(11.5 * DAY); // day 26: renewal due
     emu.injectFault({ operation: "renewRefreshToken", kind: "latency", latencyMs: 300, times: 1 });
-    const renewing = a.users.getAccessToken("u-1");
+    const renewing = behind.users.getAccessToken("u-1");
     await vi.waitFor(() => expect(emu.stats.renewRefreshToken).toBe(1), { timeout: 5_000 });
-    // By its clock the mark is two hours old: it notes the mark and waits an hour of its own.
+    // By their clocks the mark is 6 and 9 hours old; its hold key says it is under way.
     expect(emu.isValid(await ahead.users.getAccessToken("u-1"))).toBe(true);
+    expect(emu.isValid(await further.users.getAccessToken("u-1"))).toBe(true);
     expect(emu.isValid(await renewing)).toBe(true);
     expect(emu.stats.renewRefreshToken).toBe(1);
     const kept = (await liveRecord(store))!;
@@ -159,20 +163,33 @@ describe("clocks that disagree by more than the mark's hour", () => {
     expect(emu.isValid(kept.refreshToken)).toBe(true);
   });
 
-  it("a mark left by a holder that died is renewed once a server has watched it an hour", async () => {
+  it("a mark left by a holder that died before sending is renewed by the first sweep after its hold ends", async () => {
     const store = new HookStore(emu.now);
     const { users } = manager(store);
     const record = await signIn(users);
     emu.advanceTime(26 * DAY);
-    const marked = { ...record, renewingSince: emu.now(), version: 2 }; // and then it died
+    // A holder wrote its hold and its mark, and then it died.
+    await store.set(HOLD, JSON.stringify({ version: 2 }), 60 * 60_000);
+    const marked = { ...record, renewingSince: emu.now(), version: 2 };
     await store.set(KEY, JSON.stringify(marked), 10 * DAY);
-    emu.advanceTime(61 * 60_000);
-    expect(await users.renewDue()).toMatchObject({ renewed: 0, skipped: 1 }); // noted
     emu.advanceTime(59 * 60_000);
-    expect(await users.renewDue()).toMatchObject({ renewed: 0 }); // still within its hour
+    expect(await users.renewDue()).toMatchObject({ renewed: 0, skipped: 1 }); // it still holds
+    expect(emu.stats.renewRefreshToken).toBe(0);
     emu.advanceTime(2 * 60_000);
     expect(await users.renewDue()).toMatchObject({ renewed: 1 });
     expect(emu.stats.renewRefreshToken).toBe(1);
+    const kept = (await liveRecord(store))!;
+    expect(kept).toMatchObject({ renewals: 1 });
+    expect(kept.renewingSince).toBeUndefined();
+  });
+
+  it("a hold whose mark never went in (the mark's write lost) stops nobody", async () => {
+    const store = new HookStore(emu.now);
+    const { users } = manager(store);
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    await store.set(HOLD, JSON.stringify({ version: 2 }), 60 * 60_000);
+    expect(await users.renewDue()).toMatchObject({ renewed: 1 });
   });
 });
 
