@@ -46,4 +46,6 @@ for (let run = 1; run <= runs; run++) {
   console.log(`run ${run}: passed (${seconds} s)`);
 }
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-console.log(`${passed} of ${runs} runs passed in a row, ${minutes} min, ${load} busy processes beside`);
+console.log(
+  `${passed} of ${runs} runs passed in a row, ${minutes} min, ${load} busy processes beside`,
+);
