@@ -45,7 +45,7 @@ describe("a fleet on a Redis Cluster", () => {
       fleet.redis.failover(STABLE_TOKEN_KEY),
     );
     expectFleetKeptItsPromise("Redis Cluster failover, stable_client_token", run);
-  }, 120_000);
+  }, 240_000);
 
   it("the client_token key's master SIGKILLed while 8 processes call get() every 20 ms, waitForReplicas 1: no error, every token valid when served, at most one second fetch in a window per failover", async () => {
     const platform = await fleet.startPlatform();
@@ -57,7 +57,7 @@ describe("a fleet on a Redis Cluster", () => {
       { source: "client_token", waitForReplicas: { replicas: 1, timeoutMs: 500 } },
     );
     expectFleetKeptItsPromise("Redis Cluster failover, client_token, waitForReplicas", run);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("the lock through a failover", () => {
@@ -81,7 +81,7 @@ describe("the lock through a failover", () => {
     const second = await new RedisTokenStore(await connect()).lock(key, 60_000);
     expect(second).toBeDefined(); // two holders of one lock
     await second!.release();
-  }, 120_000);
+  }, 240_000);
 
   it("waitForReplicas: a lock a replica acknowledged survives the failover; one it did not is refused and released", async () => {
     const acked = "{douyin-oauth:test}:lock:acked";
@@ -113,7 +113,7 @@ describe("the lock through a failover", () => {
     const free = await other.lock(lagging, 60_000); // nobody held it
     expect(free).toBeDefined();
     await free!.release();
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("user tokens through a failover", () => {
@@ -172,5 +172,5 @@ describe("user tokens through a failover", () => {
       await log.close();
       await emu.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -64,5 +64,5 @@ describe("a fleet behind Redis Sentinel", () => {
       fleet.redis.failover(),
     );
     expectFleetKeptItsPromise("Sentinel failover", run);
-  }, 120_000);
+  }, 240_000);
 });

@@ -60,6 +60,8 @@ export interface Worker<R> {
   child: ChildProcess;
   done: Promise<R>;
   ready(): boolean;
+  /** What it printed so far (its stdout, then its stderr). */
+  output(): string;
   /** With WAIT_GO set: starts its run. */
   go(): void;
 }
@@ -98,17 +100,28 @@ export function startWorker<R = BurstResult>(
   return {
     child,
     done,
+    output: () => `${out} ${err}`.trim(),
     ready: () => out.includes("ready"),
     go: () => void child.stdin.end("go\n"),
   };
 }
 
-/** Resolves once every worker is connected and waiting (bounded), then starts them together. */
-export async function startTogether(workers: Array<Worker<unknown>>, limitMs = 60_000) {
+/**
+ * Resolves once every worker is connected and waiting, then starts them together. A worker
+ * that exits first fails it at once, with its output; one not ready within `limitMs` (far
+ * above a loaded machine's start-up: a hang, not slowness) fails it with what each printed.
+ */
+export async function startTogether(workers: Array<Worker<unknown>>, limitMs = 90_000) {
   const deadline = Date.now() + limitMs;
+  let exited: unknown;
+  const watch = workers.map((w) => w.done.catch((error: unknown) => (exited ??= error)));
   while (!workers.every((w) => w.ready())) {
-    if (Date.now() > deadline) throw new Error("the workers did not get ready in time");
-    await Promise.race([...workers.map((w) => w.done.catch(() => undefined)), sleep(50)]);
+    if (exited !== undefined) throw exited;
+    if (Date.now() > deadline) {
+      const waiting = workers.filter((w) => !w.ready()).map((w) => `[${w.output()}]`);
+      throw new Error(`${waiting.length} workers not ready in time: ${waiting.join(" ")}`);
+    }
+    await Promise.race([...watch, sleep(50)]);
   }
   for (const w of workers) w.go();
 }

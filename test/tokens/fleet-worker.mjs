@@ -24,8 +24,12 @@ const redis =
           })),
         })
       : createClient({ url: env.REDIS_URL, socket: { reconnectStrategy: false } });
-redis.on("error", () => undefined);
+redis.on("error", (error) => {
+  if (env.DEBUG) process.stderr.write(`redis ${Date.now()} ${error?.message}\n`);
+});
+process.stderr.write(`connecting to ${kind} Redis\n`);
 await redis.connect();
+process.stderr.write(`connected\n`);
 const douyin = createDouyinOAuth({
   clientKey: env.CLIENT_KEY,
   clientSecret: env.CLIENT_SECRET,
