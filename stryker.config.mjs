@@ -1,4 +1,4 @@
-// Mutation testing: `npm run mutation` (minutes; not part of `npm test`). ARCHITECTURE.md has the
+// Mutation testing: `npm run mutation` (minutes; not part of `npm test`). MUTATION.md has the
 // last scores. While killing survivors in one file: `npx stryker run --mutate src/redact.ts`.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -15,7 +15,7 @@ export default {
   coverageAnalysis: "perTest",
   // A static mutant (a module-level constant: a table, a regex, a default) can only be tested by
   // reloading everything and running every test, about 100 s each on this machine; there are
-  // about a thousand. They are left out of the score; ARCHITECTURE.md says so beside it.
+  // about a thousand. They are left out of the score; MUTATION.md says so beside it.
   ignoreStatic: true,
   // two cores, shared
   concurrency: 2,

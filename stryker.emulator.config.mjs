@@ -1,5 +1,5 @@
 // Mutation testing of the emulator: `npm run mutation:emulator` (not part of `npm test`).
-// ARCHITECTURE.md has the last scores. Same settings as stryker.config.mjs, over src/emulator/
+// MUTATION.md has the last scores. Same settings as stryker.config.mjs, over src/emulator/
 // and against the emulator's own suites (vitest.mutation-emulator.config.ts).
 import base from "./stryker.config.mjs";
 
