@@ -13,7 +13,7 @@ import { startBetterAuthApp, type BetterAuthApp } from "./better-auth-app.js";
 
 const DAY = 24 * 60 * 60_000;
 const realNow = Date.now;
-let clock: FakeTimers.InstalledClock;
+let clock: ReturnType<typeof FakeTimers.install>;
 let emu: Emulator;
 let app: BetterAuthApp;
 let browser: Browser;
