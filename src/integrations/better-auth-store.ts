@@ -68,7 +68,11 @@ function sameGrant(a: string | undefined, b: string | undefined): boolean {
   const canonical = (g: Grant) => {
     const flat: Record<string, unknown> = g.state === "live" ? { ...g.record } : { ...g };
     flat.version = g.version;
-    return JSON.stringify(Object.keys(flat).sort().map((k) => [k, flat[k]]));
+    return JSON.stringify(
+      Object.keys(flat)
+        .sort()
+        .map((k) => [k, flat[k]]),
+    );
   };
   return canonical(pa) === canonical(pb);
 }
@@ -122,7 +126,9 @@ export function accountTokenStore(
       refreshToken,
       refreshExpiresAt: time(row.refreshTokenExpiresAt),
       renewals: ours ? state!.renewals : 0,
-      ...(ours && state!.renewingSince !== undefined ? { renewingSince: state!.renewingSince } : {}),
+      ...(ours && state!.renewingSince !== undefined
+        ? { renewingSince: state!.renewingSince }
+        : {}),
       ...(ours && state!.renewingSeenAt !== undefined
         ? { renewingSeenAt: state!.renewingSeenAt }
         : {}),
@@ -144,7 +150,11 @@ export function accountTokenStore(
     };
     if (grant === undefined) return { ...cleared, [GRANT_FIELD]: null };
     if (grant.state === "signed-out") {
-      const state: GrantState = { version: grant.version, renewals: 0, signedOutAt: grant.signedOutAt };
+      const state: GrantState = {
+        version: grant.version,
+        renewals: 0,
+        signedOutAt: grant.signedOutAt,
+      };
       return { ...cleared, [GRANT_FIELD]: JSON.stringify(state) };
     }
     const { record } = grant;

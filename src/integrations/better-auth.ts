@@ -184,7 +184,11 @@ const scopeList = (scope: ScopeInput | undefined): string[] =>
 
 /** `user_info`, then the configured scopes, then the call's own: each once, none empty. */
 export function douyinScopes(configured?: ScopeInput, asked?: readonly string[]): string[] {
-  const all = ["user_info", ...scopeList(configured), ...(asked ?? []).flatMap((s) => s.split(/[\s,]+/))];
+  const all = [
+    "user_info",
+    ...scopeList(configured),
+    ...(asked ?? []).flatMap((s) => s.split(/[\s,]+/)),
+  ];
   return [...new Set(all.map((s) => s.trim()).filter((s) => s !== ""))];
 }
 
@@ -271,7 +275,8 @@ export function douyinLogin(douyin: DouyinOAuth, options: DouyinLoginPluginOptio
       },
       async getUserInfo(tokens) {
         const fromExchange = (tokens as { raw?: Record<string, unknown> }).raw?.["open_id"];
-        const openId = typeof fromExchange === "string" ? fromExchange : recent.get(tokens.accessToken);
+        const openId =
+          typeof fromExchange === "string" ? fromExchange : recent.get(tokens.accessToken);
         if (openId === undefined || tokens.accessToken === undefined) return null;
         let profile: DouyinProfile;
         try {
@@ -307,11 +312,13 @@ export function douyinLogin(douyin: DouyinOAuth, options: DouyinLoginPluginOptio
   const keepFresh = createAuthMiddleware(async (ctx) => {
     const input = (ctx.body ?? ctx.query ?? {}) as { accountId?: unknown; userId?: unknown };
     const session = await getSessionFromCtx(ctx);
-    const userId = session?.user.id ?? (typeof input.userId === "string" ? input.userId : undefined);
+    const userId =
+      session?.user.id ?? (typeof input.userId === "string" ? input.userId : undefined);
     if (userId === undefined || users === undefined) return;
     const accounts = await ctx.context.internalAdapter.findAccounts(userId);
     const account = accounts.find(
-      (a) => a.providerId === providerId && (input.accountId === undefined || a.id === input.accountId),
+      (a) =>
+        a.providerId === providerId && (input.accountId === undefined || a.id === input.accountId),
     );
     if (account === undefined) return;
     try {

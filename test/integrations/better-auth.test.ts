@@ -85,7 +85,11 @@ describe("Better Auth + douyinLogin in Chromium, on SQLite", () => {
     const info = await app.auth.api.accountInfo({ query: { accountId: account.id }, headers });
     expect(info.user).toMatchObject({ name: alice.nickname, image: alice.avatar });
     expect(info.data.open_id).toBe(alice.open_id);
-    expect(info.account).toEqual({ id: account.id, providerId: "douyin", accountId: alice.open_id });
+    expect(info.account).toEqual({
+      id: account.id,
+      providerId: "douyin",
+      accountId: alice.open_id,
+    });
     expect(problems).toEqual([]);
   });
 
