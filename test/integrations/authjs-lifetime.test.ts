@@ -38,7 +38,7 @@ beforeAll(async () => {
     const mod = await importReadmeBlock("authjs", QUICK_START_CLIENT);
     const douyin = createDouyinOAuth({ ...emu.apps[0]!, baseUrl: emu.url });
 
-    async function me(req: IncomingMessage, res: ServerResponse) {
+    async function me(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const cookie = req.headers.cookie ?? "";
       // The session read runs the jwt callback; its cookie carries the grant brought up to date.
       const read = await mod.handle(new Request(`${url}/auth/session`, { headers: { cookie } }));
@@ -61,7 +61,8 @@ beforeAll(async () => {
       if (set.length > 0) headers["set-cookie"] = set;
       if (!session?.user) {
         res.writeHead(200, headers);
-        return res.end(htmlPage("Signed out", `<h1 id="signed-out">signed out</h1>`));
+        res.end(htmlPage("Signed out", `<h1 id="signed-out">signed out</h1>`));
+        return;
       }
       const accessToken = await mod.douyinToken(
         new Request(url, {
@@ -70,7 +71,8 @@ beforeAll(async () => {
       );
       if (session.douyinError === "reauthorize" || accessToken === undefined) {
         res.writeHead(302, { ...headers, location: "/?douyin=ended" });
-        return res.end();
+        res.end();
+        return;
       }
       const profile = await douyin.userInfo({ accessToken, openId: session.openId });
       res.writeHead(200, headers);
