@@ -54,7 +54,9 @@ const sharedErrors = {
 const coreEntry = {
   name: "core-entry",
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^\.\.\/(tokens\/)?index\.js$/ }, (args) =>
+      args.importer.includes("integrations") ? { path: args.path, external: true } : undefined,
+    );
   },
 };
 
@@ -105,7 +107,10 @@ await Promise.all([
   bundle("src/emulator/index.ts", "esm/emulator/index.js", "esm"),
   bundle("src/emulator/cli.ts", "esm/emulator/cli.js", "esm", [emulatorExternal]),
   // ES modules only, like the frameworks themselves (Node 20.19+ can still require() them).
-  bundle("src/integrations/better-auth.ts", "esm/integrations/better-auth.js", "esm", [coreEntry]),
+  bundle("src/integrations/better-auth.ts", "esm/integrations/better-auth.js", "esm", [
+    coreEntry,
+    sharedErrors,
+  ]),
   bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry]),
 ]);
 // package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.

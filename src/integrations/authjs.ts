@@ -14,7 +14,12 @@
  */
 import { customFetch } from "@auth/core";
 import type { OAuthConfig } from "@auth/core/providers";
-import { OPERATION_PATHS } from "../index.js";
+import { DouyinReauthorizeError, OPERATION_PATHS, type DouyinOAuth } from "../index.js";
+import {
+  createUserTokenManager,
+  type TokenStore,
+  type UserTokenManagerOptions,
+} from "../tokens/index.js";
 import {
   accountIdOf,
   checkLoginOptions,
@@ -112,5 +117,112 @@ export function DouyinProvider(
     // No logo: the built-in sign-in page would fetch one from authjs.dev.
     style: { brandColor: "#fe2c55", logo: "" },
     [customFetch]: exchange,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staying signed in with JWT sessions: the grant kept in Auth.js's own JWT, by the manager's rules.
+
+declare module "@auth/core/types" {
+  interface Session {
+    /** The Douyin user's open_id (douyinCallbacks). */
+    openId?: string;
+    /** Set when the platform's grant has ended: send the user to sign in with Douyin again. */
+    douyinError?: "reauthorize";
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    openId?: string;
+    /** The Douyin grant: tokens, expiry, renewals (never sent to the browser in clear). */
+    douyin?: Record<string, unknown>;
+    douyinError?: "reauthorize";
+  }
+}
+
+type Token = Record<string, unknown> & { douyin?: Record<string, unknown> };
+
+/** A TokenStore over one JWT's `douyin` field: the JWT is the only copy of the grant. */
+function jwtStore(token: Token): TokenStore {
+  const text = () => (token.douyin === undefined ? undefined : JSON.stringify(token.douyin));
+  const canonical = (t: string | undefined) =>
+    t === undefined ? undefined : JSON.stringify(Object.entries(JSON.parse(t)).sort());
+  const write = (next: string | undefined) => {
+    if (next === undefined) delete token.douyin;
+    else token.douyin = JSON.parse(next);
+  };
+  return {
+    get: async () => text(),
+    set: async (_key, value) => write(value),
+    delete: async () => write(undefined),
+    compareAndSet: async (_key, expected, next) => {
+      if (canonical(text()) !== canonical(expected)) return false;
+      write(next);
+      return true;
+    },
+  };
+}
+
+/**
+ * Auth.js callbacks that keep a Douyin sign-in alive in a JWT session: at sign-in the grant goes
+ * into the JWT (encrypted by Auth.js); on each session read the `jwt` callback refreshes the
+ * access token near its expiry and renews the refresh token inside its window, by
+ * `douyin-oauth/tokens`' rules (up to 5 renewals, 10020 and 10010 handled). `session.openId` is
+ * the open_id; `session.douyinError` is `"reauthorize"` once the platform's grant has ended. The
+ * access token stays in the JWT: read it on the server with `getToken` from `@auth/core/jwt`.
+ * Two requests that both renew at once may race (the JWT has no compare-and-set): the browser
+ * keeps the last cookie, and a lost renewal ends the grant when its access token expires.
+ */
+export function douyinCallbacks(
+  douyin: DouyinOAuth,
+  options: { providerId?: string; tokens?: Omit<UserTokenManagerOptions, "store"> } = {},
+) {
+  const { providerId = "douyin" } = options;
+  return {
+    async jwt({ token, account }: { token: Token; account?: Record<string, unknown> | null }) {
+      if (account?.provider === providerId) {
+        const openId = String(account.open_id);
+        const started = Date.now();
+        const expiresAt = Number(account.expires_at) * 1000;
+        token.openId = openId;
+        delete token.douyinError;
+        token.douyin = {
+          openId,
+          scope: String(account.scope ?? ""),
+          accessToken: account.access_token,
+          accessExpiresAt: Number.isFinite(expiresAt) ? expiresAt : started,
+          refreshToken: account.refresh_token,
+          refreshExpiresAt: started + Number(account.refresh_expires_in) * 1000,
+          renewals: 0,
+          version: 0,
+        };
+        return token;
+      }
+      const openId = token.openId;
+      if (typeof openId !== "string" || token.douyin === undefined) return token;
+      const users = createUserTokenManager(douyin, { ...options.tokens, store: jwtStore(token) });
+      try {
+        await users.getAccessToken(openId);
+      } catch (error) {
+        if (!(error instanceof DouyinReauthorizeError)) throw error;
+        token.douyinError = "reauthorize";
+      } finally {
+        await users.close();
+      }
+      return token;
+    },
+    session({ session, token }: { session: any; token: Token }) {
+      return {
+        ...session,
+        openId: token.openId,
+        ...(token.douyinError ? { douyinError: token.douyinError } : {}),
+      };
+    },
+    /** The Douyin access token in a decoded JWT (`getToken`), for server code only. */
+    accessTokenOf(token: Token | null): string | undefined {
+      const value = token?.douyin?.["accessToken"];
+      return typeof value === "string" && !token?.["douyinError"] ? value : undefined;
+    },
   };
 }

@@ -53,13 +53,17 @@ describe("size budgets", () => {
     // memory, the split store calls and lock, close() and the offline grace; four more
     // declaration files in each format; the README's renewal job and sign-out rules) and what
     // each client-token source promises, close() and invalidate(token), and the README's
-    // schedule explorer.
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_215_000);
+    // schedule explorer; about 1238 KB with issue 23: the Better Auth plugin and its store over
+    // Better Auth's account rows (the integration's bundle grew from 4 to 18 KB: the grant's
+    // record format is bundled, the token manager imported from douyin-oauth/tokens beside it),
+    // Auth.js' douyinCallbacks, and the README's sections on staying signed in.
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_240_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's
     // `node` condition entry (index.node.js in ESM and CJS); 105 with issue 22's grant.ts,
-    // user-memory.ts, store-calls.ts and lock.ts (a declaration file each, ESM and CJS).
+    // user-memory.ts, store-calls.ts and lock.ts (a declaration file each, ESM and CJS); 106 with
+    // issue 23's better-auth-store.d.ts.
     expect(info.entryCount).toBeLessThanOrEqual(106);
   });
 });

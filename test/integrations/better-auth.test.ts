@@ -1,57 +1,23 @@
-// Better Auth end to end: its real handler (toNodeHandler) on loopback with the memory adapter,
-// configured by the README's block, signs a user in through the emulator's consent page in
-// Chromium; the session holds the Douyin user (name, image, account id); then signs out.
-import type { IncomingMessage } from "node:http";
-import { fromNodeHeaders, toNodeHandler } from "better-auth/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Better Auth end to end: the README's block (douyinLogin) on a real SQLite file, Better Auth's
+// own handler on loopback, driven in Chromium through the emulator's consent page: sign-in,
+// per-call scopes, accountInfo, Deny, a failed profile call, "Connect Douyin" for an
+// email/password user, and a placeholder email nobody can take first (issue 23).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fromNodeHeaders } from "better-auth/node";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { hmacEmail } from "../../src/integrations/better-auth.js";
 import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
-import { html, mePage, page, profileOf, startAppServer, type AppServer } from "./app-server.js";
-import { importReadmeBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
-
-const HOME = page(
-  "Better Auth app",
-  `<h1>Better Auth app</h1><button id="login">Sign in with Douyin</button>
-<script>document.getElementById("login").onclick = async () => {
-  const r = await fetch("/api/auth/sign-in/social", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ provider: "douyin", callbackURL: "/me" }) });
-  location.href = (await r.json()).url;
-};</script>`,
-);
-const SIGN_OUT = `<button id="logout">Sign out</button>
-<script>document.getElementById("logout").onclick = async () => {
-  const r = await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-  await r.text();
-  location.href = "/me";
-};</script>`;
+import { sqliteQuery } from "../support/sqlite-cli.js";
+import { profileOf } from "./app-server.js";
+import { startBetterAuthApp, type BetterAuthApp } from "./better-auth-app.js";
 
 let emu: Emulator;
-let app: AppServer;
+let app: BetterAuthApp;
 let browser: Browser;
-let auth: any;
 
 beforeAll(async () => {
   emu = await startEmulator();
-  app = await startAppServer(async (url) => {
-    setQuickStartEnv(emu);
-    process.env.BETTER_AUTH_URL = url;
-    process.env.BETTER_AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
-    const mod = await importReadmeBlock(
-      "better-auth",
-      `import { memoryAdapter } from "better-auth/adapters/memory";
-${QUICK_START_CLIENT}
-const database = memoryAdapter({ user: [], session: [], account: [], verification: [] });`,
-    );
-    auth = mod.auth;
-    const handler = toNodeHandler(auth);
-    return async (req, res) => {
-      const path = new URL(req.url ?? "/", url).pathname;
-      if (path.startsWith("/api/auth/")) return handler(req, res);
-      if (path === "/") return html(res, 200, HOME);
-      if (path === "/me")
-        return html(res, 200, mePage("Better Auth", await signedIn(req), SIGN_OUT));
-      html(res, 404, page("Not found", "not found"));
-    };
-  });
+  app = await startBetterAuthApp(emu);
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -59,76 +25,152 @@ afterAll(async () => {
   await app?.close();
   await emu?.close();
 });
+beforeEach(async () => {
+  await browser.context.clearCookies();
+  emu.clearFaults();
+});
 
-/** The user as Better Auth's session and account table hold them. */
-async function signedIn(req: IncomingMessage) {
-  const headers = fromNodeHeaders(req.headers);
-  const session = await auth.api.getSession({ headers });
-  if (!session) return undefined;
-  const accounts: Array<{ providerId: string; accountId: string }> =
-    await auth.api.listUserAccounts({ headers });
-  const account = accounts.find((a) => a.providerId === "douyin");
-  return {
-    name: session.user.name,
-    image: session.user.image,
-    email: session.user.email,
-    accountId: account?.accountId ?? "",
-  };
+const SECRET = "a-test-secret-of-at-least-32-characters";
+
+async function consent(page: import("playwright-core").Page, button: string) {
+  await page.goto(app.url);
+  await page.click(button);
+  await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+  return new URL(page.url());
 }
 
-describe("Better Auth + douyin-oauth/better-auth in Chromium", () => {
-  it("signs in through the consent page; the session holds the Douyin user; signs out", async () => {
+async function approve(page: import("playwright-core").Page, user: string) {
+  await page.fill('input[name="user"]', user);
+  await page.click('button[value="approve"]');
+}
+
+/** The Better Auth cookies of this browser, as request headers. */
+async function headersOf(): Promise<Headers> {
+  const cookies = await browser.context.cookies(app.url);
+  return fromNodeHeaders({ cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") });
+}
+
+describe("Better Auth + douyinLogin in Chromium, on SQLite", () => {
+  it("signs in through the consent page; /me calls Douyin with the user's token; accountInfo answers", async () => {
     const page = await browser.context.newPage();
     const problems = watchPage(page);
-    await page.goto(app.url);
-    await page.click("#login");
-    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
-    const consent = new URL(page.url());
-    expect(consent.searchParams.get("client_key")).toBe(emu.apps[0]!.clientKey);
-    expect(consent.searchParams.get("scope")).toBe("user_info");
-    expect(consent.searchParams.get("redirect_uri")).toBe(`${app.url}/api/auth/callback/douyin`);
-    expect(consent.searchParams.has("code_challenge")).toBe(false);
-    await page.fill('input[name="user"]', "alice");
-    await page.click('button[value="approve"]');
+    const url = await consent(page, "#login");
+    expect(url.searchParams.get("client_key")).toBe(emu.apps[0]!.clientKey);
+    expect(url.searchParams.get("scope")).toBe("user_info");
+    expect(url.searchParams.get("redirect_uri")).toBe(`${app.url}/api/auth/callback/douyin`);
+    expect(url.searchParams.has("code_challenge")).toBe(false);
+    await approve(page, "alice");
     await page.waitForURL(`${app.url}/me`);
 
-    // The code exchange and the profile went through the client: one call each, the profile as
-    // a POST with the token in a header (the client's form), never in a URL.
-    expect(emu.stats).toMatchObject({ connect: 1, accessToken: 1, userInfo: 1 });
-    const asked = emu.requests().find((r) => r.operation === "userInfo")!;
-    expect([asked.method, asked.form, asked.outcome]).toEqual(["POST", "POST JSON", "success"]);
     const alice = await profileOf(emu, "alice");
     expect(await page.textContent("#name")).toBe(alice.nickname);
-    expect(await page.getAttribute("#avatar", "src")).toBe(alice.avatar);
     expect(await page.textContent("#account-id")).toBe(alice.open_id);
-    expect(await page.textContent("#email")).toBe(`${alice.open_id}@douyin.invalid`);
-    await expect
-      .poll(() => page.$eval("#avatar", (img) => (img as HTMLImageElement).naturalWidth))
-      .toBeGreaterThan(0);
+    // The placeholder: an HMAC of the open_id under the app's secret, not the open_id itself.
+    const email = await page.textContent("#email");
+    expect(email).toBe(await hmacEmail(SECRET, alice.open_id));
+    expect(email).toMatch(/^[0-9a-f]{40}@douyin\.invalid$/);
+    expect(email).not.toContain(alice.open_id);
+    const asked = emu.requests().find((r) => r.operation === "userInfo")!;
+    expect([asked.method, asked.form, asked.outcome]).toEqual(["POST", "POST JSON", "success"]);
     await screenshot(page, "better-auth-signed-in");
     const content = await page.content();
     for (const secret of ["act.", "rft.", emu.apps[0]!.clientSecret]) {
       expect(content).not.toContain(secret);
     }
 
-    await page.click("#logout");
-    await page.waitForSelector("#signed-out");
-    const session = await page.evaluate(() => fetch("/api/auth/get-session").then((r) => r.json()));
-    expect(session).toBeNull();
+    // accountInfo: the profile again, through the plugin (Better Auth passes no open_id itself).
+    const headers = await headersOf();
+    const accounts = await app.auth.api.listUserAccounts({ headers });
+    const account = accounts.find((a: { providerId: string }) => a.providerId === "douyin");
+    const info = await app.auth.api.accountInfo({ query: { accountId: account.id }, headers });
+    expect(info.user).toMatchObject({ name: alice.nickname, image: alice.avatar });
+    expect(info.data.open_id).toBe(alice.open_id);
+    expect(info.account).toEqual({
+      id: account.id,
+      providerId: "douyin",
+      accountId: alice.open_id,
+    });
     expect(problems).toEqual([]);
   });
 
-  it("Deny on the consent page: Better Auth's error page, no code exchanged, nobody signed in", async () => {
+  it("per-call scopes: comma-joined after user_info, and the account keeps what was granted", async () => {
+    const page = await browser.context.newPage();
+    const url = await consent(page, "#login-video");
+    expect(url.searchParams.get("scope")).toBe("user_info,video.list");
+    await approve(page, "dave");
+    await page.waitForURL(`${app.url}/me`);
+    const dave = await profileOf(emu, "dave");
+    const [row] = await sqliteQuery(
+      app.database,
+      `SELECT scope FROM account WHERE providerId = 'douyin' AND accountId = ?`,
+      [dave.open_id],
+    );
+    expect(row!.scope).toBe("user_info,video.list");
+  });
+
+  it("Deny on the consent page: Better Auth's error page says no_code; nobody signed in", async () => {
     const page = await browser.context.newPage();
     const before = emu.stats.accessToken;
-    await page.goto(app.url);
-    await page.click("#login");
-    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+    await consent(page, "#login");
     await page.click('button[value="deny"]');
     await page.waitForURL(`${app.url}/api/auth/error**`);
     expect(new URL(page.url()).searchParams.get("error")).toBe("no_code");
     expect(emu.stats.accessToken).toBe(before);
     await page.goto(`${app.url}/me`);
     await page.waitForSelector("#signed-out");
+  });
+
+  it("a failed profile call: error page unable_to_get_user_info; the cause in the log, redacted", async () => {
+    const page = await browser.context.newPage();
+    await consent(page, "#login");
+    emu.injectFault({ operation: "userInfo", kind: "status", status: 503 });
+    const logged = app.log.length;
+    await approve(page, "erin");
+    await page.waitForURL(`${app.url}/api/auth/error**`);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("unable_to_get_user_info");
+    const lines = app.log.slice(logged).join("\n");
+    expect(lines).toContain("Douyin user info failed: userInfo:");
+    expect(lines).toContain("DouyinTransportError");
+    for (const secret of ["act.", "rft.", emu.apps[0]!.clientSecret]) {
+      expect(lines).not.toContain(secret);
+    }
+  });
+
+  it("Connect Douyin: an email/password user links their Douyin account (the README's settings)", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(app.url);
+    await page.fill('input[name="email"]', "frank@example.com");
+    await page.fill('input[name="password"]', "a long enough password");
+    await page.click("#signup-button");
+    await page.waitForFunction(() => document.body.dataset.signup === "200");
+    await page.click("#connect");
+    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+    await approve(page, "frank");
+    await page.waitForURL(`${app.url}/me`);
+    const frank = await profileOf(emu, "frank");
+    expect(await page.textContent("#name")).toBe(frank.nickname);
+    expect(await page.textContent("#email")).toBe("frank@example.com");
+    const accounts = await app.auth.api.listUserAccounts({ headers: await headersOf() });
+    expect(accounts.map((a: { providerId: string }) => a.providerId).sort()).toEqual([
+      "credential",
+      "douyin",
+    ]);
+  });
+
+  it("someone who registers the Douyin user's old placeholder first does not lock them out", async () => {
+    const grace = await profileOf(emu, "grace");
+    const page = await browser.context.newPage();
+    await page.goto(app.url);
+    await page.fill('input[name="email"]', `${grace.open_id}@douyin.invalid`);
+    await page.fill('input[name="password"]', "a long enough password");
+    await page.click("#signup-button");
+    await page.waitForFunction(() => document.body.dataset.signup === "200");
+    await browser.context.clearCookies();
+
+    await consent(page, "#login");
+    await approve(page, "grace");
+    await page.waitForURL(`${app.url}/me`);
+    expect(await page.textContent("#account-id")).toBe(grace.open_id);
+    expect(await page.textContent("#email")).toBe(await hmacEmail(SECRET, grace.open_id));
   });
 });

@@ -1,0 +1,109 @@
+// Better Auth over six months (issue 23): the README's block on SQLite, a user signed in once in
+// Chromium, then the app's clock and the emulator's moved forward together, 4 days at a time,
+// the user opening /me each time (which calls Douyin on their behalf through getAccessToken).
+// Past day 15 (the first access token's end), day 30 (the first refresh token's) and on, they
+// stay signed in; once the platform's 5 renewals are spent and the last tokens expire, /me sends
+// them to sign in again with a plain notice, before day 186.
+import FakeTimers from "@sinonjs/fake-timers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { launchBrowser, watchPage, type Browser } from "../support/browser.js";
+import { sqliteQuery } from "../support/sqlite-cli.js";
+import { startBetterAuthApp, type BetterAuthApp } from "./better-auth-app.js";
+
+const DAY = 24 * 60 * 60_000;
+const realNow = Date.now;
+let clock: ReturnType<typeof FakeTimers.install>;
+let emu: Emulator;
+let app: BetterAuthApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  // The emulator keeps the real clock, moved by its own control; the app's Date is moved with it.
+  emu = await startEmulator({ now: () => realNow() });
+  clock = FakeTimers.install({ now: realNow(), toFake: ["Date"], shouldAdvanceTime: true });
+  app = await startBetterAuthApp(emu);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await emu?.close();
+  clock?.uninstall();
+});
+
+/** Days pass for the platform and for the app alike. */
+function advance(days: number) {
+  emu.advanceTime(days * DAY);
+  clock.setSystemTime(Date.now() + days * DAY);
+}
+
+describe("Better Auth + douyinLogin: a user over six months", () => {
+  it(
+    "stays signed in past day 15 and day 30, renewed 5 times; then is sent to sign in again",
+    { timeout: 240_000 },
+    async () => {
+      const page = await browser.context.newPage();
+      const problems = watchPage(page);
+      await page.goto(app.url);
+      await page.click("#login");
+      await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+      await page.fill('input[name="user"]', "carol");
+      await page.click('button[value="approve"]');
+      await page.waitForURL(`${app.url}/me`);
+      const carol = await page.textContent("#name");
+      expect(carol).toBeTruthy();
+
+      const served: number[] = [];
+      let endedOn: number | undefined;
+      let day = 0;
+      advance(2);
+      for (day = 2; day <= 186; day += 4) {
+        await page.goto(`${app.url}/me`);
+        if (new URL(page.url()).pathname === "/") {
+          endedOn = day;
+          break;
+        }
+        // Called Douyin on their behalf with a token the platform accepted.
+        expect(await page.textContent("#name")).toBe(carol);
+        served.push(day);
+        advance(4);
+      }
+      expect(served).toContain(18); // past the first access token's 15 days
+      expect(served).toContain(34); // past the first refresh token's 30 days
+      expect(served.at(-1)).toBeGreaterThan(150);
+      expect(endedOn).toBeDefined();
+      expect(endedOn).toBeLessThanOrEqual(186);
+      expect(app.log).toContain("info: Douyin: sign in again (renewal_limit) ");
+      expect(await page.textContent("#ended")).toContain("Sign in with Douyin again");
+      expect(emu.stats.renewRefreshToken).toBe(5);
+      expect(emu.stats.accessToken).toBe(1);
+      expect(problems).toEqual([]);
+
+      // One copy of the tokens: the account row holds the newest grant, the plugin's column its
+      // renewals, and no token sits anywhere else in the database.
+      const [row] = await sqliteQuery(app.database, `SELECT * FROM account WHERE providerId = ?`, [
+        "douyin",
+      ]);
+      expect(JSON.parse(String(row!.douyinGrant))).toMatchObject({ renewals: 5 });
+      const dump = JSON.stringify(
+        await sqliteQuery(app.database, `SELECT * FROM verification`),
+      ).concat(JSON.stringify(await sqliteQuery(app.database, `SELECT * FROM session`)));
+      expect(dump).not.toContain(String(row!.refreshToken));
+
+      // Signing in again starts a new grant: served at once, renewals counted from 0.
+      await page.click("#login");
+      await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+      await page.fill('input[name="user"]', "carol");
+      await page.click('button[value="approve"]');
+      await page.waitForURL(`${app.url}/me`);
+      expect(await page.textContent("#name")).toBe(carol);
+      for (let visit = 0; visit < 7; visit++) {
+        advance(4);
+        await page.goto(`${app.url}/me`);
+        expect(await page.textContent("#name")).toBe(carol);
+      }
+      expect(emu.stats.renewRefreshToken).toBe(6);
+    },
+  );
+});
