@@ -2,7 +2,7 @@
 # Installs what the project needs on a bare Debian machine, then its npm packages.
 #   Debian: chromium (browser tests, driven by playwright-core; no browser is downloaded
 #   from the web), redis-server and redis-sentinel (token-store tests, Cluster and Sentinel
-#   failovers) and a CJK font.
+#   failovers), sqlite3 (the framework tests' SQL database) and a CJK font.
 # As root it uses apt-get; otherwise it names what is missing and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # Sentinel for the failover tests (test/redis/); Debian ships it apart from redis-server.
 command -v redis-sentinel >/dev/null 2>&1 || need+=(redis-sentinel)
+# SQLite for the Better Auth and Auth.js apps under test (test/support/sqlite-cli.ts drives its shell).
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 # A CJK font, so the Chinese in the docs and screenshots renders as text rather than boxes.
 dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 

@@ -143,7 +143,10 @@ declare module "@auth/core/jwt" {
 
 type Token = Record<string, unknown> & { douyin?: Record<string, unknown> };
 
-/** A TokenStore over one JWT's `douyin` field: the JWT is the only copy of the grant. */
+/**
+ * A TokenStore over one JWT's `douyin` field: the JWT is the only copy of the grant. A renewal's
+ * hold (`...:renewing:<open_id>`) rides beside it in `douyinHold`, with its expiry.
+ */
 function jwtStore(token: Token): TokenStore {
   const text = () => (token.douyin === undefined ? undefined : JSON.stringify(token.douyin));
   const canonical = (t: string | undefined) =>
@@ -152,11 +155,24 @@ function jwtStore(token: Token): TokenStore {
     if (next === undefined) delete token.douyin;
     else token.douyin = JSON.parse(next);
   };
+  const isHold = (key: string) => key.includes(":renewing:");
   return {
-    get: async () => text(),
-    set: async (_key, value) => write(value),
-    delete: async () => write(undefined),
-    compareAndSet: async (_key, expected, next) => {
+    get: async (key) => {
+      if (!isHold(key)) return text();
+      const held = token.douyinHold as { value?: unknown; expiresAt?: unknown } | undefined;
+      const live = typeof held?.value === "string" && Number(held.expiresAt) > Date.now();
+      return live ? (held.value as string) : undefined;
+    },
+    set: async (key, value, ttlMs) => {
+      if (isHold(key)) token.douyinHold = { value, expiresAt: Date.now() + ttlMs };
+      else write(value);
+    },
+    delete: async (key) => {
+      if (isHold(key)) delete token.douyinHold;
+      else write(undefined);
+    },
+    compareAndSet: async (key, expected, next) => {
+      if (isHold(key)) return false; // holds are only set
       if (canonical(text()) !== canonical(expected)) return false;
       write(next);
       return true;

@@ -21,7 +21,6 @@ interface GrantState {
   version: number;
   renewals: number;
   renewingSince?: number;
-  renewingSeenAt?: number;
   /** The refresh token this state belongs to (a digest): another one means a new sign-in. */
   of?: string;
   signedOutAt?: number;
@@ -89,11 +88,26 @@ export function accountTokenStore(
 ): TokenStore {
   const { providerId } = options;
   const prefix = `douyin-oauth:${options.clientKey}:user:`;
+  /** A renewal's hold (see douyin-oauth/tokens): a row of Better Auth's verification table. */
+  const holdPrefix = `douyin-oauth:${options.clientKey}:renewing:`;
+  const hold = {
+    async get(key: string): Promise<string | undefined> {
+      const row = await context.internalAdapter.findVerificationValue(key);
+      // A database keeps no expiry of its own: the writer's clock set it, this one reads it.
+      return row !== null && new Date(row.expiresAt).getTime() > Date.now() ? row.value : undefined;
+    },
+    async set(key: string, value: string, ttlMs: number): Promise<void> {
+      await context.internalAdapter.deleteVerificationByIdentifier(key);
+      const expiresAt = new Date(Date.now() + ttlMs);
+      await context.internalAdapter.createVerificationValue({ identifier: key, value, expiresAt });
+    },
+    delete: (key: string) => context.internalAdapter.deleteVerificationByIdentifier(key),
+  };
   const { adapter } = context;
 
   const openIdOf = (key: string) => {
     if (!key.startsWith(prefix)) {
-      throw new TypeError("accountTokenStore keeps Douyin users' grants only");
+      throw new TypeError("accountTokenStore keeps Douyin users' grants (and renewal holds) only");
     }
     return key.slice(prefix.length);
   };
@@ -129,9 +143,6 @@ export function accountTokenStore(
       ...(ours && state!.renewingSince !== undefined
         ? { renewingSince: state!.renewingSince }
         : {}),
-      ...(ours && state!.renewingSeenAt !== undefined
-        ? { renewingSeenAt: state!.renewingSeenAt }
-        : {}),
     };
     return encodeGrant({ state: "live", record, version: state?.version ?? 0 });
   }
@@ -162,7 +173,6 @@ export function accountTokenStore(
       version: grant.version,
       renewals: record.renewals,
       ...(record.renewingSince !== undefined ? { renewingSince: record.renewingSince } : {}),
-      ...(record.renewingSeenAt !== undefined ? { renewingSeenAt: record.renewingSeenAt } : {}),
       of: await digest(record.refreshToken),
     };
     return {
@@ -201,23 +211,24 @@ export function accountTokenStore(
     return updated !== null && updated !== undefined;
   }
 
+  /** `next` over whatever the row holds, tried a few times while other writes come first. */
+  async function overwrite(key: string, next: string | undefined): Promise<void> {
+    const openId = openIdOf(key);
+    for (let round = 0; round < 8; round++) {
+      if (await compareAndSet(key, await read(openId, await find(openId)), next)) return;
+    }
+    throw new Error("accountTokenStore: the account row kept changing under the write");
+  }
+
   return {
     async get(key) {
+      if (key.startsWith(holdPrefix)) return hold.get(key);
       const openId = openIdOf(key);
       return read(openId, await find(openId));
     },
-    async set(key, value) {
-      const openId = openIdOf(key);
-      for (;;) {
-        if (await compareAndSet(key, await read(openId, await find(openId)), value)) return;
-      }
-    },
-    async delete(key) {
-      const openId = openIdOf(key);
-      for (;;) {
-        if (await compareAndSet(key, await read(openId, await find(openId)), undefined)) return;
-      }
-    },
+    set: (key, value, ttlMs) =>
+      key.startsWith(holdPrefix) ? hold.set(key, value, ttlMs) : overwrite(key, value),
+    delete: (key) => (key.startsWith(holdPrefix) ? hold.delete(key) : overwrite(key, undefined)),
     compareAndSet: (key, expected, next) => compareAndSet(key, expected, next),
     async list(listPrefix, cursor) {
       if (!prefix.startsWith(listPrefix) && !listPrefix.startsWith(prefix)) return { keys: [] };

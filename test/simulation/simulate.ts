@@ -401,10 +401,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
             return;
           }
           const token = parsed.refreshToken!;
-          const { version, renewingSince, renewingSeenAt } = parsed as Record<string, unknown>;
+          const { version, renewingSince } = parsed as Record<string, unknown>;
           trace(
             user.openId,
-            `store ← v${version} ${token.slice(4, 10)} mark=${renewingSince ?? "-"} seen=${renewingSeenAt ?? "-"}`,
+            `store ← v${version} ${token.slice(4, 10)} mark=${renewingSince ?? "-"}`,
           );
           storedRefreshTokens.add(token);
           const grant = grantOf.get(token);
@@ -942,7 +942,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           }
         }
         for (const [presented, renewed] of server.renewed) {
-          trace(platform.refreshRecord(renewed)?.openId, `exit of ${server.index}.${server.process.id}: renewal ${renewed.slice(4, 10)} stored=${storedRefreshTokens.has(renewed)} superseded=${supersededGrants.has(grantOf.get(renewed) ?? -1)}`);
+          trace(
+            platform.refreshRecord(renewed)?.openId,
+            `exit of ${server.index}.${server.process.id}: renewal ${renewed.slice(4, 10)} stored=${storedRefreshTokens.has(renewed)} superseded=${supersededGrants.has(grantOf.get(renewed) ?? -1)}`,
+          );
           if (storedRefreshTokens.has(renewed)) continue;
           const grant = grantOf.get(renewed);
           if (grant !== undefined && supersededGrants.has(grant)) continue;
