@@ -26,6 +26,12 @@ const stop = () => {
   for (const hog of hogs) if (hog.pid !== undefined) process.kill(hog.pid, "SIGKILL");
 };
 process.on("exit", stop);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stop();
+    process.exit(130);
+  });
+}
 
 let passed = 0;
 const started = Date.now();
