@@ -1,10 +1,9 @@
 // The emulator bin's command line, strictly: every flag known, every value checked, one-line
 // reasons that never repeat a secret. No output here: cli.ts prints.
 import { readFile } from "node:fs/promises";
-import { checkApps } from "./apps.js";
+import { checkApps, type EmulatorApp, type RegisteredApp } from "./apps.js";
 import { isLoopback } from "./control-api.js";
 import type { EmulatorOptions } from "./index.js";
-import type { EmulatorApp } from "./ledger.js";
 
 export const USAGE = `Usage: douyin-oauth-emulator [options]
 
@@ -16,13 +15,16 @@ Options:
   --host <address>        Address to listen on (default 127.0.0.1). An address beyond
                           loopback needs --control-token.
   --port <number>         Port to listen on, 0 for a free one (default 8787).
-  --app <client_key>:<client_secret>[:<domain>,...]
-                          Register an app (repeatable). Redirect domains default to
-                          127.0.0.1,localhost.
+  --app <client_key>:<client_secret>[:<domain or URI>,...]
+                          Register an app (repeatable). An item with :// is a redirect
+                          URI registered exactly (the fragment aside), any other a domain
+                          (any path on it). Without either, domains 127.0.0.1,localhost.
   --config <file.json>    Register the apps of a JSON file:
                           {"apps": [{"clientKey": "...", "clientSecret": "...",
                                      "redirectDomains": ["127.0.0.1"],
+                                     "redirectUris": ["https://app.example/cb"],
                                      "name": "...", "canRenew": true}]}
+                          redirectDomains and redirectUris are optional, as for --app.
   --state <file>          Keep codes, tokens and the clock's advance in this file across
                           restarts (written atomically; a damaged file is an error).
   --control-token <token> Require this token (8+ characters) on the control API, as
@@ -49,7 +51,7 @@ export interface CliOptions {
   host: string;
   port: number;
   /** Apps from --app and the environment, in that order, each with where it came from. */
-  apps: Array<{ app: EmulatorApp; from: string }>;
+  apps: Array<{ app: RegisteredApp; from: string }>;
   config: string | undefined;
   state: string | undefined;
   controlToken: string | undefined;
@@ -58,12 +60,11 @@ export interface CliOptions {
 
 const VALUED = ["--host", "--port", "--app", "--config", "--state", "--control-token"] as const;
 const FLAGS = ["--string-numbers", "--help", "-h"] as const;
-const DEFAULT_DOMAINS = ["127.0.0.1", "localhost"];
 /** An option name safe to repeat in a message: the caller typed it, but it is not a value. */
 const shownFlag = (flag: string) => (/^--?[a-z][a-z-]{0,30}$/i.test(flag) ? flag : "an option");
 
 /** One app through checkApps, its message a UsageError naming `at`. */
-function checked(app: EmulatorApp, at: string): EmulatorApp {
+function checked(app: EmulatorApp, at: string): RegisteredApp {
   try {
     return checkApps([app], at)[0]!;
   } catch (error) {
@@ -71,23 +72,34 @@ function checked(app: EmulatorApp, at: string): EmulatorApp {
   }
 }
 
-/** `<client_key>:<client_secret>[:<domain>,...]`; the secret cannot hold a colon. */
-function appOf(value: string, at: string): EmulatorApp {
+/**
+ * `<client_key>:<client_secret>[:<domain or URI>,...]`; the secret cannot hold a colon. An item
+ * with `://` is a redirect URI registered exactly, any other a domain.
+ */
+function appOf(value: string, at: string): RegisteredApp {
   const first = value.indexOf(":");
   const second = value.indexOf(":", first + 1); // -1 when there is no colon at all
   if (first <= 0 || first === value.length - 1 || second === first + 1) {
-    throw new UsageError(`${at} needs <client_key>:<client_secret>[:<domain>,...]`);
+    throw new UsageError(`${at} needs <client_key>:<client_secret>[:<domain or URI>,...]`);
   }
   const clientKey = value.slice(0, first);
   const clientSecret = second < 0 ? value.slice(first + 1) : value.slice(first + 1, second);
-  const redirectDomains =
-    second < 0
-      ? DEFAULT_DOMAINS
-      : value
-          .slice(second + 1)
-          .split(",")
-          .map((d) => d.trim());
-  return checked({ clientKey, clientSecret, redirectDomains }, at);
+  if (second < 0) return checked({ clientKey, clientSecret }, at);
+  const items = value
+    .slice(second + 1)
+    .split(",")
+    .map((d) => d.trim());
+  const redirectUris = items.filter((item) => item.includes("://"));
+  const redirectDomains = items.filter((item) => !item.includes("://"));
+  return checked(
+    {
+      clientKey,
+      clientSecret,
+      ...(redirectDomains.length > 0 || redirectUris.length === 0 ? { redirectDomains } : {}),
+      ...(redirectUris.length > 0 ? { redirectUris } : {}),
+    },
+    at,
+  );
 }
 
 /** Reads argv (without node and the script) and the environment; throws UsageError. */
@@ -160,7 +172,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   }
   if (key && secret) {
     // taken whole: a secret from the environment may hold a colon
-    const app = { clientKey: key, clientSecret: secret, redirectDomains: DEFAULT_DOMAINS };
+    const app = { clientKey: key, clientSecret: secret };
     options.apps.push({ app: checked(app, "DOUYIN_CLIENT_KEY"), from: "the environment" });
   }
   if (options.controlToken !== undefined && options.controlToken.length < 8) {
@@ -175,7 +187,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
 }
 
 /** The apps of a --config file, checked; throws UsageError naming the file and the place. */
-export async function configApps(file: string): Promise<EmulatorApp[]> {
+export async function configApps(file: string): Promise<RegisteredApp[]> {
   let raw: string;
   try {
     raw = await readFile(file, "utf8");

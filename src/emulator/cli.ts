@@ -43,7 +43,7 @@ try {
       app.clientSecret === DEMO_APP.clientSecret
         ? `  client_secret: ${app.clientSecret}   (a public demo value)`
         : "  client_secret: (not shown)",
-      `  redirect to:   ${app.redirectDomains.join(", ")}`,
+      `  redirect to:   ${[...app.redirectDomains, ...app.redirectUris].join(", ")}`,
     );
   }
   if (cli.state !== undefined) {

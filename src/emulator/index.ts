@@ -12,7 +12,7 @@ import { bareAddress, isLoopback } from "./control-api.js";
 import { Control, type FaultList, type LiveTokens } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
 import type { Fault } from "./faults.js";
-import type { EmulatorApp, EmulatorStats, UserProfile } from "./ledger.js";
+import type { EmulatorApp, EmulatorStats, RegisteredApp, UserProfile } from "./ledger.js";
 import type { RequestEntry } from "./activity.js";
 import { createEmulatorServer } from "./server.js";
 import { loadState, StateWriter } from "./state-file.js";
@@ -27,6 +27,7 @@ export {
   MAX_RENEWALS,
   type EmulatorApp,
   type EmulatorStats,
+  type RegisteredApp,
   type UserProfile,
 } from "./ledger.js";
 
@@ -39,7 +40,10 @@ export interface EmulatorOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** Registered apps; default one demo app ({@link DEMO_APP}). Checked: key, secret, domains. */
+  /**
+   * Registered apps; default one demo app ({@link DEMO_APP}). Checked: key, secret, redirect
+   * domains or exact URIs (domains default to `127.0.0.1` and `localhost` when neither is given).
+   */
   apps?: EmulatorApp[];
   /** The clock in milliseconds since the epoch; default `Date.now`. `advanceTime` adds to it. */
   now?: () => number;
@@ -62,8 +66,8 @@ export interface EmulatorOptions {
 export interface Emulator {
   /** Base URL to hand to `createDouyinOAuth({ baseUrl })`. */
   readonly url: string;
-  /** Registered apps: clientKey, clientSecret, redirect domains. */
-  readonly apps: EmulatorApp[];
+  /** Registered apps: clientKey, clientSecret, redirect domains and URIs. */
+  readonly apps: RegisteredApp[];
   /** Calls per operation (errors included). */
   readonly stats: Readonly<EmulatorStats>;
   /** Live codes and tokens (expired ones are purged). */

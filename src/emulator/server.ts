@@ -189,8 +189,12 @@ function callbackUrl(redirectUri: URL, fields: Record<string, string>): URL {
 }
 
 /** A page request the platform refuses: its error envelope, as JSON. */
-function refused(res: ServerResponse, ledger: OAuthLedger, errorCode: number): Outcome {
-  const answer = ledger.answers.error(errorCode);
+function refused(
+  res: ServerResponse,
+  ledger: OAuthLedger,
+  refusal: { errorCode: number; detail?: string },
+): Outcome {
+  const answer = ledger.answers.error(refusal.errorCode, refusal.detail);
   json(res, answer);
   return answered(answer);
 }
@@ -208,7 +212,7 @@ async function handlePage(
     // the activity's entry shows the query already
     const query = firstValues(url.searchParams);
     const checked = checkPage((key) => ledger.app(key), operation, query);
-    if (!checked.ok) return refused(res, ledger, checked.errorCode);
+    if (!checked.ok) return refused(res, ledger, checked);
     const { page } = checked;
     if (operation === "authorizeV2") {
       // Silent authorization: no consent page, straight back with a code for the signed-in user.
@@ -216,6 +220,7 @@ async function handlePage(
         page.app.clientKey,
         ledger.openIdFor(page.app.clientKey, "demo_user"),
         "login_id",
+        page.redirectUri,
       );
       redirect(res, callbackUrl(page.redirectUri, { code, state: page.state }));
       return { status: 302, outcome: "redirect" };
@@ -231,7 +236,7 @@ async function handlePage(
   const fields = firstValues(form);
   heard(fields);
   const checked = checkPage((key) => ledger.app(key), operation, fields);
-  if (!checked.ok) return refused(res, ledger, checked.errorCode);
+  if (!checked.ok) return refused(res, ledger, checked);
   const { page } = checked;
   if (form.get("decision") !== "approve") {
     // The platform's answer to a refusal is not documented: back to the app with no code.
@@ -245,7 +250,7 @@ async function handlePage(
   const openId = ledger.openIdFor(page.app.clientKey, user);
   // The account name is who the user is to /oauth/userinfo/ too, unless issueCode said otherwise.
   ledger.nameUser(page.app.clientKey, openId, user.slice(0, 64));
-  const code = ledger.issueCode(page.app.clientKey, openId, granted);
+  const code = ledger.issueCode(page.app.clientKey, openId, granted, page.redirectUri);
   redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
   return { status: 302, outcome: "redirect" };
 }

@@ -63,7 +63,7 @@ const clientToken = record({ token: text, expiresAt: time });
 const checkState = record({
   clockOffsetMs: count,
   platform: record({
-    codes: list(pair(record(userFields))),
+    codes: list(pair(record({ ...userFields, redirectUri: optionalText }))),
     accessTokens: list(pair(record(userFields))),
     refreshTokens: list(pair(record({ ...userFields, renewals: count, accessToken: text }))),
     clientTokens: list(pair(list(clientToken))),
