@@ -1,7 +1,7 @@
 // The emulator bin's command line, strictly: every flag known, every value checked, one-line
 // reasons that never repeat a secret. No output here: cli.ts prints.
 import { readFile } from "node:fs/promises";
-import { checkApps, type EmulatorApp, type RegisteredApp } from "./apps.js";
+import { checkApps, unknownField, type EmulatorApp, type RegisteredApp } from "./apps.js";
 import { isLoopback } from "./control-api.js";
 import type { EmulatorOptions } from "./index.js";
 
@@ -9,7 +9,8 @@ export const USAGE = `Usage: douyin-oauth-emulator [options]
 
 A local emulator of the Douyin Open Platform's OAuth endpoints, for tests in any language:
 the platform's paths, a control API under /_emulator/ (docs at /docs/control) and an activity
-page at /_emulator.
+page at /_emulator. The platform spec it implements is served at /openapi.yaml and
+/openapi.json, the control API's at /_emulator/openapi.yaml and /_emulator/openapi.json.
 
 Options:
   --host <address>        Address to listen on (default 127.0.0.1). An address beyond
@@ -30,6 +31,7 @@ Options:
   --control-token <token> Require this token (8+ characters) on the control API, as
                           "Authorization: Bearer <token>" or HTTP Basic's password.
   --string-numbers        Answer numbers as numeric strings, as the platform sometimes does.
+  -v, --version           Print the version and exit.
   -h, --help              Print this help and exit.
 
 Environment:
@@ -48,6 +50,7 @@ export class UsageError extends Error {
 
 export interface CliOptions {
   help: boolean;
+  version: boolean;
   host: string;
   port: number;
   /** Apps from --app and the environment, in that order, each with where it came from. */
@@ -59,7 +62,7 @@ export interface CliOptions {
 }
 
 const VALUED = ["--host", "--port", "--app", "--config", "--state", "--control-token"] as const;
-const FLAGS = ["--string-numbers", "--help", "-h"] as const;
+const FLAGS = ["--string-numbers", "--help", "-h", "--version", "-v"] as const;
 /** An option name safe to repeat in a message: the caller typed it, but it is not a value. */
 const shownFlag = (flag: string) => (/^--?[a-z][a-z-]{0,30}$/i.test(flag) ? flag : "an option");
 
@@ -106,6 +109,7 @@ function appOf(value: string, at: string): RegisteredApp {
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const options: CliOptions = {
     help: false,
+    version: false,
     host: "127.0.0.1",
     port: 8787,
     apps: [],
@@ -123,6 +127,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     if ((FLAGS as readonly string[]).includes(flag)) {
       if (eq !== -1) throw new UsageError(`${flag} takes no value`);
       if (flag === "--string-numbers") options.stringNumbers = true;
+      else if (flag === "--version" || flag === "-v") options.version = true;
       else options.help = true;
       continue;
     }
@@ -204,7 +209,8 @@ export async function configApps(file: string): Promise<RegisteredApp[]> {
     throw new UsageError(`--config ${file} must hold an object: {"apps": [...]}`);
   }
   const unknown = Object.keys(parsed).find((key) => key !== "apps");
-  if (unknown !== undefined) throw new UsageError(`--config ${file} has a key other than "apps"`);
+  if (unknown !== undefined)
+    throw new UsageError(unknownField(`--config ${file}`, unknown, ["apps"]));
   try {
     return checkApps((parsed as { apps?: unknown }).apps, `--config ${file}: "apps"`);
   } catch (error) {

@@ -57,7 +57,8 @@ export interface EmulatorOptions {
   controlToken?: string;
   /**
    * A JSON file that keeps the codes, tokens and the clock's advance across restarts: loaded at
-   * start (a damaged file rejects with {@link StateFileError}), written atomically after changes
+   * start (a damaged file rejects with {@link StateFileError}), written at start (a folder that
+   * is missing or not writable rejects with {@link StateFileError} too), atomically after changes
    * and at `close()`.
    */
   stateFile?: string;
@@ -154,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clockOffsetMs: control.readClock().offsetMs,
       platform: control.ledger.exportState(),
     }));
+    await writer.open();
     control.onChange = () => writer.changed();
     state = writer;
   }

@@ -71,7 +71,7 @@ export function indexPage(apps: readonly RegisteredApp[]): string {
   return layout(
     "Douyin OAuth emulator",
     `<h1><span class="brand">抖音</span> OAuth emulator</h1>
-<p>A local stand-in for the Douyin Open Platform's OAuth endpoints. <a href="/docs">API docs</a> · <a href="/_emulator">activity</a> · <a href="/docs/control">control API</a></p>
+<p>A local stand-in for the Douyin Open Platform's OAuth endpoints. <a href="/docs">API docs</a> (spec: <a href="/openapi.yaml">openapi.yaml</a>, <a href="/openapi.json">openapi.json</a>) · <a href="/_emulator">activity</a> · <a href="/docs/control">control API</a> (spec: <a href="/_emulator/openapi.yaml">openapi.yaml</a>, <a href="/_emulator/openapi.json">openapi.json</a>)</p>
 <p>Registered apps (local test credentials):</p><ul>${rows}</ul>`,
   );
 }

@@ -346,11 +346,19 @@ async function handlePlatform(
   return undefined;
 }
 
-const DOCS: Record<string, DocsName> = {
-  "/docs": "platform",
-  "/docs/": "platform",
-  "/docs/control": "control",
-  "/docs/control/": "control",
+const HTML = "text/html; charset=utf-8";
+const YAML = "application/yaml; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
+/** The docs pages and the specs: the platform's (what the emulator implements) and the control API's. */
+const DOCS: Record<string, { name: DocsName; type: string }> = {
+  "/docs": { name: "platform", type: HTML },
+  "/docs/": { name: "platform", type: HTML },
+  "/docs/control": { name: "control", type: HTML },
+  "/docs/control/": { name: "control", type: HTML },
+  "/openapi.yaml": { name: "platformYaml", type: YAML },
+  "/openapi.json": { name: "platformJson", type: JSON_TYPE },
+  [`${CONTROL_PREFIX}/openapi.yaml`]: { name: "controlYaml", type: YAML },
+  [`${CONTROL_PREFIX}/openapi.json`]: { name: "controlJson", type: JSON_TYPE },
 };
 
 async function handle(
@@ -362,20 +370,21 @@ async function handle(
   const { ledger } = control;
   ledger.purge();
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
-  if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-    return handleControl(control, access, req, res, url);
-  }
+  // The docs and the specs are public, the control API's spec too (as its page at /docs/control).
   const docs = req.method === "GET" ? DOCS[url.pathname] : undefined;
   if (docs !== undefined) {
-    const page = await docsPage(docs);
+    const page = await docsPage(docs.name);
     if (!page)
-      return send(res, 503, "text/plain; charset=utf-8", "docs not built: run `npm run docs`");
+      return send(res, 503, "text/plain; charset=utf-8", "docs not built: run `npm run build`");
     const { body, encoding } = page.encoded(String(req.headers["accept-encoding"] ?? ""));
     const headers =
       encoding === undefined
         ? { vary: "accept-encoding" }
         : { vary: "accept-encoding", "content-encoding": encoding };
-    return send(res, 200, "text/html; charset=utf-8", body, headers);
+    return send(res, 200, docs.type, body, headers);
+  }
+  if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+    return handleControl(control, access, req, res, url);
   }
   if (req.method === "GET" && url.pathname === "/") {
     return send(res, 200, "text/html; charset=utf-8", indexPage(ledger.listApps()));

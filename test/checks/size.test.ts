@@ -26,7 +26,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1215 KB (the docs are 590 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1255 KB (the docs are 615 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -53,13 +53,16 @@ describe("size budgets", () => {
     // memory, the split store calls and lock, close() and the offline grace; four more
     // declaration files in each format; the README's renewal job and sign-out rules) and what
     // each client-token source promises, close() and invalidate(token), and the README's
-    // schedule explorer.
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_215_000);
+    // schedule explorer; about 1248 KB with issues 23 and 24: the two specs the emulator serves
+    // (/openapi.yaml and .json, /_emulator/openapi.*), brotli-compressed, 25 KB for the four, the
+    // exact redirect URIs and the README's lines on them.
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_255_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's
     // `node` condition entry (index.node.js in ESM and CJS); 105 with issue 22's grant.ts,
-    // user-memory.ts, store-calls.ts and lock.ts (a declaration file each, ESM and CJS).
-    expect(info.entryCount).toBeLessThanOrEqual(106);
+    // user-memory.ts, store-calls.ts and lock.ts (a declaration file each, ESM and CJS); 109
+    // with the four spec files of issue 24.
+    expect(info.entryCount).toBeLessThanOrEqual(110);
   });
 });

@@ -23,6 +23,7 @@ const configFile = (name: string, content: string) => {
 
 const DEFAULTS: CliOptions = {
   help: false,
+  version: false,
   host: "127.0.0.1",
   port: 8787,
   apps: [],
@@ -110,6 +111,8 @@ describe("parseCli › what each option sets", () => {
   it("-h and --help ask for the usage, wherever they stand", () => {
     expect(parseCli(["-h"], {}).help).toBe(true);
     expect(parseCli(["--port", "1", "--help"], {})).toEqual({ ...DEFAULTS, port: 1, help: true });
+    expect(parseCli(["-v"], {})).toEqual({ ...DEFAULTS, version: true });
+    expect(parseCli(["--version"], {})).toEqual({ ...DEFAULTS, version: true });
     expect(parseCli(["--string-numbers"], {}).help).toBe(false);
   });
 
@@ -288,6 +291,7 @@ describe("parseCli › each mistake, one line naming it", () => {
     ],
     ["a flag given a value", ["--string-numbers=yes"], {}, "--string-numbers takes no value"],
     ["--help given a value", ["--help=1"], {}, "--help takes no value"],
+    ["--version given a value", ["--version=1"], {}, "--version takes no value"],
     [
       "--app without a secret",
       ["--app", "only_a_key"],
@@ -447,7 +451,7 @@ describe("configApps › a --config file", () => {
       ["array.json", "[]", `must hold an object: {"apps": [...]}`],
       ["null.json", "null", `must hold an object: {"apps": [...]}`],
       ["string.json", '"TOPSECRET"', `must hold an object: {"apps": [...]}`],
-      ["extra.json", '{"apps": [], "port": 1}', `has a key other than "apps"`],
+      ["extra.json", '{"apps": [], "port": 1}', `has an unknown field "port"; known: apps`],
       ["empty.json", "{}", `: "apps" must list at least one app`],
       ["none.json", '{"apps": []}', `: "apps" must list at least one app`],
       [
