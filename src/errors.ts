@@ -1,6 +1,8 @@
 // One error family. Callers branch with `instanceof` and on fields, never on message text.
 // Messages are fixed sentences plus non-secret facts (operation, code, status): never a value the
-// caller sent, a raw body or a URL.
+// caller sent, a raw body or a URL. One exception keeps a logged error meaningful: the platform's
+// own description, redacted, on one line, cut short.
+import { redactText } from "./redact.js";
 import { ERROR_CODE, SUCCESS_DATA } from "./spec.js";
 
 export { ERROR_CODE };
@@ -24,7 +26,11 @@ export class DouyinOAuthError extends DouyinError {
   override name = "DouyinOAuthError";
   /** The platform's `error_code`, as a number. */
   readonly errorCode: number;
-  /** The platform's `description` (often Chinese), with any secret we sent removed. */
+  /**
+   * The platform's `description` (often Chinese), with any secret we sent removed. The message
+   * carries it too (redacted, on one line, at most 200 characters), so `String(error)` in a log
+   * says why.
+   */
   readonly description: string;
   /** `extra.logid` or `data.log_id`: quote it to platform support. */
   readonly logId: string | undefined;
@@ -37,7 +43,15 @@ export class DouyinOAuthError extends DouyinError {
     status: number,
     fields: { errorCode: number; description: string; logId: string | undefined },
   ) {
-    super(`${operation}: the platform answered error_code ${fields.errorCode}`);
+    // Control characters would let a description forge log lines: one line, whitespace squeezed.
+    const said = redactText(fields.description)
+      .replace(/[\s\u0000-\u001f\u007f]+/g, " ")
+      .trim();
+    const chars = [...said]; // by code point: a cut never splits a surrogate pair
+    const shown = chars.length > 200 ? `${chars.slice(0, 200).join("")}…` : said;
+    super(
+      `${operation}: the platform answered error_code ${fields.errorCode}${shown && `: ${shown}`}`,
+    );
     this.operation = operation;
     this.status = status;
     this.errorCode = fields.errorCode;

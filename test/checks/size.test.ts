@@ -15,8 +15,10 @@ describe("size budgets", () => {
     // douyin.raw: BENCHMARKS.md. 8.83 KB with userInfo and the "<nil>" rule (+0.16 KB) and
     // decryptMobile (+0.21 KB: Web Crypto, no library), issue 11; 8.89 KB with the cleared
     // per-request timer (+0.06 KB, issue 12); 8.95 KB with the answer reader's check that
-    // every token field is text (issue 22: a number or an object is never handed on).
-    expect(core.gzipped).toBeLessThanOrEqual(8_960);
+    // every token field is text (issue 22: a number or an object is never handed on); 9.03 KB
+    // with the platform's description in DouyinOAuthError's message, redacted, on one line, cut
+    // at 200 code points (issue 24: a logged error keeps its meaning).
+    expect(core.gzipped).toBeLessThanOrEqual(9_040);
   });
 
   it("the core bundle does not pull in the emulator, node: modules or the Node transport", async () => {
