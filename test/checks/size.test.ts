@@ -17,8 +17,9 @@ describe("size budgets", () => {
     // per-request timer (+0.06 KB, issue 12); 8.95 KB with the answer reader's check that
     // every token field is text (issue 22: a number or an object is never handed on); 9.03 KB
     // with the platform's description in DouyinOAuthError's message, redacted, on one line, cut
-    // at 200 code points (issue 24: a logged error keeps its meaning).
-    expect(core.gzipped).toBeLessThanOrEqual(9_040);
+    // at 200 code points (issue 24: a logged error keeps its meaning); 9.2 KB with customScope,
+    // scopes refused with a space, and clientSecret refused when given as undefined (issue 24).
+    expect(core.gzipped).toBeLessThanOrEqual(9_200);
   });
 
   it("the core bundle does not pull in the emulator, node: modules or the Node transport", async () => {
@@ -28,7 +29,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1255 KB (the docs are 615 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1260 KB (the docs are 615 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -57,8 +58,9 @@ describe("size budgets", () => {
     // each client-token source promises, close() and invalidate(token), and the README's
     // schedule explorer; about 1248 KB with issues 23 and 24: the two specs the emulator serves
     // (/openapi.yaml and .json, /_emulator/openapi.*), brotli-compressed, 25 KB for the four, the
-    // exact redirect URIs and the README's lines on them.
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_255_000);
+    // exact redirect URIs and the README's lines on them; 1257 KB with the scope types, the
+    // typesVersions map and the README's lines on types.
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_260_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's
