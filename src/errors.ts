@@ -10,9 +10,37 @@ export { ERROR_CODE };
 /** A token operation of the spec, by `operationId`: `"accessToken"`, `"clientToken"`, ... */
 export type TokenOperation = keyof typeof SUCCESS_DATA;
 
+// The package may be loaded twice in one process: `require("douyin-oauth")` and
+// `import("douyin-oauth")` are two builds, so two copies of every class. Each error carries the
+// kinds it is (a Symbol.for key: one registry for every copy), and each of these classes answers
+// `instanceof` by that brand, so an error from one copy is an instance of the other's classes.
+const KINDS = Symbol.for("douyin-oauth.error-kinds");
+/** Each class's own kind, a static under this key; a subclass of yours has none of its own. */
+const KIND = Symbol.for("douyin-oauth.error-kind");
+type Branded = { [KIND]?: string };
+
 /** Base of every error this package throws (besides `TypeError` for bad input). */
 export class DouyinError extends Error {
+  static readonly [KIND]: string = "DouyinError";
   override name = "DouyinError";
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    const kinds: string[] = [];
+    for (let c: Function = new.target; c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, KIND)) kinds.push((c as Branded)[KIND]!);
+    }
+    Object.defineProperty(this, KINDS, { value: kinds });
+  }
+
+  /** `instanceof` that holds across copies of the package (CommonJS and ES module builds). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // Only the package's own classes answer by brand: a subclass of yours keeps the ordinary rule.
+    const kind = Object.hasOwn(this, KIND) ? (this as Branded)[KIND] : undefined;
+    const kinds = (value as { [KINDS]?: unknown } | null | undefined)?.[KINDS];
+    return kind !== undefined && Array.isArray(kinds) && kinds.includes(kind);
+  }
 }
 
 /**
@@ -23,6 +51,7 @@ export class DouyinError extends Error {
  * catch (e) { if (e instanceof DouyinOAuthError && e.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED) reauthorize(); }
  */
 export class DouyinOAuthError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinOAuthError";
   override name = "DouyinOAuthError";
   /** The platform's `error_code`, as a number. */
   readonly errorCode: number;
@@ -77,6 +106,7 @@ const TRANSPORT_MESSAGES: Record<TransportFailure, string> = {
  * `cause` holds the underlying error (for an abort, the signal's reason) with secrets removed.
  */
 export class DouyinTransportError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinTransportError";
   override name = "DouyinTransportError";
   readonly operation: TokenOperation;
   readonly kind: TransportFailure;
@@ -117,6 +147,7 @@ const CALLBACK_MESSAGES: Record<CallbackFailure, string> = {
  * what it sent; they are undefined for the other reasons.
  */
 export class DouyinCallbackError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinCallbackError";
   override name = "DouyinCallbackError";
   readonly reason: CallbackFailure;
   /** The callback's `error_code`, when it is an integer. */
@@ -160,6 +191,7 @@ const STORE_MESSAGES: Record<StoreFailure, string> = {
  * server that meets it waits for that write rather than end the grant).
  */
 export class DouyinStoreError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinStoreError";
   override name = "DouyinStoreError";
   readonly reason: StoreFailure;
   /** The store call: "get", "set", "delete", "compareAndSet", "lock", "extend", "release", "list". */
@@ -192,6 +224,7 @@ const REAUTHORIZE_MESSAGES: Record<ReauthorizeReason, string> = {
  * holds the platform's DouyinOAuthError when there was one.
  */
 export class DouyinReauthorizeError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinReauthorizeError";
   override name = "DouyinReauthorizeError";
   readonly openId: string;
   readonly reason: ReauthorizeReason;

@@ -18,8 +18,10 @@ describe("size budgets", () => {
     // every token field is text (issue 22: a number or an object is never handed on); 9.03 KB
     // with the platform's description in DouyinOAuthError's message, redacted, on one line, cut
     // at 200 code points (issue 24: a logged error keeps its meaning); 9.2 KB with customScope,
-    // scopes refused with a space, and clientSecret refused when given as undefined (issue 24).
-    expect(core.gzipped).toBeLessThanOrEqual(9_200);
+    // scopes refused with a space, and clientSecret refused when given as undefined (issue 24);
+    // 9.39 KB with the errors' Symbol.for brand, so instanceof agrees between the CommonJS and
+    // ES module builds loaded in one process (issue 24, the dual-package hazard).
+    expect(core.gzipped).toBeLessThanOrEqual(9_400);
   });
 
   it("the core bundle does not pull in the emulator, node: modules or the Node transport", async () => {
@@ -29,7 +31,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1260 KB (the docs are 615 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1265 KB (the docs are 615 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -59,8 +61,8 @@ describe("size budgets", () => {
     // schedule explorer; about 1248 KB with issues 23 and 24: the two specs the emulator serves
     // (/openapi.yaml and .json, /_emulator/openapi.*), brotli-compressed, 25 KB for the four, the
     // exact redirect URIs and the README's lines on them; 1257 KB with the scope types, the
-    // typesVersions map and the README's lines on types.
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_260_000);
+    // typesVersions map and the README's lines on types; 1261 KB with the errors' brand.
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_265_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's

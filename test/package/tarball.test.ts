@@ -351,6 +351,42 @@ console.log(config.providerId, new URL(config.authorizationUrl).searchParams.get
     expect(cjs.stdout.trim()).toBe("true function");
   });
 
+  it("require() and import() in one process: two copies of each error class, but instanceof agrees across them, and a CommonJS client in the ES-module token manager still ends a dead grant with DouyinReauthorizeError (issue 24)", () => {
+    const script = `import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const cjs = require("douyin-oauth");
+const esm = await import("douyin-oauth");
+const { createUserTokenManager } = await import("douyin-oauth/tokens");
+const { startEmulator } = await import("douyin-oauth/emulator");
+const fields = { errorCode: 10010, description: "", logId: undefined };
+const fromCjs = new cjs.DouyinOAuthError("refreshToken", 200, fields);
+const fromEsm = new esm.DouyinOAuthError("refreshToken", 200, fields);
+console.log("same class", cjs.DouyinOAuthError === esm.DouyinOAuthError);
+console.log("cjs in esm", fromCjs instanceof esm.DouyinOAuthError, fromCjs instanceof esm.DouyinError, fromCjs instanceof esm.DouyinTransportError, fromCjs instanceof Error);
+console.log("esm in cjs", fromEsm instanceof cjs.DouyinOAuthError, fromEsm instanceof cjs.DouyinError, fromEsm instanceof cjs.DouyinStoreError);
+const emu = await startEmulator();
+const douyin = cjs.createDouyinOAuth({ ...emu.apps[0], baseUrl: emu.url, retry: false });
+const users = createUserTokenManager(douyin);
+const tokens = await douyin.accessToken({ code: emu.issueCode({ scope: "user_info" }) });
+await users.save({ ...tokens, expires_in: 1 });
+emu.reset(); // the platform forgets the grant: its refresh token now answers 10010
+await new Promise((resolve) => setTimeout(resolve, 1100));
+const error = await users.getAccessToken(tokens.open_id).catch((e) => e);
+console.log("manager", error.name, error.reason, error instanceof esm.DouyinReauthorizeError, error instanceof cjs.DouyinReauthorizeError);
+await users.close();
+await emu.close();`;
+    const ran = runCommand(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: consumer,
+    });
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim().split("\n")).toEqual([
+      "same class false",
+      "cjs in esm true true false true",
+      "esm in cjs true true false",
+      "manager DouyinReauthorizeError refresh_token_expired true true",
+    ]);
+  });
+
   it("douyin-oauth/emulator starts from the tarball and serves the shipped docs", () => {
     const script = `import { startEmulator } from "douyin-oauth/emulator";
 const emu = await startEmulator();
