@@ -7,6 +7,9 @@
 //     default), a thin layer over index.js and node/index.js, which it imports, not copies
 //   dist/docs/douyin-oauth.html.br  the Redoc page the emulator serves
 //   dist/docs/emulator-control.html.br  the control API's Redoc page, without Redoc's bundle
+//   dist/docs/{douyin-oauth,emulator-control}.{yaml,json}.br  the two specs the emulator serves
+//     (/openapi.yaml, /openapi.json, /_emulator/openapi.*), YAML as written and JSON; a
+//     checkout's emulator reads them uncompressed from docs/, written here too
 // Each entry is one bundled file (esbuild), so importing the package loads one module, not a
 // dozen (BENCHMARKS.md, cold start); declarations come from tsc, one per source file.
 import { execFileSync } from "node:child_process";
@@ -15,6 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants } from "node:zlib";
 import { build } from "esbuild";
+import { parse as parseYaml } from "yaml";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -153,4 +157,19 @@ writeFileSync(
     params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
   }),
 );
+// The specs, for clients in other languages to generate from: YAML as written, and JSON.
+for (const name of ["douyin-oauth", "emulator-control"]) {
+  const yaml = readFileSync(join(root, `openapi/${name}.yaml`), "utf8");
+  const json = `${JSON.stringify(parseYaml(yaml), null, 2)}\n`;
+  for (const [ext, text] of [
+    ["yaml", yaml],
+    ["json", json],
+  ]) {
+    writeFileSync(join(root, `docs/${name}.${ext}`), text);
+    writeFileSync(
+      join(dist, `docs/${name}.${ext}.br`),
+      brotliCompressSync(Buffer.from(text), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+  }
+}
 console.log("built dist/esm, dist/cjs and dist/docs");

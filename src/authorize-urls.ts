@@ -1,7 +1,7 @@
 // Builders for the three authorization pages: pure, no network, no clock. Each returns a URL
 // for the user's browser; the platform redirects back to redirectUri with code, state, scopes.
 import { encodeQuery } from "./query-string.js";
-import { OPERATION_PATHS, type paths } from "./spec.js";
+import { OPERATION_PATHS, type components, type paths } from "./spec.js";
 import {
   checkBaseUrl,
   optionalText,
@@ -11,8 +11,36 @@ import {
   requireWellFormed,
 } from "./validate.js";
 
-/** Scopes as the platform's comma-joined string, or as a list of scope names. */
-export type ScopeInput = string | readonly string[];
+/** A scope the spec lists by name (`"user_info"`, `"video.list"`, ...): a typo is a type error. */
+export type KnownScope = components["schemas"]["KnownScope"];
+
+/**
+ * A scope the spec does not list, taken on purpose: what {@link customScope} returns. The brand
+ * is a string key, not a `unique symbol`, so the ESM and CommonJS declarations agree.
+ */
+export type CustomScope = string & { readonly "douyin-oauth:customScope": true };
+
+/** A known scope, or another one marked with {@link customScope}. */
+export type Scope = KnownScope | CustomScope;
+
+/**
+ * One scope or a list of them; the builders join a list with commas, as the platform reads it.
+ * (Untyped JavaScript may still pass the comma-joined string itself.)
+ */
+export type ScopeInput = Scope | readonly Scope[];
+
+/**
+ * Takes a scope the spec does not list (a new one, one of your app's own): its name unchanged,
+ * typed as a scope. The known ones need no call, and a typo in them stays a type error.
+ * @example douyin.connectUrl({ scope: ["user_info", customScope("video.create")], redirectUri });
+ */
+export function customScope(name: string): CustomScope {
+  if (typeof name !== "string" || !/^[^\s,]+$/.test(name)) {
+    throw new TypeError(`"customScope" takes one scope name, without commas or spaces`);
+  }
+  requireWellFormed(name, "customScope");
+  return name as CustomScope;
+}
 
 /**
  * Optional scopes the user may untick: the raw wire string (`"mobile,1,video.list,0"`) or an
@@ -53,14 +81,20 @@ type PageQuery<P extends PagePath> = paths[P]["get"]["parameters"]["query"];
 export function joinScopes(scope: unknown, name = "scope"): string {
   if (typeof scope === "string") {
     requireText(scope.trim(), name);
+    // `user_info video.list` is no scope (DOUYIN-OAUTH-FACTS.md: joined by commas)
+    if (/\s/.test(scope)) {
+      throw new TypeError(`"${name}" holds a space: Douyin joins scopes with commas; pass a list`);
+    }
     return scope;
   }
   if (!Array.isArray(scope) || scope.length === 0) {
     throw new TypeError(`"${name}" is missing or empty: a string or a non-empty list is expected`);
   }
   for (const item of scope) {
-    if (typeof item !== "string" || item.trim() === "" || item.includes(",")) {
-      throw new TypeError(`"${name}" entries must be non-empty scope names without commas`);
+    if (typeof item !== "string" || !/^[^\s,]+$/.test(item)) {
+      throw new TypeError(
+        `"${name}" entries must be non-empty scope names without commas or spaces`,
+      );
     }
     requireWellFormed(item, name);
   }

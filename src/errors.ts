@@ -1,6 +1,8 @@
 // One error family. Callers branch with `instanceof` and on fields, never on message text.
 // Messages are fixed sentences plus non-secret facts (operation, code, status): never a value the
-// caller sent, a raw body or a URL.
+// caller sent, a raw body or a URL. One exception keeps a logged error meaningful: the platform's
+// own description, redacted, on one line, cut short.
+import { redactText } from "./redact.js";
 import { ERROR_CODE, SUCCESS_DATA } from "./spec.js";
 
 export { ERROR_CODE };
@@ -8,9 +10,37 @@ export { ERROR_CODE };
 /** A token operation of the spec, by `operationId`: `"accessToken"`, `"clientToken"`, ... */
 export type TokenOperation = keyof typeof SUCCESS_DATA;
 
+// The package may be loaded twice in one process: `require("douyin-oauth")` and
+// `import("douyin-oauth")` are two builds, so two copies of every class. Each error carries the
+// kinds it is (a Symbol.for key: one registry for every copy), and each of these classes answers
+// `instanceof` by that brand, so an error from one copy is an instance of the other's classes.
+const KINDS = Symbol.for("douyin-oauth.error-kinds");
+/** Each class's own kind, a static under this key; a subclass of yours has none of its own. */
+const KIND = Symbol.for("douyin-oauth.error-kind");
+type Branded = { [KIND]?: string };
+
 /** Base of every error this package throws (besides `TypeError` for bad input). */
 export class DouyinError extends Error {
+  static readonly [KIND]: string = "DouyinError";
   override name = "DouyinError";
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    const kinds: string[] = [];
+    for (let c: Function = new.target; c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, KIND)) kinds.push((c as Branded)[KIND]!);
+    }
+    Object.defineProperty(this, KINDS, { value: kinds });
+  }
+
+  /** `instanceof` that holds across copies of the package (CommonJS and ES module builds). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // Only the package's own classes answer by brand: a subclass of yours keeps the ordinary rule.
+    const kind = Object.hasOwn(this, KIND) ? (this as Branded)[KIND] : undefined;
+    const kinds = (value as { [KINDS]?: unknown } | null | undefined)?.[KINDS];
+    return kind !== undefined && Array.isArray(kinds) && kinds.includes(kind);
+  }
 }
 
 /**
@@ -21,10 +51,15 @@ export class DouyinError extends Error {
  * catch (e) { if (e instanceof DouyinOAuthError && e.errorCode === ERROR_CODE.REFRESH_TOKEN_EXPIRED) reauthorize(); }
  */
 export class DouyinOAuthError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinOAuthError";
   override name = "DouyinOAuthError";
   /** The platform's `error_code`, as a number. */
   readonly errorCode: number;
-  /** The platform's `description` (often Chinese), with any secret we sent removed. */
+  /**
+   * The platform's `description` (often Chinese), with any secret we sent removed. The message
+   * carries it too (redacted, on one line, at most 200 characters), so `String(error)` in a log
+   * says why.
+   */
   readonly description: string;
   /** `extra.logid` or `data.log_id`: quote it to platform support. */
   readonly logId: string | undefined;
@@ -37,7 +72,15 @@ export class DouyinOAuthError extends DouyinError {
     status: number,
     fields: { errorCode: number; description: string; logId: string | undefined },
   ) {
-    super(`${operation}: the platform answered error_code ${fields.errorCode}`);
+    // Control characters would let a description forge log lines: one line, whitespace squeezed.
+    const said = redactText(fields.description)
+      .replace(/[\s\u0000-\u001f\u007f]+/g, " ")
+      .trim();
+    const chars = [...said]; // by code point: a cut never splits a surrogate pair
+    const shown = chars.length > 200 ? `${chars.slice(0, 200).join("")}…` : said;
+    super(
+      `${operation}: the platform answered error_code ${fields.errorCode}${shown && `: ${shown}`}`,
+    );
     this.operation = operation;
     this.status = status;
     this.errorCode = fields.errorCode;
@@ -63,6 +106,7 @@ const TRANSPORT_MESSAGES: Record<TransportFailure, string> = {
  * `cause` holds the underlying error (for an abort, the signal's reason) with secrets removed.
  */
 export class DouyinTransportError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinTransportError";
   override name = "DouyinTransportError";
   readonly operation: TokenOperation;
   readonly kind: TransportFailure;
@@ -103,6 +147,7 @@ const CALLBACK_MESSAGES: Record<CallbackFailure, string> = {
  * what it sent; they are undefined for the other reasons.
  */
 export class DouyinCallbackError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinCallbackError";
   override name = "DouyinCallbackError";
   readonly reason: CallbackFailure;
   /** The callback's `error_code`, when it is an integer. */
@@ -146,6 +191,7 @@ const STORE_MESSAGES: Record<StoreFailure, string> = {
  * server that meets it waits for that write rather than end the grant).
  */
 export class DouyinStoreError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinStoreError";
   override name = "DouyinStoreError";
   readonly reason: StoreFailure;
   /** The store call: "get", "set", "delete", "compareAndSet", "lock", "extend", "release", "list". */
@@ -178,6 +224,7 @@ const REAUTHORIZE_MESSAGES: Record<ReauthorizeReason, string> = {
  * holds the platform's DouyinOAuthError when there was one.
  */
 export class DouyinReauthorizeError extends DouyinError {
+  static override readonly [KIND]: string = "DouyinReauthorizeError";
   override name = "DouyinReauthorizeError";
   readonly openId: string;
   readonly reason: ReauthorizeReason;

@@ -10,12 +10,16 @@
  */
 export { createDouyinOAuth, type DouyinOAuth, type DouyinOAuthOptions } from "./client.js";
 export type { TokenData, UserInfo } from "./answer.js";
-export type {
-  AuthorizeUrlOptions,
-  AuthorizeV2UrlOptions,
-  ConnectUrlOptions,
-  OptionalScopeInput,
-  ScopeInput,
+export {
+  customScope,
+  type AuthorizeUrlOptions,
+  type AuthorizeV2UrlOptions,
+  type ConnectUrlOptions,
+  type CustomScope,
+  type KnownScope,
+  type OptionalScopeInput,
+  type Scope,
+  type ScopeInput,
 } from "./authorize-urls.js";
 export { generateState, parseCallback, type CallbackResult } from "./callback.js";
 export {

@@ -15,12 +15,19 @@ import {
 export interface DouyinOAuthOptions {
   /** The app's client_key. */
   clientKey: string;
-  /** The app's client_secret; needed by `accessToken`, `clientToken` and `stableClientToken`. */
-  clientSecret?: string;
+  /**
+   * The app's client_secret; needed by `accessToken`, `clientToken` and `stableClientToken`.
+   * Leave it out for a client without one; given as `undefined` (an environment variable that
+   * is not set), construction throws a TypeError naming it.
+   */
+  clientSecret?: string | undefined;
   /** Which platform's host to use; default `"douyin"`. */
   platform?: Platform;
-  /** Overrides the platform host: an emulator, a proxy, a sandbox. No `user:password@`. */
-  baseUrl?: string;
+  /**
+   * Overrides the platform host: an emulator, a proxy, a sandbox. No `user:password@`.
+   * `undefined` is the platform's host, as if left out.
+   */
+  baseUrl?: string | undefined;
   /**
    * Used for every request (undici agents, proxies, tests). Default: on Node a keep-alive
    * `nodeTransport()` (the package's `node` export condition), elsewhere `globalThis.fetch`.
@@ -57,6 +64,11 @@ export function checkOptions(options: DouyinOAuthOptions) {
   requireObject(options, "options");
   const { clientKey, clientSecret, platform = "douyin", timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   requireText(clientKey, "clientKey");
+  if ("clientSecret" in options && clientSecret === undefined) {
+    throw new TypeError(
+      `"clientSecret" is undefined: set the variable it is read from, or leave the option out for a client without a secret`,
+    );
+  }
   optionalText(clientSecret, "clientSecret");
   if (typeof platform !== "string" || !Object.hasOwn(PLATFORM_BASE_URLS, platform)) {
     throw new TypeError(`"platform" must be one of ${Object.keys(PLATFORM_BASE_URLS).join(", ")}`);

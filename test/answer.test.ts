@@ -44,7 +44,7 @@ describe("platform errors › DouyinOAuthError", () => {
     expect(error).toBeInstanceOf(DouyinOAuthError);
     expect(error).toMatchObject({
       name: "DouyinOAuthError",
-      message: "refreshToken: the platform answered error_code 10010",
+      message: "refreshToken: the platform answered error_code 10010: refresh_token 过期",
       errorCode: ERROR_CODE.REFRESH_TOKEN_EXPIRED,
       description: "refresh_token 过期",
       logId: "2020070614111601022506808001045D59",

@@ -1,6 +1,6 @@
 // URL builders: pure, return URL, fill response_type, encode everything so it round-trips.
 import { describe, expect, it } from "vitest";
-import { createDouyinOAuth } from "../src/index.js";
+import { createDouyinOAuth, customScope } from "../src/index.js";
 
 const douyin = createDouyinOAuth({ clientKey: "aw+key 1" });
 const query = (url: URL) => [...url.searchParams.entries()];
@@ -31,7 +31,7 @@ describe("connectUrl", () => {
 
   it("takes scope and optionalScope as raw strings; omits what was not given", () => {
     const url = douyin.connectUrl({
-      scope: "user_info,mobile",
+      scope: "user_info,mobile" as never, // as untyped JavaScript may pass it
       redirectUri: "http://127.0.0.1:3000/cb",
       optionalScope: "video.list,0",
     });
@@ -125,12 +125,12 @@ describe("bad input › TypeError naming the parameter", () => {
   const cases: Array<[string, () => unknown, string]> = [
     [
       "empty scope string",
-      () => douyin.connectUrl({ scope: "", redirectUri }),
+      () => douyin.connectUrl({ scope: "" as never, redirectUri }),
       '"scope" is missing or empty: a non-empty string is expected',
     ],
     [
       "blank scope string",
-      () => douyin.connectUrl({ scope: "  ", redirectUri }),
+      () => douyin.connectUrl({ scope: "  " as never, redirectUri }),
       '"scope" is missing or empty: a non-empty string is expected',
     ],
     [
@@ -145,17 +145,37 @@ describe("bad input › TypeError naming the parameter", () => {
     ],
     [
       "scope entry with a comma",
-      () => douyin.connectUrl({ scope: ["a,b"], redirectUri }),
-      '"scope" entries must be non-empty scope names without commas',
+      () => douyin.connectUrl({ scope: ["a,b"] as never, redirectUri }),
+      '"scope" entries must be non-empty scope names without commas or spaces',
     ],
     [
       "empty scope entry",
-      () => douyin.connectUrl({ scope: ["user_info", ""], redirectUri }),
-      '"scope" entries must be non-empty scope names without commas',
+      () => douyin.connectUrl({ scope: ["user_info", ""] as never, redirectUri }),
+      '"scope" entries must be non-empty scope names without commas or spaces',
+    ],
+    [
+      "a scope joined by spaces (issue 24)",
+      () => douyin.connectUrl({ scope: "user_info video.list" as never, redirectUri }),
+      '"scope" holds a space: Douyin joins scopes with commas; pass a list',
+    ],
+    [
+      "a list entry with a space (issue 24)",
+      () => douyin.authorizeUrl({ scope: ["user_info", " video.list"] as never, redirectUri }),
+      '"scope" entries must be non-empty scope names without commas or spaces',
+    ],
+    [
+      "customScope with a comma (issue 24)",
+      () => customScope("a,b"),
+      '"customScope" takes one scope name, without commas or spaces',
+    ],
+    [
+      "customScope empty (issue 24)",
+      () => customScope(""),
+      '"customScope" takes one scope name, without commas or spaces',
     ],
     [
       "relative redirectUri",
-      () => douyin.connectUrl({ scope: "s", redirectUri: "/cb" }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri: "/cb" }),
       '"redirectUri" needs an absolute http:// or https:// URL',
     ],
     [
@@ -165,57 +185,62 @@ describe("bad input › TypeError naming the parameter", () => {
     ],
     [
       "missing redirectUri",
-      () => douyin.authorizeUrl({ scope: "s" } as never),
+      () => douyin.authorizeUrl({ scope: "user_info" } as never),
       '"redirectUri" is missing or empty: a non-empty string is expected',
     ],
     [
       "empty state",
-      () => douyin.connectUrl({ scope: "s", redirectUri, state: "" }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, state: "" }),
       '"state" is missing or empty: a non-empty string is expected',
     ],
     [
       "optionalScope flag not boolean",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { mobile: 1 } as never }),
+      () =>
+        douyin.connectUrl({
+          scope: "user_info",
+          redirectUri,
+          optionalScope: { mobile: 1 } as never,
+        }),
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
       "blank scope entry",
-      () => douyin.connectUrl({ scope: ["user_info", "  "], redirectUri }),
-      '"scope" entries must be non-empty scope names without commas',
+      () => douyin.connectUrl({ scope: ["user_info", "  "] as never, redirectUri }),
+      '"scope" entries must be non-empty scope names without commas or spaces',
     ],
     [
       "scope entry that is not a string",
       () => douyin.connectUrl({ scope: ["user_info", 5] as never, redirectUri }),
-      '"scope" entries must be non-empty scope names without commas',
+      '"scope" entries must be non-empty scope names without commas or spaces',
     ],
     [
       "blank optionalScope string",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: "  " }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: "  " }),
       '"optionalScope" is missing or empty: a non-empty string is expected',
     ],
     [
       "optionalScope neither a string nor an object",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: 5 as never }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: 5 as never }),
       '"optionalScope" must be an object',
     ],
     [
       "optionalScope with a blank scope name",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { " ": true } }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { " ": true } }),
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
       "optionalScope with an empty scope name",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { "": false } }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { "": false } }),
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
       "optionalScope with a comma in a scope name",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { "a,b": true } }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { "a,b": true } }),
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
       "empty optionalScope string",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: "" }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: "" }),
       '"optionalScope" is missing or empty: a non-empty string is expected',
     ],
     [
@@ -234,32 +259,33 @@ describe("bad input › TypeError naming the parameter", () => {
     ],
     [
       "state with a lone surrogate (encodeURIComponent would throw URIError)",
-      () => douyin.connectUrl({ scope: "s", redirectUri, state: "st\uD800" }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, state: "st\uD800" }),
       '"state" must be well-formed text (no lone surrogates)',
     ],
     [
       "redirectUri with a lone surrogate",
-      () => douyin.authorizeUrl({ scope: "s", redirectUri: "https://a.example/cb\uDC00" }),
+      () => douyin.authorizeUrl({ scope: "user_info", redirectUri: "https://a.example/cb\uDC00" }),
       '"redirectUri" must be well-formed text (no lone surrogates)',
     ],
     [
       "scope string with a lone surrogate",
-      () => douyin.connectUrl({ scope: "user_info,\uD800", redirectUri }),
+      () => douyin.connectUrl({ scope: "user_info,\uD800" as never, redirectUri }),
       '"scope" must be well-formed text (no lone surrogates)',
     ],
     [
       "scope list entry with a lone surrogate",
-      () => douyin.authorizeUrl({ scope: ["user_info", "v\uD800"], redirectUri }),
+      () => douyin.authorizeUrl({ scope: ["user_info", "v\uD800"] as never, redirectUri }),
       '"scope" must be well-formed text (no lone surrogates)',
     ],
     [
       "optionalScope name with a lone surrogate",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: { "m\uD800": true } }),
+      () =>
+        douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { "m\uD800": true } }),
       '"optionalScope" must be well-formed text (no lone surrogates)',
     ],
     [
       "optionalScope string with a lone surrogate",
-      () => douyin.connectUrl({ scope: "s", redirectUri, optionalScope: "m\uD800,1" }),
+      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: "m\uD800,1" }),
       '"optionalScope" must be well-formed text (no lone surrogates)',
     ],
     ["no options", () => douyin.connectUrl(undefined as never), '"options" must be an object'],

@@ -176,7 +176,7 @@ describe("no secret on any error path", () => {
           name: "DouyinOAuthError",
           errorCode: 10007,
           description: "code *** expired",
-          message: "accessToken: the platform answered error_code 10007",
+          message: "accessToken: the platform answered error_code 10007: code *** expired",
         });
         expect(inspect(error, { depth: Infinity, showHidden: true })).not.toContain("XYZ");
       });

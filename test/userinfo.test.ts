@@ -204,7 +204,7 @@ describe("userInfo › errors", () => {
         status: 200,
         logId: "LOG-7",
         description: "access_token *** 过期",
-        message: `userInfo: the platform answered error_code ${Number(code)}`,
+        message: `userInfo: the platform answered error_code ${Number(code)}: access_token *** 过期`,
       });
       expect(surfaces(error)).not.toContain(TOKEN);
       expect(platform.requests).toHaveLength(1);

@@ -1,33 +1,37 @@
 // The emulator bin's command line, strictly: every flag known, every value checked, one-line
 // reasons that never repeat a secret. No output here: cli.ts prints.
 import { readFile } from "node:fs/promises";
-import { checkApps } from "./apps.js";
+import { checkApps, unknownField, type EmulatorApp, type RegisteredApp } from "./apps.js";
 import { isLoopback } from "./control-api.js";
 import type { EmulatorOptions } from "./index.js";
-import type { EmulatorApp } from "./ledger.js";
 
 export const USAGE = `Usage: douyin-oauth-emulator [options]
 
 A local emulator of the Douyin Open Platform's OAuth endpoints, for tests in any language:
 the platform's paths, a control API under /_emulator/ (docs at /docs/control) and an activity
-page at /_emulator.
+page at /_emulator. The platform spec it implements is served at /openapi.yaml and
+/openapi.json, the control API's at /_emulator/openapi.yaml and /_emulator/openapi.json.
 
 Options:
   --host <address>        Address to listen on (default 127.0.0.1). An address beyond
                           loopback needs --control-token.
   --port <number>         Port to listen on, 0 for a free one (default 8787).
-  --app <client_key>:<client_secret>[:<domain>,...]
-                          Register an app (repeatable). Redirect domains default to
-                          127.0.0.1,localhost.
+  --app <client_key>:<client_secret>[:<domain or URI>,...]
+                          Register an app (repeatable). An item with :// is a redirect
+                          URI registered exactly (the fragment aside), any other a domain
+                          (any path on it). Without either, domains 127.0.0.1,localhost.
   --config <file.json>    Register the apps of a JSON file:
                           {"apps": [{"clientKey": "...", "clientSecret": "...",
                                      "redirectDomains": ["127.0.0.1"],
+                                     "redirectUris": ["https://app.example/cb"],
                                      "name": "...", "canRenew": true}]}
+                          redirectDomains and redirectUris are optional, as for --app.
   --state <file>          Keep codes, tokens and the clock's advance in this file across
                           restarts (written atomically; a damaged file is an error).
   --control-token <token> Require this token (8+ characters) on the control API, as
                           "Authorization: Bearer <token>" or HTTP Basic's password.
   --string-numbers        Answer numbers as numeric strings, as the platform sometimes does.
+  -v, --version           Print the version and exit.
   -h, --help              Print this help and exit.
 
 Environment:
@@ -46,10 +50,11 @@ export class UsageError extends Error {
 
 export interface CliOptions {
   help: boolean;
+  version: boolean;
   host: string;
   port: number;
   /** Apps from --app and the environment, in that order, each with where it came from. */
-  apps: Array<{ app: EmulatorApp; from: string }>;
+  apps: Array<{ app: RegisteredApp; from: string }>;
   config: string | undefined;
   state: string | undefined;
   controlToken: string | undefined;
@@ -57,13 +62,12 @@ export interface CliOptions {
 }
 
 const VALUED = ["--host", "--port", "--app", "--config", "--state", "--control-token"] as const;
-const FLAGS = ["--string-numbers", "--help", "-h"] as const;
-const DEFAULT_DOMAINS = ["127.0.0.1", "localhost"];
+const FLAGS = ["--string-numbers", "--help", "-h", "--version", "-v"] as const;
 /** An option name safe to repeat in a message: the caller typed it, but it is not a value. */
 const shownFlag = (flag: string) => (/^--?[a-z][a-z-]{0,30}$/i.test(flag) ? flag : "an option");
 
 /** One app through checkApps, its message a UsageError naming `at`. */
-function checked(app: EmulatorApp, at: string): EmulatorApp {
+function checked(app: EmulatorApp, at: string): RegisteredApp {
   try {
     return checkApps([app], at)[0]!;
   } catch (error) {
@@ -71,29 +75,41 @@ function checked(app: EmulatorApp, at: string): EmulatorApp {
   }
 }
 
-/** `<client_key>:<client_secret>[:<domain>,...]`; the secret cannot hold a colon. */
-function appOf(value: string, at: string): EmulatorApp {
+/**
+ * `<client_key>:<client_secret>[:<domain or URI>,...]`; the secret cannot hold a colon. An item
+ * with `://` is a redirect URI registered exactly, any other a domain.
+ */
+function appOf(value: string, at: string): RegisteredApp {
   const first = value.indexOf(":");
   const second = value.indexOf(":", first + 1); // -1 when there is no colon at all
   if (first <= 0 || first === value.length - 1 || second === first + 1) {
-    throw new UsageError(`${at} needs <client_key>:<client_secret>[:<domain>,...]`);
+    throw new UsageError(`${at} needs <client_key>:<client_secret>[:<domain or URI>,...]`);
   }
   const clientKey = value.slice(0, first);
   const clientSecret = second < 0 ? value.slice(first + 1) : value.slice(first + 1, second);
-  const redirectDomains =
-    second < 0
-      ? DEFAULT_DOMAINS
-      : value
-          .slice(second + 1)
-          .split(",")
-          .map((d) => d.trim());
-  return checked({ clientKey, clientSecret, redirectDomains }, at);
+  if (second < 0) return checked({ clientKey, clientSecret }, at);
+  const items = value
+    .slice(second + 1)
+    .split(",")
+    .map((d) => d.trim());
+  const redirectUris = items.filter((item) => item.includes("://"));
+  const redirectDomains = items.filter((item) => !item.includes("://"));
+  return checked(
+    {
+      clientKey,
+      clientSecret,
+      ...(redirectDomains.length > 0 || redirectUris.length === 0 ? { redirectDomains } : {}),
+      ...(redirectUris.length > 0 ? { redirectUris } : {}),
+    },
+    at,
+  );
 }
 
 /** Reads argv (without node and the script) and the environment; throws UsageError. */
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const options: CliOptions = {
     help: false,
+    version: false,
     host: "127.0.0.1",
     port: 8787,
     apps: [],
@@ -111,6 +127,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     if ((FLAGS as readonly string[]).includes(flag)) {
       if (eq !== -1) throw new UsageError(`${flag} takes no value`);
       if (flag === "--string-numbers") options.stringNumbers = true;
+      else if (flag === "--version" || flag === "-v") options.version = true;
       else options.help = true;
       continue;
     }
@@ -160,7 +177,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   }
   if (key && secret) {
     // taken whole: a secret from the environment may hold a colon
-    const app = { clientKey: key, clientSecret: secret, redirectDomains: DEFAULT_DOMAINS };
+    const app = { clientKey: key, clientSecret: secret };
     options.apps.push({ app: checked(app, "DOUYIN_CLIENT_KEY"), from: "the environment" });
   }
   if (options.controlToken !== undefined && options.controlToken.length < 8) {
@@ -175,7 +192,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
 }
 
 /** The apps of a --config file, checked; throws UsageError naming the file and the place. */
-export async function configApps(file: string): Promise<EmulatorApp[]> {
+export async function configApps(file: string): Promise<RegisteredApp[]> {
   let raw: string;
   try {
     raw = await readFile(file, "utf8");
@@ -192,7 +209,8 @@ export async function configApps(file: string): Promise<EmulatorApp[]> {
     throw new UsageError(`--config ${file} must hold an object: {"apps": [...]}`);
   }
   const unknown = Object.keys(parsed).find((key) => key !== "apps");
-  if (unknown !== undefined) throw new UsageError(`--config ${file} has a key other than "apps"`);
+  if (unknown !== undefined)
+    throw new UsageError(unknownField(`--config ${file}`, unknown, ["apps"]));
   try {
     return checkApps((parsed as { apps?: unknown }).apps, `--config ${file}: "apps"`);
   } catch (error) {

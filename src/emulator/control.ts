@@ -269,12 +269,15 @@ export class Control {
 
   apps(): AppList {
     return {
-      apps: this.ledger.listApps().map(({ clientKey, name, redirectDomains, canRenew }) => ({
-        clientKey,
-        ...(name === undefined ? {} : { name }),
-        redirectDomains,
-        canRenew: canRenew !== false,
-      })),
+      apps: this.ledger
+        .listApps()
+        .map(({ clientKey, name, redirectDomains, redirectUris, canRenew }) => ({
+          clientKey,
+          ...(name === undefined ? {} : { name }),
+          redirectDomains,
+          redirectUris,
+          canRenew: canRenew !== false,
+        })),
     };
   }
 

@@ -1,6 +1,7 @@
 // The Redoc pages: the platform's spec at /docs and the control API's at /docs/control, as the
 // package ships them (brotli-compressed beside the build) or, in a checkout, as `npm run docs`
-// built them. Sent in whichever encoding the browser takes.
+// built them; and the two specs themselves, YAML as written and JSON, as scripts/build.mjs
+// writes them beside the pages. Sent in whichever encoding the client takes.
 import { readFile } from "node:fs/promises";
 import { brotliDecompressSync, gzipSync } from "node:zlib";
 
@@ -9,6 +10,10 @@ const DOCS = new URL("../../docs/", import.meta.url);
 const FILES = {
   platform: { shipped: "douyin-oauth.html.br", checkout: "index.html" },
   control: { shipped: "emulator-control.html.br", checkout: "emulator-control.html" },
+  platformYaml: { shipped: "douyin-oauth.yaml.br", checkout: "douyin-oauth.yaml" },
+  platformJson: { shipped: "douyin-oauth.json.br", checkout: "douyin-oauth.json" },
+  controlYaml: { shipped: "emulator-control.yaml.br", checkout: "emulator-control.yaml" },
+  controlJson: { shipped: "emulator-control.json.br", checkout: "emulator-control.json" },
 } as const;
 export type DocsName = keyof typeof FILES;
 

@@ -30,9 +30,14 @@ export class Envelopes {
     private readonly stringNumbers: boolean,
   ) {}
 
-  error(code: number): Schemas["ErrorAnswer"] {
+  /** An error answer; `detail` (never a secret) follows the code's usual description. */
+  error(code: number, detail?: string): Schemas["ErrorAnswer"] {
+    const description = MESSAGES[code] ?? "error";
     return {
-      data: { description: MESSAGES[code] ?? "error", error_code: this.number(code) },
+      data: {
+        description: detail === undefined ? description : `${description}: ${detail}`,
+        error_code: this.number(code),
+      },
       extra: this.extra(),
       message: "error",
     };

@@ -12,7 +12,7 @@ import { bareAddress, isLoopback } from "./control-api.js";
 import { Control, type FaultList, type LiveTokens } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
 import type { Fault } from "./faults.js";
-import type { EmulatorApp, EmulatorStats, UserProfile } from "./ledger.js";
+import type { EmulatorApp, EmulatorStats, RegisteredApp, UserProfile } from "./ledger.js";
 import type { RequestEntry } from "./activity.js";
 import { createEmulatorServer } from "./server.js";
 import { loadState, StateWriter } from "./state-file.js";
@@ -27,6 +27,7 @@ export {
   MAX_RENEWALS,
   type EmulatorApp,
   type EmulatorStats,
+  type RegisteredApp,
   type UserProfile,
 } from "./ledger.js";
 
@@ -39,7 +40,10 @@ export interface EmulatorOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** Registered apps; default one demo app ({@link DEMO_APP}). Checked: key, secret, domains. */
+  /**
+   * Registered apps; default one demo app ({@link DEMO_APP}). Checked: key, secret, redirect
+   * domains or exact URIs (domains default to `127.0.0.1` and `localhost` when neither is given).
+   */
   apps?: EmulatorApp[];
   /** The clock in milliseconds since the epoch; default `Date.now`. `advanceTime` adds to it. */
   now?: () => number;
@@ -53,7 +57,8 @@ export interface EmulatorOptions {
   controlToken?: string;
   /**
    * A JSON file that keeps the codes, tokens and the clock's advance across restarts: loaded at
-   * start (a damaged file rejects with {@link StateFileError}), written atomically after changes
+   * start (a damaged file rejects with {@link StateFileError}), written at start (a folder that
+   * is missing or not writable rejects with {@link StateFileError} too), atomically after changes
    * and at `close()`.
    */
   stateFile?: string;
@@ -62,8 +67,8 @@ export interface EmulatorOptions {
 export interface Emulator {
   /** Base URL to hand to `createDouyinOAuth({ baseUrl })`. */
   readonly url: string;
-  /** Registered apps: clientKey, clientSecret, redirect domains. */
-  readonly apps: EmulatorApp[];
+  /** Registered apps: clientKey, clientSecret, redirect domains and URIs. */
+  readonly apps: RegisteredApp[];
   /** Calls per operation (errors included). */
   readonly stats: Readonly<EmulatorStats>;
   /** Live codes and tokens (expired ones are purged). */
@@ -150,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clockOffsetMs: control.readClock().offsetMs,
       platform: control.ledger.exportState(),
     }));
+    await writer.open();
     control.onChange = () => writer.changed();
     state = writer;
   }

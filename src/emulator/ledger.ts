@@ -5,6 +5,7 @@
 import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { ERROR_CODE, type components } from "../spec.js";
 import type { ControlComponents } from "./control-spec.js";
+import { redirectAllowed, registered, type EmulatorApp, type RegisteredApp } from "./apps.js";
 import { AVATAR_PATH } from "./avatar.js";
 import { Envelopes } from "./envelope.js";
 
@@ -28,17 +29,7 @@ export const LIFETIMES = {
 export const MAX_RENEWALS = 5;
 export const CLIENT_TOKEN_RATE = { max: 500, windowMs: 5 * MINUTE } as const;
 
-/** An app registered with the emulator. */
-export interface EmulatorApp {
-  clientKey: string;
-  clientSecret: string;
-  /** Hosts a redirect_uri may point at (e.g. `127.0.0.1`, `localhost`, `app.example`). */
-  redirectDomains: string[];
-  /** Shown on the consent page. */
-  name?: string;
-  /** Whether the app holds the renew_refresh_token permission (10004 otherwise); default true. */
-  canRenew?: boolean;
-}
+export type { EmulatorApp, RegisteredApp } from "./apps.js";
 
 /** Calls per operation, errors included: the control API's `Stats.calls`. */
 export type EmulatorStats = ControlComponents["schemas"]["Stats"]["calls"];
@@ -48,6 +39,8 @@ export interface CodeRecord {
   openId: string;
   scope: string;
   expiresAt: number;
+  /** Where the consent page sent the code (fragment dropped); absent for `issueCode`'s. */
+  redirectUri?: string;
 }
 export interface UserToken {
   clientKey: string;
@@ -101,7 +94,7 @@ const token = (prefix: string) => `${prefix}${randomBytes(24).toString("hex")}`;
 
 /** A token call's required parameters, all present, and the app they name. */
 type Checked<Name extends string> =
-  | { ok: true; app: EmulatorApp; params: Record<Name, string> }
+  | { ok: true; app: RegisteredApp; params: Record<Name, string> }
   | { ok: false; answer: Schemas["ErrorAnswer"] };
 
 /** The platform's records and rules for a set of apps. */
@@ -117,7 +110,7 @@ export class OAuthLedger {
     authorize: 0,
     authorizeV2: 0,
   };
-  private readonly apps = new Map<string, EmulatorApp>();
+  private readonly apps = new Map<string, RegisteredApp>();
   private readonly codes = new Map<string, CodeRecord>();
   /** Per app and user, the one live code, so a new code voids the previous in O(1). */
   private readonly userCodes = new Map<string, string>();
@@ -139,18 +132,19 @@ export class OAuthLedger {
     readonly now: () => number,
     stringNumbers: boolean,
   ) {
-    for (const app of apps) this.apps.set(app.clientKey, { canRenew: true, ...app });
+    for (const app of apps) this.apps.set(app.clientKey, { canRenew: true, ...registered(app) });
     this.answers = new Envelopes(now, stringNumbers);
   }
 
-  app(clientKey: string | undefined): EmulatorApp | undefined {
+  app(clientKey: string | undefined): RegisteredApp | undefined {
     return clientKey === undefined ? undefined : this.apps.get(clientKey);
   }
 
-  listApps(): EmulatorApp[] {
+  listApps(): RegisteredApp[] {
     return [...this.apps.values()].map((app) => ({
       ...app,
       redirectDomains: [...app.redirectDomains],
+      redirectUris: [...app.redirectUris],
     }));
   }
 
@@ -183,12 +177,20 @@ export class OAuthLedger {
   }
 
   /** A one-time code, as the consent page issues it. A new code for the user voids the previous. */
-  issueCode(clientKey: string, openId: string, scope: string): string {
+  issueCode(clientKey: string, openId: string, scope: string, redirectUri?: URL): string {
     const user = `${clientKey}\u0000${openId}`;
     const previous = this.userCodes.get(user);
     if (previous !== undefined) this.codes.delete(previous);
     const code = randomBytes(16).toString("hex");
-    this.codes.set(code, { clientKey, openId, scope, expiresAt: this.now() + LIFETIMES.code });
+    const expiresAt = this.now() + LIFETIMES.code;
+    const sentTo = redirectUri && `${redirectUri.origin}${redirectUri.pathname}`;
+    this.codes.set(code, {
+      clientKey,
+      openId,
+      scope,
+      expiresAt,
+      ...(sentTo === undefined ? {} : { redirectUri: sentTo }),
+    });
     this.userCodes.set(user, code);
     return code;
   }
@@ -354,6 +356,15 @@ export class OAuthLedger {
     if (!record || record.clientKey !== app.clientKey || record.expiresAt <= this.now()) {
       return this.answers.error(ERROR_CODE.CODE_EXPIRED);
     }
+    // Not in the platform's docs (the seed's exchange takes no redirect_uri), but RFC 6749
+    // section 4.1.3 clients send it: when sent, it is the registered URI the code went to.
+    const sent = query.redirect_uri;
+    if (sent !== undefined && !this.sameRedirect(app, record, sent)) {
+      return this.answers.error(
+        ERROR_CODE.ILLEGAL_REDIRECT_URI,
+        "redirect_uri is not the one the code was issued for",
+      );
+    }
     const now = this.now();
     const access = token("act.");
     const refresh = token("rft.");
@@ -375,8 +386,18 @@ export class OAuthLedger {
     });
   }
 
+  /** Whether `sent` is allowed for the app and, when the code went to a URI, that URI. */
+  private sameRedirect(app: RegisteredApp, record: CodeRecord, sent: string): boolean {
+    if (!URL.canParse(sent)) return false;
+    const uri = new URL(sent);
+    return (
+      redirectAllowed(app, uri) &&
+      (record.redirectUri === undefined || record.redirectUri === `${uri.origin}${uri.pathname}`)
+    );
+  }
+
   /** The app's refresh token record, if it exists and has not expired. */
-  private liveRefreshToken(app: EmulatorApp, value: string): RefreshRecord | undefined {
+  private liveRefreshToken(app: RegisteredApp, value: string): RefreshRecord | undefined {
     const record = this.refreshTokens.get(value);
     return record && record.clientKey === app.clientKey && record.expiresAt > this.now()
       ? record
@@ -454,6 +475,14 @@ export class OAuthLedger {
       return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_EXPIRED);
     }
     if (held.openId !== openId) return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_INVALID);
+    // The call needs scope user_info (DOUYIN-OAUTH-FACTS.md, "User information"; 10004 "scope
+    // not granted", the error-code table).
+    if (!held.scope.split(",").includes("user_info")) {
+      return this.answers.error(
+        ERROR_CODE.PERMISSION_DENIED,
+        "the user did not grant scope user_info",
+      );
+    }
     const digest = createHash("sha256").update(`${held.clientKey}\u0000${openId}`).digest("hex");
     const set = this.profiles.get(`${held.clientKey}\u0000${openId}`) ?? {};
     const avatar = set.avatar ?? `${avatarBase}${AVATAR_PATH}${digest.slice(0, 20)}.svg`;

@@ -2,7 +2,8 @@
 // consent page (or, for authorizeV2, redirects at once). Pure: no state, no HTTP, no envelope.
 import { ERROR_CODE } from "../spec.js";
 import type { ControlComponents } from "./control-spec.js";
-import type { EmulatorApp, EmulatorStats, Query } from "./ledger.js";
+import { redirectAllowed, type RegisteredApp } from "./apps.js";
+import type { EmulatorStats, Query } from "./ledger.js";
 
 /** The three authorization pages, by operationId: every counted operation that is no token call. */
 export type PageOperation = Exclude<
@@ -13,7 +14,7 @@ export type PageOperation = Exclude<
 /** A valid authorization request, ready for the consent page or the redirect. */
 export interface PageRequest {
   operation: PageOperation;
-  app: EmulatorApp;
+  app: RegisteredApp;
   scopes: string[];
   optional: Array<{ scope: string; ticked: boolean }>;
   redirectUri: URL;
@@ -22,9 +23,11 @@ export interface PageRequest {
   query: Query;
 }
 
-export type PageCheck = { ok: true; page: PageRequest } | { ok: false; errorCode: number };
+export type PageCheck =
+  { ok: true; page: PageRequest } | { ok: false; errorCode: number; detail?: string };
 
-const refuse = (errorCode: number): PageCheck => ({ ok: false, errorCode });
+const refuse = (errorCode: number, detail?: string): PageCheck =>
+  detail === undefined ? { ok: false, errorCode } : { ok: false, errorCode, detail };
 
 /** `optionalScope` as `scope,0|1,scope,0|1…`; undefined when malformed. */
 function optionalScopes(value: string): PageRequest["optional"] | undefined {
@@ -41,7 +44,7 @@ function optionalScopes(value: string): PageRequest["optional"] | undefined {
 
 /** Checks an authorization page's parameters as the platform does: the page, or the error code. */
 export function checkPage(
-  appFor: (clientKey: string) => EmulatorApp | undefined,
+  appFor: (clientKey: string) => RegisteredApp | undefined,
   operation: PageOperation,
   query: Query,
 ): PageCheck {
@@ -52,17 +55,28 @@ export function checkPage(
   if (response_type !== "code") return refuse(ERROR_CODE.PARAMETER_ERROR);
   const app = appFor(clientKey);
   if (!app) return refuse(ERROR_CODE.CLIENT_KEY_NOT_FOUND);
+  // Scopes are joined by commas (DOUYIN-OAUTH-FACTS.md): `user_info video.list` is no scope.
+  if (/\s/.test(scope)) {
+    return refuse(
+      ERROR_CODE.PARAMETER_ERROR,
+      "scope holds a space: Douyin joins scopes with commas, e.g. user_info,video.list",
+    );
+  }
+  if (
+    operation === "connect" &&
+    query.optionalScope !== undefined &&
+    /\s/.test(query.optionalScope)
+  ) {
+    return refuse(
+      ERROR_CODE.PARAMETER_ERROR,
+      "optionalScope holds a space: its scopes and flags are joined by commas, e.g. mobile,1,video.list,0",
+    );
+  }
   if (operation === "authorizeV2" && scope !== "login_id") {
     return refuse(ERROR_CODE.PARAMETER_ERROR);
   }
   const redirectUri = URL.canParse(redirect_uri) ? new URL(redirect_uri) : undefined;
-  if (
-    !redirectUri ||
-    (redirectUri.protocol !== "http:" && redirectUri.protocol !== "https:") ||
-    !app.redirectDomains.includes(redirectUri.hostname) ||
-    // no query parameters of the app's own (DOUYIN-OAUTH-FACTS.md); a fragment is not compared
-    redirectUri.search !== ""
-  ) {
+  if (!redirectUri || !redirectAllowed(app, redirectUri)) {
     return refuse(ERROR_CODE.ILLEGAL_REDIRECT_URI);
   }
   const optional =

@@ -2,7 +2,7 @@
 // No external resources: everything renders offline.
 import type { Control } from "./control.js";
 import { DEMO_APP } from "./demo-app.js";
-import type { EmulatorApp } from "./ledger.js";
+import type { RegisteredApp } from "./ledger.js";
 import type { PageRequest } from "./page-check.js";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -49,24 +49,29 @@ ${optional ? `<p>Optional:</p><div id="optional-scopes">${optional}</div>` : ""}
   );
 }
 
+const redirects = (label: string, list: readonly string[]) =>
+  list.length === 0
+    ? ""
+    : `<br>${label}: ${list.map((d) => `<code>${escape(d)}</code>`).join(" ")}`;
+
 /**
  * The index page: where the docs and the activity are, and the registered apps. Only the demo
  * app's secret (a public test value) is shown; any other app's never is.
  */
-export function indexPage(apps: readonly EmulatorApp[]): string {
+export function indexPage(apps: readonly RegisteredApp[]): string {
   const rows = apps
     .map((app) => {
       const secret =
         app.clientSecret === DEMO_APP.clientSecret
           ? `<code>${escape(app.clientSecret)}</code> (the public demo value)`
           : "(not shown)";
-      return `<li><strong>${escape(app.name ?? app.clientKey)}</strong><br>client_key <code>${escape(app.clientKey)}</code><br>client_secret ${secret}<br>redirect domains: ${app.redirectDomains.map((d) => `<code>${escape(d)}</code>`).join(" ")}</li>`;
+      return `<li><strong>${escape(app.name ?? app.clientKey)}</strong><br>client_key <code>${escape(app.clientKey)}</code><br>client_secret ${secret}${redirects("redirect domains", app.redirectDomains)}${redirects("redirect URIs", app.redirectUris)}</li>`;
     })
     .join("");
   return layout(
     "Douyin OAuth emulator",
     `<h1><span class="brand">抖音</span> OAuth emulator</h1>
-<p>A local stand-in for the Douyin Open Platform's OAuth endpoints. <a href="/docs">API docs</a> · <a href="/_emulator">activity</a> · <a href="/docs/control">control API</a></p>
+<p>A local stand-in for the Douyin Open Platform's OAuth endpoints. <a href="/docs">API docs</a> (spec: <a href="/openapi.yaml">openapi.yaml</a>, <a href="/openapi.json">openapi.json</a>) · <a href="/_emulator">activity</a> · <a href="/docs/control">control API</a> (spec: <a href="/_emulator/openapi.yaml">openapi.yaml</a>, <a href="/_emulator/openapi.json">openapi.json</a>)</p>
 <p>Registered apps (local test credentials):</p><ul>${rows}</ul>`,
   );
 }

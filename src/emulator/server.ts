@@ -189,8 +189,12 @@ function callbackUrl(redirectUri: URL, fields: Record<string, string>): URL {
 }
 
 /** A page request the platform refuses: its error envelope, as JSON. */
-function refused(res: ServerResponse, ledger: OAuthLedger, errorCode: number): Outcome {
-  const answer = ledger.answers.error(errorCode);
+function refused(
+  res: ServerResponse,
+  ledger: OAuthLedger,
+  refusal: { errorCode: number; detail?: string },
+): Outcome {
+  const answer = ledger.answers.error(refusal.errorCode, refusal.detail);
   json(res, answer);
   return answered(answer);
 }
@@ -208,7 +212,7 @@ async function handlePage(
     // the activity's entry shows the query already
     const query = firstValues(url.searchParams);
     const checked = checkPage((key) => ledger.app(key), operation, query);
-    if (!checked.ok) return refused(res, ledger, checked.errorCode);
+    if (!checked.ok) return refused(res, ledger, checked);
     const { page } = checked;
     if (operation === "authorizeV2") {
       // Silent authorization: no consent page, straight back with a code for the signed-in user.
@@ -216,6 +220,7 @@ async function handlePage(
         page.app.clientKey,
         ledger.openIdFor(page.app.clientKey, "demo_user"),
         "login_id",
+        page.redirectUri,
       );
       redirect(res, callbackUrl(page.redirectUri, { code, state: page.state }));
       return { status: 302, outcome: "redirect" };
@@ -231,7 +236,7 @@ async function handlePage(
   const fields = firstValues(form);
   heard(fields);
   const checked = checkPage((key) => ledger.app(key), operation, fields);
-  if (!checked.ok) return refused(res, ledger, checked.errorCode);
+  if (!checked.ok) return refused(res, ledger, checked);
   const { page } = checked;
   if (form.get("decision") !== "approve") {
     // The platform's answer to a refusal is not documented: back to the app with no code.
@@ -245,7 +250,7 @@ async function handlePage(
   const openId = ledger.openIdFor(page.app.clientKey, user);
   // The account name is who the user is to /oauth/userinfo/ too, unless issueCode said otherwise.
   ledger.nameUser(page.app.clientKey, openId, user.slice(0, 64));
-  const code = ledger.issueCode(page.app.clientKey, openId, granted);
+  const code = ledger.issueCode(page.app.clientKey, openId, granted, page.redirectUri);
   redirect(res, callbackUrl(page.redirectUri, { code, state: page.state, scopes: granted }));
   return { status: 302, outcome: "redirect" };
 }
@@ -341,11 +346,19 @@ async function handlePlatform(
   return undefined;
 }
 
-const DOCS: Record<string, DocsName> = {
-  "/docs": "platform",
-  "/docs/": "platform",
-  "/docs/control": "control",
-  "/docs/control/": "control",
+const HTML = "text/html; charset=utf-8";
+const YAML = "application/yaml; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
+/** The docs pages and the specs: the platform's (what the emulator implements) and the control API's. */
+const DOCS: Record<string, { name: DocsName; type: string }> = {
+  "/docs": { name: "platform", type: HTML },
+  "/docs/": { name: "platform", type: HTML },
+  "/docs/control": { name: "control", type: HTML },
+  "/docs/control/": { name: "control", type: HTML },
+  "/openapi.yaml": { name: "platformYaml", type: YAML },
+  "/openapi.json": { name: "platformJson", type: JSON_TYPE },
+  [`${CONTROL_PREFIX}/openapi.yaml`]: { name: "controlYaml", type: YAML },
+  [`${CONTROL_PREFIX}/openapi.json`]: { name: "controlJson", type: JSON_TYPE },
 };
 
 async function handle(
@@ -357,20 +370,21 @@ async function handle(
   const { ledger } = control;
   ledger.purge();
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
-  if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-    return handleControl(control, access, req, res, url);
-  }
+  // The docs and the specs are public, the control API's spec too (as its page at /docs/control).
   const docs = req.method === "GET" ? DOCS[url.pathname] : undefined;
   if (docs !== undefined) {
-    const page = await docsPage(docs);
+    const page = await docsPage(docs.name);
     if (!page)
-      return send(res, 503, "text/plain; charset=utf-8", "docs not built: run `npm run docs`");
+      return send(res, 503, "text/plain; charset=utf-8", "docs not built: run `npm run build`");
     const { body, encoding } = page.encoded(String(req.headers["accept-encoding"] ?? ""));
     const headers =
       encoding === undefined
         ? { vary: "accept-encoding" }
         : { vary: "accept-encoding", "content-encoding": encoding };
-    return send(res, 200, "text/html; charset=utf-8", body, headers);
+    return send(res, 200, docs.type, body, headers);
+  }
+  if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+    return handleControl(control, access, req, res, url);
   }
   if (req.method === "GET" && url.pathname === "/") {
     return send(res, 200, "text/html; charset=utf-8", indexPage(ledger.listApps()));

@@ -63,7 +63,7 @@ const clientToken = record({ token: text, expiresAt: time });
 const checkState = record({
   clockOffsetMs: count,
   platform: record({
-    codes: list(pair(record(userFields))),
+    codes: list(pair(record({ ...userFields, redirectUri: optionalText }))),
     accessTokens: list(pair(record(userFields))),
     refreshTokens: list(pair(record({ ...userFields, renewals: count, accessToken: text }))),
     clientTokens: list(pair(list(clientToken))),
@@ -85,7 +85,9 @@ export async function loadState(path: string): Promise<SavedState | undefined> {
   try {
     raw = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    // Nothing to load; the first write (StateWriter.open) says why the path takes no file.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw new StateFileError(`the state file ${path} cannot be read`, { cause: error });
   }
   let parsed: unknown;
@@ -123,6 +125,26 @@ export class StateWriter {
     private readonly snapshot: () => SavedState,
     private readonly delayMs = 50,
   ) {}
+
+  /** The first write, at start: a path that takes no file fails here, naming it, not later. */
+  async open(): Promise<void> {
+    try {
+      await this.write();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === "ENOENT"
+          ? "its folder does not exist"
+          : code === "ENOTDIR"
+            ? "its folder is not a folder"
+            : code === "EACCES" || code === "EPERM" || code === "EROFS"
+              ? "its folder is not writable"
+              : "the write failed";
+      throw new StateFileError(`the state file ${this.path} cannot be written: ${why}`, {
+        cause: error,
+      });
+    }
+  }
 
   changed(): void {
     if (this.timer) return;

@@ -272,11 +272,19 @@ export interface components {
      */
     NumberOrNumericString: number | string;
     /**
-     * @description Scopes joined by commas, e.g. `user_info,video.list`. Common Douyin scopes:
-     *     `user_info`, `mobile`, `video.list`, `video.data`, `login_id` (silent authorization).
+     * @description Scopes joined by commas, e.g. `user_info,video.list`: one known scope (`KnownScope`),
+     *     or several, or scopes the package does not know by name.
      * @example user_info,video.list
      */
-    ScopeList: string;
+    ScopeList: components["schemas"]["KnownScope"] | string;
+    /**
+     * @description One scope this package knows by name, for typed scope lists (a misspelled name is a
+     *     type error): `user_info` (nickname and avatar), `mobile` and `mobile_alert` (the phone
+     *     number), `video.list`, `video.data`, `login_id` (silent authorization). Not a closed
+     *     list: the platform has more scopes and adds new ones, which clients take explicitly.
+     * @enum {string}
+     */
+    KnownScope: "user_info" | "mobile" | "mobile_alert" | "video.list" | "video.data" | "login_id";
     /**
      * Format: uri
      * @description Absolute http(s) URL. The platform now requires https and an exact match of the

@@ -405,10 +405,21 @@ export interface components {
     RequestList: {
       requests: components["schemas"]["RequestEntry"][];
     };
+    /**
+     * @description A registered app, without its secret. A `redirect_uri` passes the authorization pages when
+     *     it is `http(s)`, carries no query of its own and either its host is one of
+     *     `redirectDomains` (any path) or it equals one of `redirectUris` (the fragment aside), else
+     *     10006. A code exchange that sends a `redirect_uri` (the platform documents none; RFC 6749
+     *     clients send it) must send one that passes and is the one the code was issued for, else
+     *     10006.
+     */
     App: {
       clientKey: string;
       name?: string;
+      /** @description Hosts any redirect path on which passes (default `127.0.0.1`, `localhost`). */
       redirectDomains: string[];
+      /** @description Redirect URIs registered exactly, as origin and path. */
+      redirectUris: string[];
       canRenew: boolean;
     };
     AppList: {

@@ -19,6 +19,7 @@ import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/a
 import type { OAuthProvider } from "better-auth/oauth2";
 import type { GenericOAuthConfig, GenericOAuthUserInfo } from "better-auth/plugins/generic-oauth";
 import {
+  customScope,
   DouyinError,
   DouyinReauthorizeError,
   type DouyinOAuth,
@@ -263,7 +264,8 @@ export function douyinLogin(douyin: DouyinOAuth, options: DouyinLoginPluginOptio
       accountSubject: ({ profile }) => profile.open_id,
       createAuthorizationURL: ({ state, scopes, redirectURI }) =>
         douyin.connectUrl({
-          scope: douyinScopes(options.scope, scopes),
+          // The call's scopes come from the browser: each taken as given, checked by customScope.
+          scope: douyinScopes(options.scope, scopes).map(customScope),
           redirectUri: redirectURI,
           state,
           ...(optionalScope === undefined ? {} : { optionalScope }),

@@ -16,7 +16,7 @@ describe("checkApps", () => {
     [
       "an unknown field",
       [{ ...app, secret: "x" }],
-      `"apps"[0] has an unknown field; known: clientKey, clientSecret, redirectDomains, name, canRenew`,
+      `"apps"[0] has an unknown field "secret"; known: clientKey, clientSecret, redirectDomains, redirectUris, name, canRenew`,
     ],
     [
       "a key with a space",
@@ -53,6 +53,41 @@ describe("checkApps", () => {
       [{ ...app, redirectDomains: [] }],
       `"apps"[0].redirectDomains must list host names (e.g. "127.0.0.1")`,
     ],
+    [
+      "an unknown field whose name is no name: not repeated",
+      [{ ...app, "s3cret value": 1 }],
+      `"apps"[0] has an unknown field; known: clientKey, clientSecret, redirectDomains, redirectUris, name, canRenew`,
+    ],
+    [
+      "a redirect URI with a query",
+      [{ ...app, redirectUris: ["https://app.example/cb?x=1"] }],
+      `"apps"[0].redirectUris must list http:// or https:// URLs without query or fragment (e.g. "https://app.example/callback")`,
+    ],
+    [
+      "a redirect URI with a fragment",
+      [{ ...app, redirectUris: ["https://app.example/cb#top"] }],
+      `"apps"[0].redirectUris must list http:// or https:// URLs without query or fragment (e.g. "https://app.example/callback")`,
+    ],
+    [
+      "a redirect URI of another scheme, or with a user",
+      [{ ...app, redirectUris: ["https://app.example/cb", "ftp://app.example/cb"] }],
+      `"apps"[0].redirectUris must list http:// or https:// URLs without query or fragment (e.g. "https://app.example/callback")`,
+    ],
+    [
+      "a redirect URI with a user",
+      [{ ...app, redirectUris: ["https://me@app.example/cb"] }],
+      `"apps"[0].redirectUris must list http:// or https:// URLs without query or fragment (e.g. "https://app.example/callback")`,
+    ],
+    [
+      "a redirect URI that is a host name",
+      [{ ...app, redirectUris: ["app.example"] }],
+      `"apps"[0].redirectUris must list http:// or https:// URLs without query or fragment (e.g. "https://app.example/callback")`,
+    ],
+    [
+      "no redirect URI and no domain",
+      [{ clientKey: "k", clientSecret: "s", redirectUris: [] }],
+      `"apps"[0].redirectUris must list http:// or https:// URLs without query or fragment (e.g. "https://app.example/callback")`,
+    ],
     ["the same key twice", [app, { ...app }], `"apps"[1].clientKey is registered twice`],
     ["a name that is no string", [{ ...app, name: 7 }], `"apps"[0].name must be a string`],
     [
@@ -83,14 +118,48 @@ describe("checkApps", () => {
         { ...app, redirectDomains: ["App.Example", "[::1]"], name: "Mine", canRenew: false },
       ]),
     ).toEqual([
-      { ...app, redirectDomains: ["app.example", "[::1]"], name: "Mine", canRenew: false },
+      {
+        ...app,
+        redirectDomains: ["app.example", "[::1]"],
+        redirectUris: [],
+        name: "Mine",
+        canRenew: false,
+      },
     ]);
   });
 
   it("leaves name and canRenew out when not given (so the ledger's canRenew default applies)", () => {
     const [checked] = checkApps([app]);
-    expect(checked).toStrictEqual({ ...app, redirectDomains: ["127.0.0.1"] });
-    expect(Object.keys(checked!)).toEqual(["clientKey", "clientSecret", "redirectDomains"]);
+    expect(checked).toStrictEqual({ ...app, redirectDomains: ["127.0.0.1"], redirectUris: [] });
+    expect(Object.keys(checked!)).toEqual([
+      "clientKey",
+      "clientSecret",
+      "redirectDomains",
+      "redirectUris",
+    ]);
+  });
+
+  it("redirect URIs come back as origin and path; domains default only when neither is given", () => {
+    const [exact, bare] = checkApps([
+      {
+        clientKey: "a",
+        clientSecret: "s",
+        redirectUris: ["HTTPS://App.Example:443/auth/cb", "http://127.0.0.1:3000"],
+      },
+      { clientKey: "b", clientSecret: "s" },
+    ]);
+    expect(exact).toStrictEqual({
+      clientKey: "a",
+      clientSecret: "s",
+      redirectDomains: [],
+      redirectUris: ["https://app.example/auth/cb", "http://127.0.0.1:3000/"],
+    });
+    expect(bare).toStrictEqual({
+      clientKey: "b",
+      clientSecret: "s",
+      redirectDomains: ["127.0.0.1", "localhost"],
+      redirectUris: [],
+    });
   });
 
   it("startEmulator refuses bad apps before listening", async () => {

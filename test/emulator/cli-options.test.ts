@@ -23,6 +23,7 @@ const configFile = (name: string, content: string) => {
 
 const DEFAULTS: CliOptions = {
   help: false,
+  version: false,
   host: "127.0.0.1",
   port: 8787,
   apps: [],
@@ -110,6 +111,8 @@ describe("parseCli › what each option sets", () => {
   it("-h and --help ask for the usage, wherever they stand", () => {
     expect(parseCli(["-h"], {}).help).toBe(true);
     expect(parseCli(["--port", "1", "--help"], {})).toEqual({ ...DEFAULTS, port: 1, help: true });
+    expect(parseCli(["-v"], {})).toEqual({ ...DEFAULTS, version: true });
+    expect(parseCli(["--version"], {})).toEqual({ ...DEFAULTS, version: true });
     expect(parseCli(["--string-numbers"], {}).help).toBe(false);
   });
 
@@ -128,6 +131,7 @@ describe("parseCli › what each option sets", () => {
           clientKey: "first",
           clientSecret: "s1",
           redirectDomains: ["127.0.0.1", "localhost"],
+          redirectUris: [],
         },
         from: "--app #1",
       },
@@ -136,12 +140,44 @@ describe("parseCli › what each option sets", () => {
           clientKey: "second",
           clientSecret: "s2",
           redirectDomains: ["one.test", "127.0.0.1"],
+          redirectUris: [],
         },
         from: "--app #2",
       },
       {
-        app: { clientKey: "third", clientSecret: "s3", redirectDomains: ["[::1]"] },
+        app: {
+          clientKey: "third",
+          clientSecret: "s3",
+          redirectDomains: ["[::1]"],
+          redirectUris: [],
+        },
         from: "--app #3",
+      },
+    ]);
+  });
+
+  it("--app: an item with :// is a redirect URI registered exactly; domains then default to none (issue 23)", () => {
+    const { apps } = parseCli(
+      [
+        "--app",
+        "exact:s1:https://App.Example/auth/callback,http://127.0.0.1:3000/cb",
+        "--app",
+        "both:s2:localhost,https://app.example/cb",
+      ],
+      {},
+    );
+    expect(apps.map(({ app }) => app)).toEqual([
+      {
+        clientKey: "exact",
+        clientSecret: "s1",
+        redirectDomains: [],
+        redirectUris: ["https://app.example/auth/callback", "http://127.0.0.1:3000/cb"],
+      },
+      {
+        clientKey: "both",
+        clientSecret: "s2",
+        redirectDomains: ["localhost"],
+        redirectUris: ["https://app.example/cb"],
       },
     ]);
   });
@@ -155,7 +191,12 @@ describe("parseCli › what each option sets", () => {
     expect(options.controlToken).toBe("from-the-env");
     expect(options.apps).toEqual([
       {
-        app: { clientKey: "flag", clientSecret: "s", redirectDomains: ["127.0.0.1", "localhost"] },
+        app: {
+          clientKey: "flag",
+          clientSecret: "s",
+          redirectDomains: ["127.0.0.1", "localhost"],
+          redirectUris: [],
+        },
         from: "--app #1",
       },
       {
@@ -163,6 +204,7 @@ describe("parseCli › what each option sets", () => {
           clientKey: "envkey",
           clientSecret: "envsecret",
           redirectDomains: ["127.0.0.1", "localhost"],
+          redirectUris: [],
         },
         from: "the environment",
       },
@@ -186,7 +228,12 @@ describe("parseCli › what each option sets", () => {
     const { apps } = parseCli([], { DOUYIN_CLIENT_KEY: "k", DOUYIN_CLIENT_SECRET: "a:b:c" });
     expect(apps).toEqual([
       {
-        app: { clientKey: "k", clientSecret: "a:b:c", redirectDomains: ["127.0.0.1", "localhost"] },
+        app: {
+          clientKey: "k",
+          clientSecret: "a:b:c",
+          redirectDomains: ["127.0.0.1", "localhost"],
+          redirectUris: [],
+        },
         from: "the environment",
       },
     ]);
@@ -244,41 +291,42 @@ describe("parseCli › each mistake, one line naming it", () => {
     ],
     ["a flag given a value", ["--string-numbers=yes"], {}, "--string-numbers takes no value"],
     ["--help given a value", ["--help=1"], {}, "--help takes no value"],
+    ["--version given a value", ["--version=1"], {}, "--version takes no value"],
     [
       "--app without a secret",
       ["--app", "only_a_key"],
       {},
-      "--app #1 needs <client_key>:<client_secret>[:<domain>,...]",
+      "--app #1 needs <client_key>:<client_secret>[:<domain or URI>,...]",
     ],
     [
       "--app with an empty secret",
       ["--app", "key:"],
       {},
-      "--app #1 needs <client_key>:<client_secret>[:<domain>,...]",
+      "--app #1 needs <client_key>:<client_secret>[:<domain or URI>,...]",
     ],
     [
       "--app with an empty secret before its domains",
       ["--app", "key::127.0.0.1"],
       {},
-      "--app #1 needs <client_key>:<client_secret>[:<domain>,...]",
+      "--app #1 needs <client_key>:<client_secret>[:<domain or URI>,...]",
     ],
     [
       "--app without a key",
       ["--app", ":TOPSECRET"],
       {},
-      "--app #1 needs <client_key>:<client_secret>[:<domain>,...]",
+      "--app #1 needs <client_key>:<client_secret>[:<domain or URI>,...]",
     ],
     [
       "the second --app wrong",
       ["--app", "a:TOPSECRET", "--app", "b"],
       {},
-      "--app #2 needs <client_key>:<client_secret>[:<domain>,...]",
+      "--app #2 needs <client_key>:<client_secret>[:<domain or URI>,...]",
     ],
     [
-      "--app with a URL for a domain",
-      ["--app", "k:TOPSECRET:https://app.example"],
+      "--app with a redirect URI that has a query",
+      ["--app", "k:TOPSECRET:https://app.example/cb?from=x"],
       {},
-      `--app #1: redirectDomains must list host names (e.g. "127.0.0.1")`,
+      `--app #1: redirectUris must list http:// or https:// URLs without query or fragment (e.g. "https://app.example/callback")`,
     ],
     [
       "--app with an empty domain list",
@@ -337,6 +385,32 @@ describe("parseCli › each mistake, one line naming it", () => {
 });
 
 describe("configApps › a --config file", () => {
+  it("an app may leave out redirectDomains: 127.0.0.1 and localhost, as for --app (issue 24)", async () => {
+    const file = configFile(
+      "no-domains.json",
+      JSON.stringify({
+        apps: [
+          { clientKey: "one", clientSecret: "s1" },
+          { clientKey: "two", clientSecret: "s2", redirectUris: ["https://app.example/cb"] },
+        ],
+      }),
+    );
+    expect(await configApps(file)).toEqual([
+      {
+        clientKey: "one",
+        clientSecret: "s1",
+        redirectDomains: ["127.0.0.1", "localhost"],
+        redirectUris: [],
+      },
+      {
+        clientKey: "two",
+        clientSecret: "s2",
+        redirectDomains: [],
+        redirectUris: ["https://app.example/cb"],
+      },
+    ]);
+  });
+
   it("its apps, checked, with names and permissions", async () => {
     const file = configFile(
       "good.json",
@@ -354,11 +428,12 @@ describe("configApps › a --config file", () => {
       }),
     );
     expect(await configApps(file)).toEqual([
-      { clientKey: "one", clientSecret: "s1", redirectDomains: ["app.example"] },
+      { clientKey: "one", clientSecret: "s1", redirectDomains: ["app.example"], redirectUris: [] },
       {
         clientKey: "two",
         clientSecret: "s2",
         redirectDomains: ["127.0.0.1"],
+        redirectUris: [],
         name: "Two",
         canRenew: false,
       },
@@ -376,7 +451,7 @@ describe("configApps › a --config file", () => {
       ["array.json", "[]", `must hold an object: {"apps": [...]}`],
       ["null.json", "null", `must hold an object: {"apps": [...]}`],
       ["string.json", '"TOPSECRET"', `must hold an object: {"apps": [...]}`],
-      ["extra.json", '{"apps": [], "port": 1}', `has a key other than "apps"`],
+      ["extra.json", '{"apps": [], "port": 1}', `has an unknown field "port"; known: apps`],
       ["empty.json", "{}", `: "apps" must list at least one app`],
       ["none.json", '{"apps": []}', `: "apps" must list at least one app`],
       [
@@ -437,9 +512,19 @@ describe("emulatorOptions › the emulator's options from the command line", () 
       host: "127.0.0.1",
       port: 0,
       apps: [
-        { clientKey: "flag", clientSecret: "fs", redirectDomains: ["127.0.0.1", "localhost"] },
-        { clientKey: "env", clientSecret: "es", redirectDomains: ["127.0.0.1", "localhost"] },
-        { clientKey: "conf", clientSecret: "cs", redirectDomains: ["localhost"] },
+        {
+          clientKey: "flag",
+          clientSecret: "fs",
+          redirectDomains: ["127.0.0.1", "localhost"],
+          redirectUris: [],
+        },
+        {
+          clientKey: "env",
+          clientSecret: "es",
+          redirectDomains: ["127.0.0.1", "localhost"],
+          redirectUris: [],
+        },
+        { clientKey: "conf", clientSecret: "cs", redirectDomains: ["localhost"], redirectUris: [] },
       ],
       stateFile: "s.json",
       controlToken: "12345678",

@@ -2,11 +2,12 @@
 // strict parsing with one-line reasons, apps by flag, config and environment, the state file
 // across a restart, the control token, graceful SIGINT/SIGTERM. Every process is stopped by PID.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { createDouyinOAuth, DouyinOAuthError } from "../../src/index.js";
 import { USAGE } from "../../src/emulator/cli-options.js";
 import { DEMO_APP } from "../../src/emulator/index.js";
@@ -85,6 +86,17 @@ const errorCode = (pending: Promise<unknown>) =>
   );
 
 describe("douyin-oauth-emulator › usage", () => {
+  it("--version prints the package's version and exits 0 without starting (issue 24)", () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    for (const flag of ["--version", "-v"]) {
+      expect(run([flag, "--port", "1"])).toEqual({
+        status: 0,
+        stdout: `douyin-oauth-emulator ${version}\n`,
+        stderr: "",
+      });
+    }
+  });
+
   for (const flag of ["--help", "-h"]) {
     it(`${flag} prints the usage and exits 0 without starting`, () => {
       const ran = run([flag, "--port", "1"]);
@@ -103,7 +115,7 @@ describe("douyin-oauth-emulator › strict parsing: exit 2 with a one-line reaso
       "--app without a secret",
       ["--app", "TOPSECRET"],
       {},
-      "--app #1 needs <client_key>:<client_secret>[:<domain>,...]",
+      "--app #1 needs <client_key>:<client_secret>[:<domain or URI>,...]",
     ],
     [
       "DOUYIN_CLIENT_KEY without DOUYIN_CLIENT_SECRET",
@@ -118,12 +130,31 @@ describe("douyin-oauth-emulator › strict parsing: exit 2 with a one-line reaso
       `--config ${missing} cannot be read`,
     ],
     [
+      "a --config file with a misspelled field (issue 24)",
+      ["--config", join(dir, "misspelled.json")],
+      {},
+      `--config ${join(dir, "misspelled.json")}: "apps"[0] has an unknown field "redirectDomain"; known: clientKey, clientSecret, redirectDomains, redirectUris, name, canRenew`,
+    ],
+    [
+      "a --config file with a key beside apps (issue 24)",
+      ["--config", join(dir, "extra-key.json")],
+      {},
+      `--config ${join(dir, "extra-key.json")} has an unknown field "app"; known: apps`,
+    ],
+    [
       "the same client_key by flag and environment",
       ["--app", "mine:TOPSECRET"],
       { DOUYIN_CLIENT_KEY: "mine", DOUYIN_CLIENT_SECRET: "TOPSECRET2" },
       "client_key mine is registered twice (--app #1 and the environment)",
     ],
   ];
+  writeFileSync(
+    join(dir, "misspelled.json"),
+    JSON.stringify({
+      apps: [{ clientKey: "k", clientSecret: "TOPSECRET", redirectDomain: ["127.0.0.1"] }],
+    }),
+  );
+  writeFileSync(join(dir, "extra-key.json"), JSON.stringify({ apps: [], app: {} }));
   for (const [name, args, env, reason] of cases) {
     it(`${name}: "${reason}"`, () => {
       const ran = run(args, env);
@@ -149,11 +180,33 @@ describe("douyin-oauth-emulator › running", () => {
       expect(ran).toEqual({
         status: 1,
         stdout: "",
-        stderr: "douyin-oauth-emulator: the port is already in use\n",
+        stderr: `douyin-oauth-emulator: port ${port} on 127.0.0.1 is already in use (--port 0 takes a free one)\n`,
       });
     } finally {
       await new Promise<void>((resolve) => busy.close(() => resolve()));
     }
+  });
+});
+
+describe("douyin-oauth-emulator › the specs, for clients in other languages (issue 24)", () => {
+  it("/openapi.yaml is the platform spec as written, /openapi.json the same spec; the control API's beside it", async () => {
+    const emu = await start([]);
+    const platform = readFileSync(join(root, "openapi/douyin-oauth.yaml"), "utf8");
+    const yaml = await fetch(`${emu.url}/openapi.yaml`);
+    expect(yaml.headers.get("content-type")).toBe("application/yaml; charset=utf-8");
+    expect(await yaml.text()).toBe(platform);
+    const json = await fetch(`${emu.url}/openapi.json`);
+    expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await json.json()).toEqual(parseYaml(platform));
+    const control = readFileSync(join(root, "openapi/emulator-control.yaml"), "utf8");
+    expect(await (await fetch(`${emu.url}/_emulator/openapi.yaml`)).text()).toBe(control);
+    expect(await (await fetch(`${emu.url}/_emulator/openapi.json`)).json()).toEqual(
+      parseYaml(control),
+    );
+    expect(emu.stdout()).toContain(
+      `  spec:          ${emu.url}/openapi.yaml (or .json); the control API's: ${emu.url}/_emulator/openapi.yaml\n`,
+    );
+    expect(await emu.stop()).toBe(0);
   });
 });
 
@@ -196,6 +249,7 @@ describe("douyin-oauth-emulator › registering apps", () => {
             clientKey: "aw_cfg",
             clientSecret: "cfg-secret",
             redirectDomains: ["127.0.0.1"],
+            redirectUris: ["https://app.example/auth/callback"],
             name: "Config app",
             canRenew: false,
           },
@@ -210,6 +264,7 @@ describe("douyin-oauth-emulator › registering apps", () => {
           clientKey: "aw_cfg",
           name: "Config app",
           redirectDomains: ["127.0.0.1"],
+          redirectUris: ["https://app.example/auth/callback"],
           canRenew: false,
         },
       ],
@@ -281,6 +336,8 @@ describe("douyin-oauth-emulator › options", () => {
         headers: { authorization: "Bearer token-from-flag" },
       });
       expect(ok.status).toBe(200);
+      // The control API's spec is public, as its docs page is.
+      expect((await fetch(`${emu.url}/_emulator/openapi.json`)).status).toBe(200);
       const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
       expect((await douyin.clientToken()).access_token).toMatch(/^clt\./);
       await emu.stop();
@@ -316,6 +373,28 @@ describe("douyin-oauth-emulator › --state and shutdown", () => {
     );
     expect(await second.stop("SIGINT")).toBe(0);
     expect(second.stdout()).toContain("douyin-oauth-emulator: stopped (SIGINT)");
+  });
+
+  it("a --state file whose folder is missing: exit 1 at start, naming the path (issue 24)", () => {
+    const file = join(dir, "no-such-folder", "state.json");
+    expect(run(["--state", file])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: `douyin-oauth-emulator: the state file ${file} cannot be written: its folder does not exist\n`,
+    });
+    const underFile = join(dir, "damaged.json.folder");
+    writeFileSync(underFile, "a file, not a folder");
+    const nested = join(underFile, "state.json");
+    expect(run(["--state", nested]).stderr).toBe(
+      `douyin-oauth-emulator: the state file ${nested} cannot be written: its folder is not a folder\n`,
+    );
+  });
+
+  it("a --state file is written at start, so a folder that takes no file fails there", async () => {
+    const file = join(dir, "written-at-start.json");
+    const emu = await start(["--state", file]);
+    expect(existsSync(file)).toBe(true);
+    expect(await emu.stop()).toBe(0);
   });
 
   it("a damaged state file: exit 1 naming it, and the file is kept", () => {

@@ -420,6 +420,7 @@ describe("/_emulator/stats, /tokens, /tokens/check, /requests, /apps", () => {
           clientKey: DEMO_APP.clientKey,
           name: DEMO_APP.name,
           redirectDomains: DEMO_APP.redirectDomains,
+          redirectUris: [],
           canRenew: true,
         },
       ],
@@ -449,9 +450,15 @@ describe("/_emulator/apps › each app as registered", () => {
           clientKey: DEMO_APP.clientKey,
           name: DEMO_APP.name,
           redirectDomains: DEMO_APP.redirectDomains,
+          redirectUris: [],
           canRenew: true,
         },
-        { clientKey: "no_renew", redirectDomains: ["127.0.0.1"], canRenew: false },
+        {
+          clientKey: "no_renew",
+          redirectDomains: ["127.0.0.1"],
+          redirectUris: [],
+          canRenew: false,
+        },
       ]);
     } finally {
       await other.close();

@@ -116,3 +116,103 @@ describe("authorization pages › scope and optionalScope", () => {
     }
   });
 });
+
+describe("authorization pages › a scope joined by spaces (issue 23)", () => {
+  it("refuses scope=user_info video.list with 10002, the description naming the space and the comma", async () => {
+    for (const path of [CONNECT, AUTHORIZE]) {
+      for (const scope of [
+        "user_info video.list",
+        "user_info+video.list",
+        "user_info,\tvideo.list",
+      ]) {
+        const url = new URL(path, emu.url);
+        url.search = new URLSearchParams({ ...valid, scope }).toString().replace("%2B", "+");
+        const res = await fetch(url, { redirect: "manual" });
+        const body = (await res.json()) as any;
+        expect(body.data, `${path} ${scope}`).toMatchObject({
+          error_code: ERROR_CODE.PARAMETER_ERROR,
+          description:
+            "参数错误 / parameter error: scope holds a space: Douyin joins scopes with commas, e.g. user_info,video.list",
+        });
+      }
+    }
+  });
+
+  it("optionalScope with a space is refused the same way", async () => {
+    const url = new URL(CONNECT, emu.url);
+    url.search = new URLSearchParams({
+      ...valid,
+      optionalScope: "mobile,1 video.list,0",
+    }).toString();
+    const body = (await (await fetch(url)).json()) as any;
+    expect(body.data.error_code).toBe(ERROR_CODE.PARAMETER_ERROR);
+    expect(body.data.description).toContain("optionalScope holds a space");
+  });
+});
+
+describe("authorization pages › redirect URIs registered exactly (issue 23)", () => {
+  let exact: Emulator;
+  const EXACT = {
+    clientKey: "aw_exact",
+    clientSecret: "exact_secret",
+    redirectUris: ["https://app.example/auth/callback", "http://127.0.0.1:3000/cb"],
+  };
+  const MIXED = {
+    clientKey: "aw_mixed",
+    clientSecret: "mixed_secret",
+    redirectDomains: ["localhost"],
+    redirectUris: ["https://app.example/auth/callback"],
+  };
+  beforeAll(async () => {
+    exact = await startEmulator({ apps: [EXACT, MIXED] });
+  });
+  afterAll(() => exact.close());
+
+  async function at(clientKey: string, redirect_uri: string, path = CONNECT) {
+    const url = new URL(path, exact.url);
+    url.search = new URLSearchParams({ ...valid, client_key: clientKey, redirect_uri }).toString();
+    const res = await fetch(url, { redirect: "manual" });
+    return res.headers.get("content-type")?.startsWith("application/json")
+      ? ((await res.json()) as any).data.error_code
+      : res.status;
+  }
+
+  it("accepts exactly a registered URI (a fragment is not compared) and nothing else on its host", async () => {
+    expect(await at("aw_exact", "https://app.example/auth/callback")).toBe(200);
+    expect(await at("aw_exact", "https://app.example/auth/callback#top")).toBe(200);
+    expect(await at("aw_exact", "http://127.0.0.1:3000/cb")).toBe(200);
+    for (const other of [
+      "https://app.example/auth/callback/",
+      "https://app.example/auth/other",
+      "http://app.example/auth/callback",
+      "https://app.example:8443/auth/callback",
+      "http://127.0.0.1:3001/cb",
+      "http://localhost:3000/cb",
+    ]) {
+      expect(await at("aw_exact", other), other).toBe(ERROR_CODE.ILLEGAL_REDIRECT_URI);
+    }
+  });
+
+  it("with domains too: a URI passes on either registration", async () => {
+    expect(await at("aw_mixed", "http://localhost:9/anything")).toBe(200);
+    expect(await at("aw_mixed", "https://app.example/auth/callback")).toBe(200);
+    expect(await at("aw_mixed", "https://app.example/elsewhere")).toBe(
+      ERROR_CODE.ILLEGAL_REDIRECT_URI,
+    );
+  });
+
+  it("the approval posted with another redirect_uri is refused too (10006), no code issued", async () => {
+    const res = await fetch(new URL(CONNECT, exact.url), {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({
+        ...valid,
+        client_key: "aw_exact",
+        redirect_uri: "https://app.example/evil",
+        decision: "approve",
+      }),
+    });
+    expect(((await res.json()) as any).data.error_code).toBe(ERROR_CODE.ILLEGAL_REDIRECT_URI);
+    expect(exact.stored.codes).toBe(0);
+  });
+});

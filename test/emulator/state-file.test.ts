@@ -194,6 +194,29 @@ describe("startEmulator({ stateFile })", () => {
       ...BASE,
     });
   });
+
+  it("a path whose folder is missing, or is a file, rejects at start naming it; nothing listens (issue 24)", async () => {
+    const missing = join(dir, "no-such-folder", "state.json");
+    const error = await startEmulator({ stateFile: missing }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toBe(
+      `the state file ${missing} cannot be written: its folder does not exist`,
+    );
+    const file = fresh("plain");
+    writeFileSync(file, "not a folder");
+    await expect(startEmulator({ stateFile: join(file, "state.json") })).rejects.toThrow(
+      new StateFileError(
+        `the state file ${join(file, "state.json")} cannot be written: its folder is not a folder`,
+      ),
+    );
+  });
+
+  it("a new path is written at start, holding an empty platform", async () => {
+    const file = fresh("new");
+    const emu = await startEmulator({ stateFile: file });
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ clockOffsetMs: 0 });
+    await emu.close();
+  });
 });
 
 describe("StateWriter", () => {

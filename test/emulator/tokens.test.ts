@@ -349,3 +349,60 @@ describe("envelope, number encoding, memory", () => {
     });
   });
 });
+
+describe("accessToken › a redirect_uri sent with the exchange (issue 23)", () => {
+  let exact: Emulator;
+  const APP = {
+    clientKey: "aw_exact",
+    clientSecret: "exact_secret",
+    redirectUris: ["https://app.example/auth/callback", "https://app.example/other"],
+  };
+  beforeEach(async () => {
+    exact = await startEmulator({ apps: [APP] });
+  });
+  afterEach(() => exact.close());
+
+  /** A code approved on the consent page for `redirect_uri`. */
+  async function approved(redirect_uri: string): Promise<string> {
+    const res = await fetch(new URL("/platform/oauth/connect/", exact.url), {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({
+        client_key: APP.clientKey,
+        response_type: "code",
+        scope: "user_info",
+        redirect_uri,
+        decision: "approve",
+      }),
+    });
+    return new URL(res.headers.get("location")!).searchParams.get("code")!;
+  }
+
+  async function exchange(code: string, redirect_uri?: string) {
+    const body = new URLSearchParams({
+      client_key: APP.clientKey,
+      client_secret: APP.clientSecret,
+      code,
+      grant_type: "authorization_code",
+      ...(redirect_uri === undefined ? {} : { redirect_uri }),
+    });
+    const res = await fetch(new URL("/oauth/access_token/", exact.url), { method: "POST", body });
+    return Number(((await res.json()) as any).data.error_code);
+  }
+
+  it("the URI the code went to, or none (the platform's own form): the tokens", async () => {
+    expect(await exchange(await approved("https://app.example/auth/callback"))).toBe(0);
+    const code = await approved("https://app.example/auth/callback");
+    expect(await exchange(code, "https://app.example/auth/callback#x")).toBe(0);
+  });
+
+  it("another registered URI, or one not registered: 10006, and the code is spent", async () => {
+    const code = await approved("https://app.example/auth/callback");
+    expect(await exchange(code, "https://app.example/other")).toBe(ERROR_CODE.ILLEGAL_REDIRECT_URI);
+    expect(await exchange(code)).toBe(ERROR_CODE.CODE_EXPIRED);
+    const issued = exact.issueCode({ clientKey: APP.clientKey, scope: "user_info" });
+    expect(await exchange(issued, "https://evil.example/cb")).toBe(ERROR_CODE.ILLEGAL_REDIRECT_URI);
+    const issuedToo = exact.issueCode({ clientKey: APP.clientKey, scope: "user_info" });
+    expect(await exchange(issuedToo, "https://app.example/other")).toBe(0);
+  });
+});

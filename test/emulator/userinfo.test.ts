@@ -104,6 +104,18 @@ describe("/oauth/userinfo/ › the four request forms", () => {
       expect(await code(send(bob.access_token, alice.open_id))).toBe(2190002);
       expect(await code(send("act.never-issued", alice.open_id))).toBe(2190008);
     });
+
+    it(`${form} › a grant without user_info (video.list, login_id): 10004, scope not granted`, async () => {
+      for (const scope of ["video.list", "login_id", "user_info_extra"]) {
+        const tokens = await signIn({ scope, user: `carol-${scope}` });
+        const data = await dataOf(send(tokens.access_token, tokens.open_id));
+        expect(data, scope).toMatchObject({
+          error_code: 10004,
+          description: "权限不足 / permission denied: the user did not grant scope user_info",
+        });
+        expect(data).not.toHaveProperty("nickname");
+      }
+    });
   }
 
   it("counts every call, and the activity names the operation with the token cut short", async () => {

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bin, root, runCommand } from "../support/project.js";
+import { existsSync } from "node:fs";
+import { bin, readmeBlock, root, runCommand } from "../support/project.js";
 
 // attw and tsc load the whole package: 5-20 s each on an idle two-core machine, more beside other
 // tests (the default 20 s ran out under load).
@@ -93,6 +94,127 @@ describe("packed tarball", () => {
   });
 
   it(
+    "passes @arethetypeswrong/cli's default profile on every entrypoint, node10 included (issue 24)",
+    WHOLE_PACKAGE,
+    () => {
+      // The ES-module-only entries are checked below: their one finding is that they are ESM.
+      const ran = runCommand(bin("attw"), [
+        tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--exclude-entrypoints",
+        "./emulator",
+        "./better-auth",
+        "./authjs",
+      ]);
+      expect(ran.stdout).toContain("No problems found");
+      for (const entry of ["tokens", "redis", "node"]) {
+        expect(ran.stdout, entry).toContain(`"douyin-oauth/${entry}"\n\nnode10: 🟢`);
+      }
+      expect(ran.status).toBe(0);
+    },
+  );
+
+  it(
+    "the ES-module-only entries: attw's one finding is cjs-resolves-to-esm, and require() of them works on this Node (20.19+)",
+    WHOLE_PACKAGE,
+    () => {
+      const ran = runCommand(bin("attw"), [
+        tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--entrypoints",
+        "./emulator",
+        "./better-auth",
+        "./authjs",
+        "--ignore-rules",
+        "cjs-resolves-to-esm",
+      ]);
+      expect(ran.stdout).toContain("No problems found");
+      expect(ran.stdout.match(/node10: 🟢/g)).toHaveLength(3);
+      expect(ran.status).toBe(0);
+      const required = runCommand(
+        process.execPath,
+        ["-e", 'console.log(typeof require("douyin-oauth/emulator").startEmulator)'],
+        { cwd: consumer },
+      );
+      expect(required.stdout.trim()).toBe("function");
+    },
+  );
+
+  it(
+    "type-checks the README quick start and every subpath under node10 (CommonJS), node16 and bundler, with exactOptionalPropertyTypes; a misspelled scope is an error (issue 24)",
+    WHOLE_PACKAGE,
+    () => {
+      // The optional peers and Node's types, as a consumer using them would have them installed.
+      const modules = join(consumer, "node_modules");
+      for (const peer of ["@auth/core", "@types/node", "better-auth", "redis"]) {
+        mkdirSync(join(modules, peer, ".."), { recursive: true });
+        if (!existsSync(join(modules, peer))) {
+          symlinkSync(join(root, "node_modules", peer), join(modules, peer));
+        }
+      }
+      const quickStart = readmeBlock("quickstart");
+      const scopes = `
+// @ts-expect-error a misspelled scope is a type error
+douyin.connectUrl({ scope: ["user_inf"], redirectUri: "https://a.example/cb" });
+douyin.connectUrl({ scope: ["user_info", customScope("video.create")], redirectUri: "https://a.example/cb" });
+export { loginUrl, onCallback };
+`;
+      const commonSubpaths = `import { customScope } from "douyin-oauth";
+import { createClientTokenProvider } from "douyin-oauth/tokens";
+import { RedisTokenStore } from "douyin-oauth/redis";
+import { nodeTransport } from "douyin-oauth/node";
+export const used = [createClientTokenProvider, RedisTokenStore, nodeTransport];
+`;
+      const esmOnly = `import { startEmulator } from "douyin-oauth/emulator";
+import { douyinGenericOAuth } from "douyin-oauth/better-auth";
+import { DouyinProvider } from "douyin-oauth/authjs";
+export const esmOnly = [startEmulator, douyinGenericOAuth, DouyinProvider];
+`;
+      const project = (name: string) => {
+        const folder = join(consumer, name);
+        mkdirSync(folder, { recursive: true });
+        return folder;
+      };
+      const compile = (folder: string, args: string[]) => {
+        const ran = runCommand(
+          bin("tsc"),
+          [
+            "--noEmit",
+            "--strict",
+            "--exactOptionalPropertyTypes",
+            "--skipLibCheck",
+            "--target",
+            "es2022",
+            "--types",
+            "node",
+            ...args,
+          ],
+          { cwd: folder },
+        );
+        expect(ran.stdout + ran.stderr, `${folder} ${args.join(" ")}`).toBe("");
+        expect(ran.status).toBe(0);
+      };
+      // node10: module commonjs, no exports map; typesVersions points every subpath at its types.
+      const node10 = project("types-node10");
+      writeFileSync(join(node10, "index.ts"), commonSubpaths + esmOnly + quickStart + scopes);
+      compile(node10, ["--module", "commonjs", "--moduleResolution", "node10", "index.ts"]);
+      // node16: an ES module takes every subpath, a CommonJS one the four that ship CommonJS.
+      const node16 = project("types-node16");
+      writeFileSync(join(node16, "esm.mts"), commonSubpaths + esmOnly + quickStart + scopes);
+      writeFileSync(join(node16, "cjs.cts"), commonSubpaths + quickStart + scopes);
+      compile(node16, ["--module", "node16", "--moduleResolution", "node16", "esm.mts", "cjs.cts"]);
+      // bundler
+      const bundler = project("types-bundler");
+      writeFileSync(join(bundler, "index.ts"), commonSubpaths + esmOnly + quickStart + scopes);
+      compile(bundler, ["--module", "esnext", "--moduleResolution", "bundler", "index.ts"]);
+    },
+  );
+
+  it(
     "passes @arethetypeswrong/cli: douyin-oauth/node for Node's resolution (ESM and CJS)",
     WHOLE_PACKAGE,
     () => {
@@ -178,8 +300,11 @@ describe("packed tarball", () => {
     // The frameworks are optional peers the consumer brings: here, this project's own copies.
     const modules = join(consumer, "node_modules");
     mkdirSync(join(modules, "@auth"), { recursive: true });
-    symlinkSync(join(root, "node_modules/@auth/core"), join(modules, "@auth/core"));
-    symlinkSync(join(root, "node_modules/better-auth"), join(modules, "better-auth"));
+    for (const peer of ["@auth/core", "better-auth"]) {
+      if (!existsSync(join(modules, peer))) {
+        symlinkSync(join(root, "node_modules", peer), join(modules, peer));
+      }
+    }
     for (const entry of ["better-auth", "authjs"]) {
       const code = readFileSync(
         join(modules, `douyin-oauth/dist/esm/integrations/${entry}.js`),
@@ -224,6 +349,42 @@ console.log(config.providerId, new URL(config.authorizationUrl).searchParams.get
     );
     expect(cjs.stderr).toBe("");
     expect(cjs.stdout.trim()).toBe("true function");
+  });
+
+  it("require() and import() in one process: two copies of each error class, but instanceof agrees across them, and a CommonJS client in the ES-module token manager still ends a dead grant with DouyinReauthorizeError (issue 24)", () => {
+    const script = `import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const cjs = require("douyin-oauth");
+const esm = await import("douyin-oauth");
+const { createUserTokenManager } = await import("douyin-oauth/tokens");
+const { startEmulator } = await import("douyin-oauth/emulator");
+const fields = { errorCode: 10010, description: "", logId: undefined };
+const fromCjs = new cjs.DouyinOAuthError("refreshToken", 200, fields);
+const fromEsm = new esm.DouyinOAuthError("refreshToken", 200, fields);
+console.log("same class", cjs.DouyinOAuthError === esm.DouyinOAuthError);
+console.log("cjs in esm", fromCjs instanceof esm.DouyinOAuthError, fromCjs instanceof esm.DouyinError, fromCjs instanceof esm.DouyinTransportError, fromCjs instanceof Error);
+console.log("esm in cjs", fromEsm instanceof cjs.DouyinOAuthError, fromEsm instanceof cjs.DouyinError, fromEsm instanceof cjs.DouyinStoreError);
+const emu = await startEmulator();
+const douyin = cjs.createDouyinOAuth({ ...emu.apps[0], baseUrl: emu.url, retry: false });
+const users = createUserTokenManager(douyin);
+const tokens = await douyin.accessToken({ code: emu.issueCode({ scope: "user_info" }) });
+await users.save({ ...tokens, expires_in: 1 });
+emu.reset(); // the platform forgets the grant: its refresh token now answers 10010
+await new Promise((resolve) => setTimeout(resolve, 1100));
+const error = await users.getAccessToken(tokens.open_id).catch((e) => e);
+console.log("manager", error.name, error.reason, error instanceof esm.DouyinReauthorizeError, error instanceof cjs.DouyinReauthorizeError);
+await users.close();
+await emu.close();`;
+    const ran = runCommand(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: consumer,
+    });
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim().split("\n")).toEqual([
+      "same class false",
+      "cjs in esm true true false true",
+      "esm in cjs true true false",
+      "manager DouyinReauthorizeError refresh_token_expired true true",
+    ]);
   });
 
   it("douyin-oauth/emulator starts from the tarball and serves the shipped docs", () => {
