@@ -81,7 +81,7 @@ type PageQuery<P extends PagePath> = paths[P]["get"]["parameters"]["query"];
 export function joinScopes(scope: unknown, name = "scope"): string {
   if (typeof scope === "string") {
     requireText(scope.trim(), name);
-    // `user_info video.list` is no scope (DOUYIN-OAUTH-FACTS.md: joined by commas)
+    // `user_info video.list` is no scope (PLATFORM.md: joined by commas)
     if (/\s/.test(scope)) {
       throw new TypeError(`"${name}" holds a space: Douyin joins scopes with commas; pass a list`);
     }

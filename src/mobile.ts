@@ -1,4 +1,4 @@
-// The userinfo answer's encrypt_mobile (DOUYIN-OAUTH-FACTS.md, "User information"): base64 of
+// The userinfo answer's encrypt_mobile (PLATFORM.md, "User information"): base64 of
 // AES-256-CBC with PKCS#7 padding, key = the app's client_secret, IV = its first 16 bytes.
 // Web Crypto only, so it runs wherever the client does.
 import { requireText } from "./validate.js";

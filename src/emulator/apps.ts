@@ -128,7 +128,7 @@ export function checkApps(apps: unknown, where = `"apps"`): RegisteredApp[] {
 }
 
 /**
- * Whether the platform sends the browser back to `uri` for this app (DOUYIN-OAUTH-FACTS.md, the
+ * Whether the platform sends the browser back to `uri` for this app (PLATFORM.md, the
  * redirect_uri rule): http(s), no query of the app's own, and a registered host or exactly a
  * registered URI; the fragment is not compared.
  */

@@ -1,4 +1,4 @@
-// The platform's answer envelope (DOUYIN-OAUTH-FACTS.md): `data` carries the fields with
+// The platform's answer envelope (PLATFORM.md): `data` carries the fields with
 // `error_code` and `description`, `extra` a logid and the time, `message` "success" or "error";
 // HTTP 200 either way. With `stringNumbers`, numbers travel as strings, as some answers do.
 import { randomBytes } from "node:crypto";

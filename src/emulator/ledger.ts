@@ -1,4 +1,4 @@
-// The platform's OAuth records and rules, in memory, on an injected clock (DOUYIN-OAUTH-FACTS.md,
+// The platform's OAuth records and rules, in memory, on an injected clock (PLATFORM.md,
 // "Lifetimes and rules"): apps, codes, user and client tokens, and what each token call does to
 // them. No HTTP here (server.ts routes requests to these methods) and no wire format (answers
 // are wrapped by envelope.ts); every answer is typed from the spec's components.
@@ -475,7 +475,7 @@ export class OAuthLedger {
       return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_EXPIRED);
     }
     if (held.openId !== openId) return this.answers.error(ERROR_CODE.GATEWAY_ACCESS_TOKEN_INVALID);
-    // The call needs scope user_info (DOUYIN-OAUTH-FACTS.md, "User information"; 10004 "scope
+    // The call needs scope user_info (PLATFORM.md, "User information"; 10004 "scope
     // not granted", the error-code table).
     if (!held.scope.split(",").includes("user_info")) {
       return this.answers.error(
@@ -557,7 +557,7 @@ export class OAuthLedger {
 }
 
 /**
- * `encrypt_mobile` as the platform makes it (DOUYIN-OAUTH-FACTS.md, "User information"): base64
+ * `encrypt_mobile` as the platform makes it (PLATFORM.md, "User information"): base64
  * of AES-256-CBC with PKCS#7 padding, key = the app's 32-byte client_secret, IV = its first 16.
  */
 function encryptMobile(mobile: string, clientSecret: string): string {

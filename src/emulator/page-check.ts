@@ -55,7 +55,7 @@ export function checkPage(
   if (response_type !== "code") return refuse(ERROR_CODE.PARAMETER_ERROR);
   const app = appFor(clientKey);
   if (!app) return refuse(ERROR_CODE.CLIENT_KEY_NOT_FOUND);
-  // Scopes are joined by commas (DOUYIN-OAUTH-FACTS.md): `user_info video.list` is no scope.
+  // Scopes are joined by commas (PLATFORM.md): `user_info video.list` is no scope.
   if (/\s/.test(scope)) {
     return refuse(
       ERROR_CODE.PARAMETER_ERROR,

@@ -296,7 +296,7 @@ async function callParams(
 }
 
 /**
- * `/oauth/userinfo/` in the four forms in use (DOUYIN-OAUTH-FACTS.md, "User information"): the
+ * `/oauth/userinfo/` in the four forms in use (PLATFORM.md, "User information"): the
  * token in an `access-token` header (the platform's page, JSON body) or an `access_token` header
  * (ByteDance's Node SDK, form body), or as `access_token` beside `open_id` in a form body or,
  * for the seed's family, in a GET query.

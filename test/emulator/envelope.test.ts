@@ -1,4 +1,4 @@
-// The answer envelope (DOUYIN-OAUTH-FACTS.md): `message` "success" or "error", `data` with
+// The answer envelope (PLATFORM.md): `message` "success" or "error", `data` with
 // `error_code` and a `description` that says why, `extra` with a logid and the time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODE } from "../../src/spec.js";

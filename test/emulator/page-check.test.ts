@@ -1,4 +1,4 @@
-// The authorization pages' parameter checks (DOUYIN-OAUTH-FACTS.md, the pages' table and the
+// The authorization pages' parameter checks (PLATFORM.md, the pages' table and the
 // redirect_uri rule), as a browser meets them: a refused request answers the error envelope.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODE } from "../../src/spec.js";

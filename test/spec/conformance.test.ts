@@ -294,7 +294,7 @@ describe("the platform's POST forms (beyond the seed)", () => {
   });
 });
 
-describe("userInfo (beyond the seed: DOUYIN-OAUTH-FACTS.md, User information)", () => {
+describe("userInfo (beyond the seed: PLATFORM.md, User information)", () => {
   const op = operationsById("post").get("userInfo")!;
 
   it("POST /oauth/userinfo/: the token in the access-token header, open_id in a JSON body", () => {
