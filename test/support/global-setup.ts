@@ -8,9 +8,12 @@ export default function setup() {
   const built = spawnSync(process.execPath, [join(root, "scripts/build.mjs")], {
     cwd: root,
     encoding: "utf8",
-    timeout: 180_000,
+    // Minutes on a loaded 2-core machine (declarations for two formats, the docs): a bound
+    // for a hang, not a measure of speed.
+    timeout: 600_000,
   });
   if (built.status !== 0) {
-    throw new Error(`npm run build failed before the tests:\n${built.stdout}\n${built.stderr}`);
+    const why = built.signal ? `stopped by ${built.signal} (over 10 minutes?)` : "failed";
+    throw new Error(`npm run build ${why} before the tests:\n${built.stdout}\n${built.stderr}`);
   }
 }
