@@ -45,11 +45,21 @@ export async function command(port: number, args: string[], timeoutMs = 2_000): 
   }
 }
 
-/** Polls `check` every 100 ms until it returns true; throws `what` after `timeoutMs`. */
+/** Thrown by a check that can never turn true: the process it waits for is gone. */
+class ExitedEarly extends Error {}
+
+/**
+ * Polls `check` every 100 ms until it returns true; throws `what` after `timeoutMs`, or at once
+ * when the check throws ExitedEarly.
+ */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await check().catch(() => false)) return;
+    const done = await check().catch((error: unknown) => {
+      if (error instanceof ExitedEarly) throw error;
+      return false;
+    });
+    if (done) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await sleep(100);
   }
@@ -80,17 +90,30 @@ export class RedisNode {
   }
 
   async start(): Promise<void> {
-    const child = spawn(this.binary, this.args(), { stdio: "ignore" });
+    const child = spawn(this.binary, this.args(), { stdio: ["ignore", "pipe", "pipe"] });
     this.process = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-    await until(
-      `${this.binary} answers on port ${this.port}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${this.binary} exited ${child.exitCode}`);
-        return (await command(this.port, ["PING"], 500)) === "PONG";
-      },
-      30_000,
-    );
+    // Its last lines of log, for the error when it does not come up.
+    let log = "";
+    const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-2_000));
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    const what = `${this.binary} answers on port ${this.port}`;
+    try {
+      await until(
+        what,
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null) throw new ExitedEarly();
+          return (await command(this.port, ["PING"], 500)) === "PONG";
+        },
+        60_000,
+      );
+    } catch (error) {
+      const exited = child.exitCode !== null ? `it exited ${child.exitCode}` : "it still runs";
+      throw new Error(
+        `${error instanceof ExitedEarly ? `${this.binary} exited before it answered on port ${this.port}` : (error as Error).message} (${exited}); its log ends: ${log.trim().split("\n").slice(-5).join(" | ")}`,
+      );
+    }
   }
 
   /** SIGSTOP: the process holds its connections but does nothing (a replica that lags). */
@@ -183,6 +206,18 @@ export interface Failover {
  * with a short `cluster-node-timeout` so a failover takes a second or two.
  */
 export async function startRedisCluster(nodeTimeoutMs = 1_000): Promise<RedisCluster> {
+  // A port checked free can be taken by another listener before a node binds it (another test
+  // process picking at random): the node says "in use", and the cluster starts again on others.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce(nodeTimeoutMs);
+    } catch (error) {
+      if (attempt === 3 || !/in use/i.test(String((error as Error).message))) throw error;
+    }
+  }
+}
+
+async function startClusterOnce(nodeTimeoutMs: number): Promise<RedisCluster> {
   requireBinary("redis-server");
   requireBinary("redis-cli");
   const dir = mkdtempSync(join(tmpdir(), "douyin-oauth-cluster-"));
