@@ -126,12 +126,12 @@ describe("lifetimes at their exact edge, between purges", () => {
     expect(await errorCode(douyin.clientToken())).toBe(10020);
     emu.advanceTime(500);
     await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
-  });
+  }, 90_000); // 500 calls over HTTP: seconds alone, more on a loaded machine
 
   it("the stable client token shares the rate limit: 10020 after 500 client-token fetches", async () => {
     for (let i = 0; i < 500; i++) await douyin.clientToken();
     expect(await stable()).toMatchObject({ error_code: 10020 });
-  });
+  }, 90_000);
 });
 
 describe("purging", () => {

@@ -50,7 +50,8 @@ async function headersOf(): Promise<Headers> {
   return fromNodeHeaders({ cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") });
 }
 
-describe("Better Auth + douyinLogin in Chromium, on SQLite", () => {
+// Each test drives Chromium through a sign-in: seconds alone, longer on a loaded machine.
+describe("Better Auth + douyinLogin in Chromium, on SQLite", { timeout: 90_000 }, () => {
   it("signs in through the consent page; /me calls Douyin with the user's token; accountInfo answers", async () => {
     const page = await browser.context.newPage();
     const problems = watchPage(page);
