@@ -163,6 +163,13 @@ export function douyinDenied(
   options: { providerId?: string } = {},
 ): Response | undefined {
   const { providerId = "douyin" } = options;
+  if (!(request instanceof Request)) throw new TypeError(`"request" must be a Request`);
+  if (typeof config !== "object" || config === null) {
+    throw new TypeError(`"config" must be the Auth.js config`);
+  }
+  if (typeof providerId !== "string" || !/^[A-Za-z0-9_-]+$/.test(providerId)) {
+    throw new TypeError(`"providerId" must be letters, digits, "-" or "_"`);
+  }
   if (request.method !== "GET") return undefined;
   const url = new URL(request.url);
   const basePath = (config.basePath ?? "/auth").replace(/\/$/, "");

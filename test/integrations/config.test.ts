@@ -285,6 +285,16 @@ describe("DouyinProvider (Auth.js)", () => {
       { providerId: "dy" },
     )!;
     expect(own.headers.get("location")).toBe("/login?from=douyin&error=AccessDenied");
+    const request = new Request("http://127.0.0.1/auth/callback/douyin");
+    expect(() => douyinDenied("/auth/callback/douyin" as never, {})).toThrow(
+      `"request" must be a Request`,
+    );
+    expect(() => douyinDenied(request, null as never)).toThrow(
+      `"config" must be the Auth.js config`,
+    );
+    expect(() => douyinDenied(request, {}, { providerId: "a/b" })).toThrow(
+      `"providerId" must be letters, digits, "-" or "_"`,
+    );
   });
 
   it("bad input is a TypeError naming it", () => {
