@@ -12,9 +12,15 @@
  * const douyin = createDouyinOAuth({ clientKey: "aw123", clientSecret: process.env.DOUYIN_SECRET });
  * const response = await Auth(request, { providers: [DouyinProvider(douyin)], secret, trustHost: true });
  */
-import { customFetch } from "@auth/core";
+import { customFetch, type AuthConfig } from "@auth/core";
+import { OAuthCallbackError } from "@auth/core/errors";
 import type { OAuthConfig } from "@auth/core/providers";
-import { DouyinReauthorizeError, OPERATION_PATHS, type DouyinOAuth } from "../index.js";
+import {
+  DouyinError,
+  DouyinReauthorizeError,
+  OPERATION_PATHS,
+  type DouyinOAuth,
+} from "../index.js";
 import {
   createUserTokenManager,
   type TokenStore,
@@ -38,6 +44,16 @@ export interface DouyinProviderOptions extends DouyinLoginOptions {
 
 const requestUrl = (input: RequestInfo | URL): string =>
   typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+
+/**
+ * A failed platform call as the error Auth.js shows the user as a sign-in failure (its sign-in
+ * page, or `pages.signIn`, with `?error=OAuthCallbackError`) rather than as a configuration
+ * error; the cause (the client's error: its message holds no secret) goes to Auth.js' log.
+ */
+function signInFailed(step: string, provider: string, error: unknown): unknown {
+  if (!(error instanceof DouyinError)) return error;
+  return new OAuthCallbackError(`Douyin: ${step} failed`, { cause: { err: error, provider } });
+}
 
 /**
  * An Auth.js OAuth provider for Douyin: the consent page with `client_key` and comma-joined
@@ -72,10 +88,15 @@ export function DouyinProvider(
     const code = new URLSearchParams(init?.body as URLSearchParams | string | undefined).get(
       "code",
     );
-    const answer = await douyin.accessToken(
-      { code: code ?? "" },
-      init?.signal ? { signal: init.signal } : undefined,
-    );
+    let answer: Awaited<ReturnType<DouyinClient["accessToken"]>>;
+    try {
+      answer = await douyin.accessToken(
+        { code: code ?? "" },
+        init?.signal ? { signal: init.signal } : undefined,
+      );
+    } catch (error) {
+      throw signInFailed("the code exchange", id, error);
+    }
     return Response.json({
       access_token: answer.access_token,
       token_type: "bearer",
@@ -104,7 +125,11 @@ export function DouyinProvider(
         if (typeof accessToken !== "string" || typeof openId !== "string") {
           throw new TypeError("DouyinProvider: the token answer had no access_token or open_id");
         }
-        return douyin.userInfo({ accessToken, openId });
+        try {
+          return await douyin.userInfo({ accessToken, openId });
+        } catch (error) {
+          throw signInFailed("the user info call", id, error);
+        }
       },
     },
     profile(profile) {
@@ -118,6 +143,41 @@ export function DouyinProvider(
     style: { brandColor: "#fe2c55", logo: "" },
     [customFetch]: exchange,
   };
+}
+
+/**
+ * Deny on Douyin's consent page: the platform sends the browser back to the callback with no
+ * code and no OAuth `error`, which Auth.js reports as its generic "Configuration" error (its
+ * "Server error" page, HTTP 500). Called before `Auth()`, this answers that callback with a
+ * redirect to the sign-in page with Auth.js' `AccessDenied` code (`<basePath>/signin?error=
+ * AccessDenied`, or your `pages.signIn`), where the user can try again; for any other request it
+ * returns undefined and Auth.js handles it. (Not Auth.js' own AccessDenied error page: in
+ * @auth/core 0.41 its "Sign in" link is appended to the page's full URL, query included.)
+ * @example
+ * export const handle = (request: Request) =>
+ *   douyinDenied(request, authConfig) ?? Auth(request, authConfig);
+ */
+export function douyinDenied(
+  request: Request,
+  config: Pick<AuthConfig, "basePath" | "pages">,
+  options: { providerId?: string } = {},
+): Response | undefined {
+  const { providerId = "douyin" } = options;
+  if (!(request instanceof Request)) throw new TypeError(`"request" must be a Request`);
+  if (typeof config !== "object" || config === null) {
+    throw new TypeError(`"config" must be the Auth.js config`);
+  }
+  if (typeof providerId !== "string" || !/^[A-Za-z0-9_-]+$/.test(providerId)) {
+    throw new TypeError(`"providerId" must be letters, digits, "-" or "_"`);
+  }
+  if (request.method !== "GET") return undefined;
+  const url = new URL(request.url);
+  const basePath = (config.basePath ?? "/auth").replace(/\/$/, "");
+  if (url.pathname.replace(/\/$/, "") !== `${basePath}/callback/${providerId}`) return undefined;
+  if (url.searchParams.has("code") || url.searchParams.has("error")) return undefined;
+  const page = config.pages?.signIn ?? `${basePath}/signin`;
+  const location = `${page}${page.includes("?") ? "&" : "?"}error=AccessDenied`;
+  return new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
 }
 
 // ---------------------------------------------------------------------------------------------

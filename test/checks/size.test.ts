@@ -61,11 +61,13 @@ describe("size budgets", () => {
     // schedule explorer; about 1238 KB with issue 23: the Better Auth plugin and its store over
     // Better Auth's account rows (the integration's bundle grew from 4 to 18 KB: the grant's
     // record format is bundled, the token manager imported from douyin-oauth/tokens beside it),
-    // Auth.js' douyinCallbacks, and the README's sections on staying signed in; then with issue
-    // 24's pieces: the two specs the emulator serves (/openapi.yaml and .json, /_emulator/
-    // openapi.*), brotli-compressed, 25 KB for the four, the exact redirect URIs, the scope
-    // types, the typesVersions map, the errors' brand and their README lines (about 1289 KB).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_295_000);
+    // Auth.js' douyinCallbacks, and the README's sections on staying signed in; 1243 KB with the
+    // README's renewal sweep over Better Auth's rows and Auth.js' failure pages (douyinDenied,
+    // OAuthCallbackError: 1 KB of the Auth.js bundle, 3.5 KB of README); then with issue 24's
+    // pieces: the two specs the emulator serves (/openapi.yaml and .json, /_emulator/openapi.*),
+    // brotli-compressed, 25 KB for the four, the exact redirect URIs, the scope types, the
+    // typesVersions map, the errors' brand and their README lines (about 1294 KB).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_300_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's

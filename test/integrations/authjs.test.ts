@@ -4,7 +4,7 @@
 // account id); then its sign-out page signs out.
 import type { IncomingMessage } from "node:http";
 import { Auth, type AuthConfig } from "@auth/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
 import {
@@ -68,7 +68,8 @@ async function signedIn(req: IncomingMessage, origin: string) {
   };
 }
 
-describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
+// Each test drives Chromium through a sign-in: seconds alone, longer on a loaded machine.
+describe("Auth.js + douyin-oauth/authjs in Chromium", { timeout: 90_000 }, () => {
   it("signs in through the consent page; the session holds the Douyin user; signs out", async () => {
     const page = await browser.context.newPage();
     const problems = watchPage(page);
@@ -110,18 +111,72 @@ describe("Auth.js + douyin-oauth/authjs in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
-  it("Deny on the consent page: Auth.js's error page, no code exchanged, nobody signed in", async () => {
+  it("Deny on the consent page: the sign-in page with AccessDenied, no code exchanged, nobody signed in", async () => {
     const page = await browser.context.newPage();
+    const problems = watchPage(page);
     const before = emu.stats.accessToken;
     await page.goto(`${app.url}/auth/signin?callbackUrl=${encodeURIComponent(`${app.url}/me`)}`);
     await page.click("text=Sign in with Douyin");
     await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
     await page.click('button[value="deny"]');
-    // The emulator sends no error parameter (the platform's refusal is not documented): Auth.js
-    // reports a callback without a code as its generic "Configuration" error.
-    await page.waitForURL(`${app.url}/auth/error?error=Configuration`);
+    // The emulator sends the state and no error parameter (the platform's refusal is not
+    // documented); the README's douyinDenied answers that callback before Auth.js does.
+    await page.waitForURL(`${app.url}/auth/signin?error=AccessDenied`);
+    expect(await page.textContent(".error")).toContain("Unable to sign in.");
+    await screenshot(page, "authjs-denied");
     expect(emu.stats.accessToken).toBe(before);
+    // The user can try again from there.
+    await page.click("text=Sign in with Douyin");
+    await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
     await page.goto(`${app.url}/me`);
     await page.waitForSelector("#signed-out");
+    expect(problems).toEqual([]);
   });
+
+  for (const { operation, step } of [
+    { operation: "accessToken", step: "the code exchange" },
+    { operation: "userInfo", step: "the user info call" },
+  ] as const) {
+    it(`a failed ${operation} call: Auth.js' sign-in page says so; the cause, redacted, in its log`, async () => {
+      const page = await browser.context.newPage();
+      let code: string | undefined;
+      page.on("request", (request) => {
+        const url = new URL(request.url());
+        if (url.pathname === "/auth/callback/douyin") code ??= url.searchParams.get("code")!;
+      });
+      const logged: string[] = [];
+      const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(" "));
+      });
+      try {
+        await page.goto(
+          `${app.url}/auth/signin?callbackUrl=${encodeURIComponent(`${app.url}/me`)}`,
+        );
+        await page.click("text=Sign in with Douyin");
+        await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
+        await page.fill('input[name="user"]', "frank");
+        emu.injectFault({ operation, kind: "status", status: 503 });
+        await page.click('button[value="approve"]');
+        await page.waitForURL(`${app.url}/auth/signin?error=OAuthCallbackError`);
+      } finally {
+        emu.clearFaults();
+        spy.mockRestore();
+      }
+      // Auth.js' own sign-in page: its message for a failed OAuth callback, and the button.
+      expect(await page.textContent(".error")).toContain(
+        "Try signing in with a different account.",
+      );
+      expect(await page.isVisible("text=Sign in with Douyin")).toBe(true);
+      await screenshot(page, `authjs-${operation}-failed`);
+      const log = logged.join("\n");
+      expect(log).toContain(`OAuthCallbackError: Douyin: ${step} failed`);
+      expect(log).toContain(`DouyinTransportError: ${operation}:`);
+      expect(log).toContain('"provider": "douyin"');
+      expect(code).toBeTruthy();
+      expect(log).not.toContain(code!);
+      expect(log).not.toMatch(/act\.|rft\./);
+      await page.goto(`${app.url}/me`);
+      await page.waitForSelector("#signed-out");
+    });
+  }
 });

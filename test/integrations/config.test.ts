@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { customFetch } from "@auth/core";
 import { createDouyinOAuth, DouyinOAuthError, type DouyinError } from "../../src/index.js";
 import { douyinGenericOAuth, placeholderEmail } from "../../src/integrations/better-auth.js";
-import { DouyinProvider } from "../../src/integrations/authjs.js";
+import { OAuthCallbackError } from "@auth/core/errors";
+import { douyinDenied, DouyinProvider } from "../../src/integrations/authjs.js";
 import { defaultHandler, useFakePlatform, type Recorded } from "../support/fake-platform.js";
 
 const platform = useFakePlatform();
@@ -246,12 +247,54 @@ describe("DouyinProvider (Auth.js)", () => {
     }
   });
 
-  it("a refused user-info call rejects with the typed error (Auth.js ends the sign-in)", async () => {
+  it("a refused user-info call: Auth.js' OAuthCallbackError, the typed error its cause", async () => {
     refused("/oauth/userinfo/");
     const userinfo = DouyinProvider(client()).userinfo as { request: (c: unknown) => Promise<any> };
-    await expect(
-      userinfo.request({ tokens: { access_token: "act.fake", open_id: "open-1" } }),
-    ).rejects.toBeInstanceOf(DouyinOAuthError);
+    const error = await userinfo
+      .request({ tokens: { access_token: "act.fake", open_id: "open-1" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OAuthCallbackError);
+    expect(error.message).toContain("Douyin: the user info call failed");
+    expect(error.cause.err).toBeInstanceOf(DouyinOAuthError);
+    expect(error.cause.provider).toBe("douyin");
+  });
+
+  it("douyinDenied: only a GET of the provider's callback with no code and no error", () => {
+    const config = { basePath: "/api/auth" };
+    const at = (path: string, method = "GET") =>
+      douyinDenied(new Request(`http://127.0.0.1${path}`, { method }), config);
+    const denied = at("/api/auth/callback/douyin?state=s-1")!;
+    expect(denied.status).toBe(302);
+    expect(denied.headers.get("location")).toBe("/api/auth/signin?error=AccessDenied");
+    expect(at("/api/auth/callback/douyin/")!.status).toBe(302);
+    for (const other of [
+      "/api/auth/callback/douyin?state=s-1&code=c-1",
+      "/api/auth/callback/douyin?error=access_denied",
+      "/api/auth/callback/github?state=s-1",
+      "/auth/callback/douyin?state=s-1",
+      "/api/auth/signin",
+    ]) {
+      expect(at(other)).toBeUndefined();
+    }
+    expect(at("/api/auth/callback/douyin?state=s-1", "POST")).toBeUndefined();
+    const own = douyinDenied(
+      new Request("http://127.0.0.1/auth/callback/dy"),
+      {
+        pages: { signIn: "/login?from=douyin" },
+      },
+      { providerId: "dy" },
+    )!;
+    expect(own.headers.get("location")).toBe("/login?from=douyin&error=AccessDenied");
+    const request = new Request("http://127.0.0.1/auth/callback/douyin");
+    expect(() => douyinDenied("/auth/callback/douyin" as never, {})).toThrow(
+      `"request" must be a Request`,
+    );
+    expect(() => douyinDenied(request, null as never)).toThrow(
+      `"config" must be the Auth.js config`,
+    );
+    expect(() => douyinDenied(request, {}, { providerId: "a/b" })).toThrow(
+      `"providerId" must be letters, digits, "-" or "_"`,
+    );
   });
 
   it("bad input is a TypeError naming it", () => {
@@ -394,7 +437,7 @@ describe("integration edges", () => {
     const aborted = AbortSignal.abort(new Error("gone"));
     await expect(
       provider[customFetch]!(tokenUrl, { method: "POST", body: body(), signal: aborted }),
-    ).rejects.toThrow();
+    ).rejects.toBeInstanceOf(OAuthCallbackError);
     expect(platform.requests).toHaveLength(2);
   });
 });
