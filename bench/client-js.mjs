@@ -1,6 +1,6 @@
 // The client's own work per call, on this runtime: every token method against a transport that
 // answers from memory (no socket), minus what a bare request also pays for the same answer
-// (`JSON.parse` of the body inside an async function). Prints µs per operation.
+// (`JSON.parse` of the body inside an async function). Prints µs of CPU time per operation.
 //
 // Run from the repository (it imports dist/, built by `npm run bench`), or alone:
 //   node bench/client-js.mjs [--quick]
@@ -61,20 +61,42 @@ function memoryTransport(request) {
   return Promise.resolve({ status: 200, text });
 }
 
-/** µs per call of `call`, median of `rounds` batches of `batch` sequential calls. */
-async function time(call, { rounds, batch }) {
+/** The process's CPU time in µs: unlike the wall clock, it leaves out time spent waiting for a core. */
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/**
+ * µs per call of `call` and of `floor`, batch by batch in turns (so both see the same machine),
+ * in CPU time; medians of `rounds` batches of `batch` sequential calls each.
+ */
+async function time(call, floor, { rounds, batch }) {
   for (let i = 0; i < batch; i++) await call(); // warm-up
-  const samples = [];
+  for (let i = 0; i < batch; i++) await floor();
+  const whole = [];
+  const bare = [];
   for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    for (let i = 0; i < batch; i++) await call();
-    samples.push(((performance.now() - t) * 1000) / batch);
+    for (const [fn, samples] of r % 2
+      ? [
+          [call, whole],
+          [floor, bare],
+        ]
+      : [
+          [floor, bare],
+          [call, whole],
+        ]) {
+      const t = cpu();
+      for (let i = 0; i < batch; i++) await fn();
+      samples.push((cpu() - t) / batch);
+    }
   }
-  return median(samples);
+  return { whole: median(whole), floor: median(bare) };
 }
 
 /** The floor: the transport's own promise and the JSON a bare request parses too. */
-const bare = (path) => async () => JSON.parse((await memoryTransport({ url: `x://h${path}` })).text);
+const bare = (path) => async () =>
+  JSON.parse((await memoryTransport({ url: `x://h${path}` })).text);
 
 export async function clientJsBench(douyinOAuth, { quick: q = quick } = {}) {
   const { createDouyinOAuth } = douyinOAuth;
@@ -112,8 +134,7 @@ export async function clientJsBench(douyinOAuth, { quick: q = quick } = {}) {
   const sizes = q ? { rounds: 5, batch: 5_000 } : { rounds: 11, batch: 20_000 };
   const result = {};
   for (const [name, [call, path]] of Object.entries(ops)) {
-    const whole = await time(call, sizes);
-    const floor = await time(bare(path), sizes);
+    const { whole, floor } = await time(call, bare(path), sizes);
     result[name] = { whole, floor, own: whole - floor };
   }
   return result;
@@ -121,7 +142,7 @@ export async function clientJsBench(douyinOAuth, { quick: q = quick } = {}) {
 
 export function printClientJs(result, label) {
   console.log(
-    `\nthe client's own work per call (${label}; a memory transport, minus a bare JSON.parse): median µs`,
+    `\nthe client's own work per call (${label}; a memory transport, minus a bare JSON.parse): median µs of CPU`,
   );
   const width = Math.max(...Object.keys(result).map((n) => n.length));
   for (const [name, { whole, floor, own }] of Object.entries(result)) {

@@ -46,6 +46,7 @@ export async function heapSlope(douyinOAuth, { calls = 1_000_000, every = 100_00
       points.push([done, process.memoryUsage().heapUsed]);
     }
     result[name] = {
+      calls,
       bytesPerCall: slope(points.slice(1)), // the first point is before any call warmed up
       heapStartMiB: points[0][1] / 2 ** 20,
       heapEndMiB: points.at(-1)[1] / 2 ** 20,
@@ -55,7 +56,10 @@ export async function heapSlope(douyinOAuth, { calls = 1_000_000, every = 100_00
 }
 
 export function printHeapSlope(result, label) {
-  console.log(`\nheap growth over 1,000,000 clientToken() calls (${label}; after a full GC)`);
+  const calls = Object.values(result)[0]?.calls ?? 0;
+  console.log(
+    `\nheap growth over ${calls.toLocaleString("en")} clientToken() calls (${label}; a memory transport; heap after a full GC)`,
+  );
   for (const [name, r] of Object.entries(result)) {
     console.log(
       `${name.padEnd(22)} ${fmt(r.bytesPerCall, 2).padStart(7)} B a call (heap ${fmt(r.heapStartMiB)} → ${fmt(r.heapEndMiB)} MiB)`,

@@ -94,7 +94,8 @@ const request = (url: string, extra: Partial<TransportRequest> = {}): TransportR
   url,
   headers: { accept: "application/json" },
   body: undefined,
-  signal: AbortSignal.timeout(10_000),
+  deadline: Date.now() + 10_000,
+  signal: undefined,
   ...extra,
 });
 
