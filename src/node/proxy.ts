@@ -73,7 +73,9 @@ export function proxyFor(
     if (entry === "*") return undefined;
     // "host:port" or "[v6]:port" applies to that port only.
     const portAt = entry.lastIndexOf(":");
-    const hasPort = portAt > entry.lastIndexOf("]") && entry.indexOf(":") === portAt;
+    const hasPort = entry.startsWith("[")
+      ? portAt > entry.indexOf("]")
+      : portAt > 0 && entry.indexOf(":") === portAt;
     const name = (hasPort ? entry.slice(0, portAt) : entry).replace(/^\[|\]$/g, "");
     if (hasPort && entry.slice(portAt + 1) !== target.port) continue;
     const domain = name.replace(/^\*?\./, "");
