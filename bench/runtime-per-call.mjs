@@ -5,8 +5,10 @@
 //
 // Environment: BENCH_BASE (the floor server's origin, or "https://open.douyin.com" for the
 // HTTPS table), BENCH_QUICK=1 (a smoke run), BENCH_SDK (the folder @open-dy/open_api_sdk is
-// installed in: adds ByteDance's Node SDK as a contender; Node only), BENCH_POST=1 (adds the
+// installed in: adds ByteDance's Node SDK as a contender; Node only), BENCH_CA (a CA file for the
+// node:https agents), BENCH_POST=1 (adds the
 // default path with tokenRequestMethod "POST", the default and the SDK's request shape).
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -29,10 +31,15 @@ const secure = parsed.protocol === "https:";
 const common = { clientKey: KEY, clientSecret: SECRET, baseUrl: base, tokenRequestMethod: "GET" };
 const byDefault = createDouyinOAuth(common);
 const viaFetch = createDouyinOAuth({ ...common, transport: fetchTransport() });
-const transport = nodeTransport();
+// BENCH_CA: the loopback HTTPS floor's CA, handed to the node:https agents here (Deno's
+// node:https reads neither NODE_EXTRA_CA_CERTS nor DENO_CERT); fetch trusts it through those.
+const ca = env.BENCH_CA ? readFileSync(env.BENCH_CA) : undefined;
+const httpsAgent = () =>
+  new https.Agent({ keepAlive: true, maxSockets: 64, ...(ca ? { ca } : {}) });
+const transport = secure && ca ? nodeTransport({ httpsAgent: httpsAgent() }) : nodeTransport();
 const viaNode = createDouyinOAuth({ ...common, transport });
 const raw = createClient({ baseUrl: base });
-const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 64 });
+const agent = secure ? httpsAgent() : new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 const calls = {
   "douyin-oauth (default)": () => byDefault.clientToken(),

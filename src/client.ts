@@ -98,7 +98,7 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         url: baseUrl + OPERATION_PATHS[operation],
         params,
         encoding,
-        ...(headers === undefined ? {} : { headers }),
+        headers,
       },
       secrets,
       options,

@@ -30,7 +30,7 @@ export interface TokenRequest {
   url: string;
   params: Record<string, string>;
   encoding: Encoding;
-  headers?: Record<string, string>;
+  headers: Record<string, string> | undefined;
 }
 
 /** The client's settings an exchange needs. */
@@ -69,7 +69,7 @@ export async function exchange<Op extends TokenOperation>(
       deadline: Date.now() + budget,
       signal,
     };
-    const sent = { operation, timeoutMs: budget, secrets, deadlines };
-    return readAnswer(operation, await send(transport, request, sent), secrets);
+    const answer = await send(transport, request, operation, budget, secrets, deadlines);
+    return readAnswer(operation, answer, secrets);
   });
 }

@@ -378,29 +378,27 @@ const isTimeoutReason = (value: unknown): value is DOMException =>
 export function send(
   transport: Transport,
   request: TransportRequest,
-  call: {
-    operation: TokenOperation;
-    /** The request's time allowed, for the timeout's message. */
-    timeoutMs: number;
-    /** The values this request carries, kept out of any error. */
-    secrets: readonly string[];
-    deadlines: Deadlines;
-  },
+  operation: TokenOperation,
+  /** The request's time allowed, for the timeout's message. */
+  timeoutMs: number,
+  /** The values this request carries, kept out of any error. */
+  secrets: readonly string[],
+  deadlines: Deadlines,
 ): Promise<TransportResponse> {
   const { signal } = request;
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(call.operation, signal));
+    if (signal?.aborted) return reject(abortedError(operation, signal));
     const flight = new InFlight(
-      call.operation,
+      operation,
       request.deadline,
-      call.timeoutMs,
+      timeoutMs,
       signal,
-      call.secrets,
-      call.deadlines,
+      secrets,
+      deadlines,
       resolve,
       reject,
     );
-    call.deadlines.add(flight);
+    deadlines.add(flight);
     if (signal !== undefined) watch(signal, flight);
     let sent: Promise<TransportResponse>;
     try {

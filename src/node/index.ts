@@ -155,7 +155,7 @@ class Exchange implements Deadlined, Abortable {
       this.fail(res.complete ? error : new Error("the connection closed mid-answer")),
     );
     // Past 1 MiB (declared or counted), stop: drop the connection rather than read on.
-    if (Number(res.headers["content-length"]) > MAX_ANSWER_BYTES) return this.#tooLarge();
+    if (declaredLength(res.rawHeaders) > MAX_ANSWER_BYTES) return this.#tooLarge();
     res.on("data", (chunk: Buffer) => {
       this.#size += chunk.length;
       if (this.#size > MAX_ANSWER_BYTES) return this.#tooLarge();
@@ -191,6 +191,18 @@ class Exchange implements Deadlined, Abortable {
   aborted(): void {
     this.#stop(this.signal!.reason);
   }
+}
+
+/**
+ * The content-length an answer declares, from its raw headers: `res.headers` would build an
+ * object of every header on each answer, for this one.
+ */
+function declaredLength(raw: string[]): number {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === "content-length") return Number(raw[i + 1]);
+  }
+  return NaN;
 }
 
 /**
@@ -298,8 +310,13 @@ const origins = new Map<string, Omit<Target, "path">>();
  */
 function parse(url: string): Target {
   // The origin ends at the first "/", "?" or "#" after the scheme's "//".
-  let end = url.indexOf("//") + 2;
-  while (end < url.length && url[end] !== "/" && url[end] !== "?" && url[end] !== "#") end++;
+  const start = url.indexOf("//") + 2;
+  let end = url.indexOf("/", start);
+  if (end < 0) end = url.length;
+  for (const mark of ["?", "#"]) {
+    const at = url.indexOf(mark, start);
+    if (at >= 0 && at < end) end = at;
+  }
   const origin = url.slice(0, end);
   let known = origins.get(origin);
   if (known === undefined) {
