@@ -142,21 +142,30 @@ export interface Deadlined {
   expire(): void;
 }
 
+/** Deadlines share a slot per this many ms: a call's timeout fires up to 15 ms late. */
+const SLOT_MS = 16;
+const slotOf = (deadline: number) => Math.ceil(deadline / SLOT_MS) * SLOT_MS;
+
 /**
  * Deadlines of calls in flight on one timer, for the earliest of them: adding and removing a call
- * is a Map and a Set operation, not a timer each. The timer is cleared when nothing is left, so
- * an idle client never keeps a process alive; `unref` keeps even a busy one from doing so.
+ * is a Map and a Set operation, not a timer each. When nothing is left in flight the timer stays
+ * set but stops holding the process (unref'd; cleared where timers cannot be unref'd), so an idle
+ * client never keeps a process alive, and sequential calls do not set a timer each.
  */
 export class Deadlines {
   readonly #slots = new Map<number, Set<Deadlined>>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedFor = Infinity;
-  constructor(readonly unref = false) {}
+  /** Whether the timer holds the process while calls are in flight. */
+  constructor(readonly holds = true) {}
 
   add(item: Deadlined): void {
-    const at = item.deadline;
+    const at = slotOf(item.deadline);
     let slot = this.#slots.get(at);
     if (slot === undefined) {
+      if (this.#slots.size === 0 && this.holds && this.#timer !== undefined) {
+        refTimer(this.#timer, true);
+      }
       this.#slots.set(at, (slot = new Set()));
       if (at < this.#armedFor) this.#arm(at);
     }
@@ -164,10 +173,11 @@ export class Deadlines {
   }
 
   delete(item: Deadlined): void {
-    const slot = this.#slots.get(item.deadline);
+    const at = slotOf(item.deadline);
+    const slot = this.#slots.get(at);
     if (slot === undefined || !slot.delete(item) || slot.size > 0) return;
-    this.#slots.delete(item.deadline);
-    if (this.#slots.size === 0) {
+    this.#slots.delete(at);
+    if (this.#slots.size === 0 && this.holds && !refTimer(this.#timer!, false)) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#armedFor = Infinity;
@@ -178,7 +188,7 @@ export class Deadlines {
     clearTimeout(this.#timer);
     this.#armedFor = at;
     const timer = setTimeout(() => this.#fire(at), Math.max(0, at - Date.now()));
-    if (this.unref) unrefTimer(timer);
+    if (!this.holds) refTimer(timer, false);
     this.#timer = timer;
   }
 
@@ -199,9 +209,19 @@ export class Deadlines {
   }
 }
 
-function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
-  if (typeof timer === "object" && timer !== null && "unref" in timer) timer.unref();
-  else (globalThis as { Deno?: { unrefTimer(id: unknown): void } }).Deno?.unrefTimer(timer);
+/** Makes `timer` hold the process or not; false where the runtime cannot (browsers, workerd). */
+function refTimer(timer: ReturnType<typeof setTimeout>, ref: boolean): boolean {
+  if (typeof timer === "object" && timer !== null && "unref" in timer) {
+    if (ref) timer.ref();
+    else timer.unref();
+    return true;
+  }
+  type DenoTimers = Partial<Record<"refTimer" | "unrefTimer", (id: unknown) => void>>;
+  const deno = (globalThis as { Deno?: DenoTimers }).Deno;
+  const set = ref ? deno?.refTimer : deno?.unrefTimer;
+  if (typeof set !== "function") return false;
+  set(timer);
+  return true;
 }
 
 /**
@@ -211,7 +231,7 @@ function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
  * With the caller's signal, the request gets its own, aborted by either.
  */
 const WINDOW_MS = 64;
-const fetchDeadlines = new Deadlines(true);
+const fetchDeadlines = new Deadlines(false);
 /** The shared signal of each window of deadlines still to come. */
 const windows = new Map<number, OwnSignal>();
 const nothing = () => undefined;

@@ -510,3 +510,35 @@ describe("one long-lived signal passed to every call", () => {
     expect(after - before).toBeLessThan(1_000_000);
   });
 });
+
+describe("the client's one timer for its requests' deadlines", () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const answer = JSON.stringify({
+    data: { error_code: 0, access_token: "clt.x", expires_in: 7200 },
+  });
+
+  it("holds the process while a request is in flight, never once the client is idle", async () => {
+    let release: (() => void) | undefined;
+    const douyin = createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: "http://127.0.0.1:9",
+      transport: () =>
+        new Promise((resolve) => (release = () => resolve({ status: 200, text: answer }))),
+    });
+    const idle = timers();
+    const pending = douyin.clientToken();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBe(idle + 1);
+    release!();
+    await pending;
+    expect(timers()).toBe(idle);
+    // sequential calls: one timer at most, whatever their number
+    const second = douyin.clientToken();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBe(idle + 1);
+    release!();
+    await second;
+    expect(timers()).toBe(idle);
+  });
+});

@@ -71,7 +71,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
     return agent;
   };
   // One unref'd timer for every request's deadline (the socket keeps the process alive).
-  const deadlines = new Deadlines(true);
+  const deadlines = new Deadlines(false);
 
   const send = (request: TransportRequest) =>
     new Promise<TransportResponse>((resolve, reject) => {
