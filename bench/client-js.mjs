@@ -6,7 +6,7 @@
 //   node bench/client-js.mjs [--quick]
 import { fmt, median } from "./stats.mjs";
 
-const quick = process.argv.includes("--quick");
+const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
 
 const ANSWERS = {
   "/oauth/client_token/": {
@@ -152,8 +152,11 @@ export function printClientJs(result, label) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const entry = new URL("../dist/esm/index.js", import.meta.url);
-  const result = await clientJsBench(await import(entry.href));
-  printClientJs(result, `Node ${process.versions.node}`);
+// Run directly: from the repository, the built dist/; in the bench's scratch consumer (where each
+// runtime runs it), BENCH_ENTRY=douyin-oauth and one JSON line out.
+if (import.meta.main ?? import.meta.url === `file://${process.argv[1]}`) {
+  const entry = process.env.BENCH_ENTRY ?? new URL("../dist/esm/index.js", import.meta.url).href;
+  const result = await clientJsBench(await import(entry));
+  if (process.env.BENCH_ENTRY) console.log(JSON.stringify(result));
+  else printClientJs(result, `Node ${process.versions.node}`);
 }

@@ -25,7 +25,9 @@ function slope(points) {
 }
 
 export async function heapSlope(douyinOAuth, { calls = 1_000_000, every = 100_000 } = {}) {
-  if (typeof globalThis.gc !== "function") throw new Error("run with --expose-gc");
+  // Node and Deno: V8's gc (--expose-gc); Bun: its own.
+  const gc = globalThis.gc ?? (globalThis.Bun ? () => globalThis.Bun.gc(true) : undefined);
+  if (typeof gc !== "function") throw new Error("run with --expose-gc");
   const douyin = douyinOAuth.createDouyinOAuth({
     clientKey: "aw_bench",
     clientSecret: "bench_secret_value",
@@ -42,7 +44,7 @@ export async function heapSlope(douyinOAuth, { calls = 1_000_000, every = 100_00
     for (let done = 0; done <= calls; done += every) {
       if (done > 0) for (let i = 0; i < every; i++) await douyin.clientToken(options);
       await new Promise((resolve) => setTimeout(resolve, 0));
-      globalThis.gc();
+      gc();
       points.push([done, process.memoryUsage().heapUsed]);
     }
     result[name] = {
@@ -67,13 +69,15 @@ export function printHeapSlope(result, label) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const quick = process.argv.includes("--quick");
-  const entry = new URL("../dist/esm/index.js", import.meta.url);
+// Run directly: from the repository, the built dist/; in the bench's scratch consumer (each
+// runtime), BENCH_ENTRY=douyin-oauth and one JSON line out.
+if (import.meta.main ?? import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+  const entry = process.env.BENCH_ENTRY ?? new URL("../dist/esm/index.js", import.meta.url).href;
   const result = await heapSlope(
-    await import(entry.href),
+    await import(entry),
     quick ? { calls: 200_000, every: 20_000 } : undefined,
   );
-  if (process.argv.includes("--json")) console.log(JSON.stringify(result));
+  if (process.env.BENCH_ENTRY) console.log(JSON.stringify(result));
   else printHeapSlope(result, `Node ${process.versions.node}`);
 }

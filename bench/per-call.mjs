@@ -58,9 +58,9 @@ function runtimes() {
   return list;
 }
 
-function timeOn(runtime, consumer, env, preload = []) {
+function timeOn(runtime, consumer, env, preload = [], script = "runtime-per-call.mjs") {
   const [executable, ...prefix] = runtime.command;
-  const ran = spawnSync(executable, [...prefix, ...preload, "runtime-per-call.mjs"], {
+  const ran = spawnSync(executable, [...prefix, ...preload, script], {
     cwd: consumer,
     encoding: "utf8",
     timeout: RUN_LIMIT_MS,
@@ -78,6 +78,34 @@ function timeOn(runtime, consumer, env, preload = []) {
     return { error: `${runtime.label} ${runtime.version}: ${why || `status ${ran.status}`}` };
   }
   return JSON.parse(last);
+}
+
+/**
+ * On every runtime present: the client's own work per call (bench/client-js.mjs, a memory
+ * transport) and the heap's slope over 1,000,000 calls with and without one long-lived signal
+ * (bench/heap-slope.mjs; V8's gc exposed on Node and Deno, Bun.gc on Bun).
+ */
+export async function clientJsAndHeapBench(consumer, { quick }) {
+  for (const file of ["client-js.mjs", "heap-slope.mjs", "stats.mjs"]) {
+    copyFileSync(here(`./${file}`), join(consumer, file));
+  }
+  const results = [];
+  for (const runtime of runtimes()) {
+    if (runtime.skipped) continue;
+    const env = { BENCH_ENTRY: "douyin-oauth", BENCH_QUICK: quick ? "1" : "0" };
+    const gcFlag =
+      runtime.label === "Bun"
+        ? []
+        : runtime.label === "Deno"
+          ? ["--v8-flags=--expose-gc"]
+          : ["--expose-gc"];
+    results.push({
+      runtime: `${runtime.label} ${runtime.version}`,
+      clientJs: timeOn(runtime, consumer, env, [], "client-js.mjs"),
+      heap: timeOn(runtime, consumer, env, gcFlag, "heap-slope.mjs"),
+    });
+  }
+  return results;
 }
 
 /**
