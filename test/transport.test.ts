@@ -10,6 +10,7 @@ import {
   DouyinTransportError,
   fetchTransport,
   type Transport,
+  type TransportRequest,
 } from "../src/index.js";
 import { nodeTransport, type NodeTransport } from "../src/node/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
@@ -540,5 +541,35 @@ describe("the client's one timer for its requests' deadlines", () => {
     release!();
     await second;
     expect(timers()).toBe(idle);
+  });
+});
+
+describe("fetchTransport › the deadline and the caller's signal, on its own", () => {
+  const hanging = createHttpServer((req) => req.resume()); // never answers
+  const served = serveOnLoopback(hanging);
+  const request = (extra: Partial<TransportRequest>): TransportRequest => ({
+    method: "GET",
+    url: `${served.url}/oauth/client_token/`,
+    headers: {},
+    body: undefined,
+    deadline: Date.now() + 100,
+    signal: undefined,
+    ...extra,
+  });
+
+  it("no answer by the deadline › fetch is aborted with a TimeoutError", async () => {
+    const error = (await fetchTransport()(request({})).catch((e: unknown) => e)) as DOMException;
+    expect(error.name).toBe("TimeoutError");
+  });
+
+  it("the caller aborts first › fetch is aborted with the caller's reason, no listener left", async () => {
+    const controller = new AbortController();
+    const pending = fetchTransport()(
+      request({ signal: controller.signal, deadline: Date.now() + 60_000 }),
+    );
+    setTimeout(() => controller.abort(new Error("stop")), 50);
+    const error = (await pending.catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe("stop");
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 });

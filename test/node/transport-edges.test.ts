@@ -347,6 +347,16 @@ describe("nodeTransport › failures", () => {
     await until(() => server.closed() === 1);
   });
 
+  it("the deadline passes while waiting: rejects with a TimeoutError, the request dropped", async () => {
+    const server = await serve(() => undefined); // never answers
+    const pending = transport()(request(server.url, { deadline: Date.now() + 100 }));
+    await until(() => server.seen.length === 1);
+    const error = (await failure(pending)) as DOMException;
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.name).toBe("TimeoutError");
+    await until(() => server.closed() === 1);
+  });
+
   it("an abort after the answer changes nothing", async () => {
     const server = await serve((res) => res.end("{}"));
     const controller = new AbortController();
