@@ -144,6 +144,7 @@ export interface Deadlined {
 
 /** Deadlines share a slot per this many ms: a call's timeout fires up to 15 ms late. */
 const SLOT_MS = 16;
+const LONGEST_DELAY_MS = 2_147_483_647;
 const slotOf = (deadline: number) => Math.ceil(deadline / SLOT_MS) * SLOT_MS;
 
 /**
@@ -187,7 +188,12 @@ export class Deadlines {
   #arm(at: number): void {
     clearTimeout(this.#timer);
     this.#armedFor = at;
-    const timer = setTimeout(() => this.#fire(at), Math.max(0, at - Date.now()));
+    // setTimeout takes at most 2^31 - 1 ms (a longer delay fires at once): wait in steps.
+    const delay = at - Date.now();
+    const timer =
+      delay > LONGEST_DELAY_MS
+        ? setTimeout(() => this.#arm(at), LONGEST_DELAY_MS)
+        : setTimeout(() => this.#fire(at), Math.max(0, delay));
     if (!this.holds) refTimer(timer, false);
     this.#timer = timer;
   }
