@@ -2,7 +2,7 @@
 // against ByteDance's official Node SDK over HTTPS. The timing itself is runtime-per-call.mjs,
 // run by each runtime in a scratch consumer where the packed tarball is installed.
 import { execFileSync, fork, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,9 +58,9 @@ function runtimes() {
   return list;
 }
 
-function timeOn(runtime, consumer, env, preload = []) {
+function timeOn(runtime, consumer, env, preload = [], script = "runtime-per-call.mjs") {
   const [executable, ...prefix] = runtime.command;
-  const ran = spawnSync(executable, [...prefix, ...preload, "runtime-per-call.mjs"], {
+  const ran = spawnSync(executable, [...prefix, ...preload, script], {
     cwd: consumer,
     encoding: "utf8",
     timeout: RUN_LIMIT_MS,
@@ -80,10 +80,102 @@ function timeOn(runtime, consumer, env, preload = []) {
   return JSON.parse(last);
 }
 
-/** One table per runtime present, against the plain-HTTP floor server. */
+/**
+ * On every runtime present: the client's own work per call (bench/client-js.mjs, a memory
+ * transport) and the heap's slope over 1,000,000 calls with and without one long-lived signal
+ * (bench/heap-slope.mjs; V8's gc exposed on Node and Deno, Bun.gc on Bun).
+ */
+export async function clientJsAndHeapBench(consumer, { quick }) {
+  for (const file of ["client-js.mjs", "heap-slope.mjs", "stats.mjs"]) {
+    copyFileSync(here(`./${file}`), join(consumer, file));
+  }
+  const results = [];
+  for (const runtime of runtimes()) {
+    if (runtime.skipped) continue;
+    const env = { BENCH_ENTRY: "douyin-oauth", BENCH_QUICK: quick ? "1" : "0" };
+    const gcFlag =
+      runtime.label === "Bun"
+        ? []
+        : runtime.label === "Deno"
+          ? ["--v8-flags=--expose-gc"]
+          : ["--expose-gc"];
+    results.push({
+      runtime: `${runtime.label} ${runtime.version}`,
+      clientJs: timeOn(runtime, consumer, env, [], "client-js.mjs"),
+      heap: timeOn(runtime, consumer, env, gcFlag, "heap-slope.mjs"),
+    });
+  }
+  return results;
+}
+
+/**
+ * A throwaway CA and a certificate it signed for `subject` (P-256, one day), written into `dir`:
+ * `ca` is what a client trusts. (rustls, under Deno, refuses a self-signed CA as the server's own.)
+ */
+export function makeCert(dir, subject, altName) {
+  const file = (name) => join(dir, name);
+  const openssl = (...args) => execFileSync("openssl", args, { stdio: "ignore" });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  openssl(
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    file("ca-key.pem"),
+    "-out",
+    file("ca.pem"),
+    "-days",
+    "1",
+    "-subj",
+    "/CN=douyin-oauth bench CA",
+  );
+  openssl(
+    "req",
+    ...ec,
+    "-keyout",
+    file("key.pem"),
+    "-out",
+    file("cert.csr"),
+    "-subj",
+    `/CN=${subject}`,
+  );
+  writeFileSync(
+    file("ext.cnf"),
+    `subjectAltName=${altName}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+  );
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    file("cert.csr"),
+    "-CA",
+    file("ca.pem"),
+    "-CAkey",
+    file("ca-key.pem"),
+    "-CAcreateserial",
+    "-out",
+    file("cert.pem"),
+    "-days",
+    "1",
+    "-extfile",
+    file("ext.cnf"),
+  );
+  return { ca: file("ca.pem"), cert: file("cert.pem"), key: file("key.pem") };
+}
+
+/**
+ * One table per runtime present and per protocol: the floor server over HTTP, and over HTTPS
+ * with a self-signed certificate for 127.0.0.1 on a free port, trusted by each runtime through
+ * its own variable (NODE_EXTRA_CA_CERTS for Node and Bun, DENO_CERT for Deno).
+ */
 export async function perRuntimeBench(consumer, { quick }) {
   copyFileSync(here("./runtime-per-call.mjs"), join(consumer, "runtime-per-call.mjs"));
-  const floor = await startFloorServer();
+  const dir = mkdtempSync(join(tmpdir(), "douyin-bench-loopback-tls-"));
+  const tls = makeCert(dir, "127.0.0.1", "IP:127.0.0.1");
+  const floors = [
+    ["HTTP", await startFloorServer()],
+    ["HTTPS", await startFloorServer({ ...tls, port: 0 })],
+  ];
   const tables = [];
   try {
     for (const runtime of runtimes()) {
@@ -91,14 +183,24 @@ export async function perRuntimeBench(consumer, { quick }) {
         tables.push({ runtime: runtime.label, skipped: runtime.skipped });
         continue;
       }
-      const env = { BENCH_BASE: floor.url, BENCH_QUICK: quick ? "1" : "0" };
-      tables.push({
-        runtime: `${runtime.label} ${runtime.version}`,
-        ...timeOn(runtime, consumer, env),
-      });
+      for (const [protocol, floor] of floors) {
+        const env = {
+          BENCH_BASE: floor.url,
+          BENCH_QUICK: quick ? "1" : "0",
+          NODE_EXTRA_CA_CERTS: tls.ca,
+          DENO_CERT: tls.ca,
+          BENCH_CA: tls.ca,
+        };
+        tables.push({
+          runtime: `${runtime.label} ${runtime.version}`,
+          protocol,
+          ...timeOn(runtime, consumer, env),
+        });
+      }
     }
   } finally {
-    floor.close();
+    for (const [, floor] of floors) floor.close();
+    rmSync(dir, { recursive: true, force: true });
   }
   return tables;
 }
@@ -119,19 +221,9 @@ export async function sdkBench(consumer, { quick }) {
   copyFileSync(here("./runtime-per-call.mjs"), join(consumer, "runtime-per-call.mjs"));
   copyFileSync(here("./resolve-open-douyin.mjs"), join(consumer, "resolve-open-douyin.mjs"));
   const dir = mkdtempSync(join(tmpdir(), "douyin-bench-tls-"));
-  const cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
   let floor;
   try {
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-        ...["-nodes", "-keyout", key, "-out", cert, "-days", "1"],
-        ...["-subj", "/CN=open.douyin.com", "-addext", "subjectAltName=DNS:open.douyin.com"],
-      ],
-      { stdio: "ignore" },
-    );
+    const { ca, cert, key } = makeCert(dir, "open.douyin.com", "DNS:open.douyin.com");
     floor = await startFloorServer({ cert, key, port: 443 });
     const tables = [];
     for (const runtime of runtimes().filter((r) => r.label === "Node")) {
@@ -140,7 +232,7 @@ export async function sdkBench(consumer, { quick }) {
         BENCH_QUICK: quick ? "1" : "0",
         BENCH_SDK: sdkDir,
         BENCH_POST: "1",
-        NODE_EXTRA_CA_CERTS: cert,
+        NODE_EXTRA_CA_CERTS: ca,
       };
       tables.push({
         runtime: `${runtime.label} ${runtime.version}`,

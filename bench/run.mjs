@@ -4,11 +4,13 @@
 // `--quick` runs fewer rounds (a smoke run, not numbers to quote).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installConsumer } from "../scripts/test-runtimes.mjs";
-import { perRuntimeBench, sdkBench, startFloorServer } from "./per-call.mjs";
+import { printClientJs } from "./client-js.mjs";
+import { printHeapSlope } from "./heap-slope.mjs";
+import { clientJsAndHeapBench, perRuntimeBench, sdkBench, startFloorServer } from "./per-call.mjs";
 import { bundleSize } from "./sizes.mjs";
 import { tokensBench } from "./tokens.mjs";
 import { fmt, median, rotate } from "./stats.mjs";
@@ -80,17 +82,20 @@ const machine = {
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   date: new Date().toISOString(),
+  loadAverageAtStart: loadavg(),
   quick,
 };
 
 // dist/ is built (npm run bench builds first): pack it as is, install it as a consumer would.
 const scratch = mkdtempSync(join(tmpdir(), "douyin-bench-"));
 let perRuntime;
+let clientJs;
 let sdk;
 let footprint;
 try {
   const { consumer, packed } = installConsumer(scratch, { ignoreScripts: true });
   footprint = installFootprint(consumer, packed);
+  clientJs = await clientJsAndHeapBench(consumer, { quick });
   perRuntime = await perRuntimeBench(consumer, { quick });
   sdk = await sdkBench(consumer, { quick });
 } finally {
@@ -111,7 +116,7 @@ const sizes = {
 };
 const generateMs = generateTime(quick ? 1 : 3);
 
-const results = { machine, perRuntime, sdk, tokens, coldStart: cold, sizes, generateMs };
+const results = { machine, clientJs, perRuntime, sdk, tokens, coldStart: cold, sizes, generateMs };
 mkdirSync(join(root, "build"), { recursive: true });
 writeFileSync(join(root, "build/bench.json"), `${JSON.stringify(results, null, 2)}\n`);
 
@@ -139,13 +144,52 @@ function table(result, against) {
       row.map((cell, i) => (i === 0 ? cell.padEnd(width[i]) : cell.padStart(width[i]))).join("  "),
     );
 }
-console.log(`\nmachine: ${machine.cpu}, ${machine.memoryGiB} GiB${quick ? " (quick run)" : ""}`);
-console.log("\nper call, clientToken against the floor server (HTTP, loopback): median µs");
+console.log(
+  `\nmachine: ${machine.cpu}, ${machine.memoryGiB} GiB, load average at the end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}${quick ? " (quick run)" : ""}`,
+);
+for (const { runtime, clientJs: own, heap } of clientJs) {
+  if (own.error) console.log(`\n${runtime}: the client's own work: failed, ${own.error}`);
+  else printClientJs(own, runtime);
+  if (heap.error) console.log(`${runtime}: heap slope failed, ${heap.error}`);
+  else printHeapSlope(heap, runtime);
+}
+console.log(
+  "\nper call, clientToken against the floor server (loopback): median µs; the floor is the " +
+    "faster bare request of the runtime (fetch() or node:http(s)) in each column; CPU: this " +
+    "process's CPU time per call at 32",
+);
+/** The faster of the runtime's two bare requests in one column. */
+const floorOf = (column) => {
+  const bare = Object.keys(column).filter((n) => n === "… fetch()" || n.endsWith("keep-alive"));
+  return Math.min(...bare.map((n) => column[n]));
+};
 for (const result of perRuntime) {
   console.log(
-    `\n${result.runtime}${result.skipped ? `: skipped, ${result.skipped}` : ""}${result.error ? `: failed, ${result.error}` : ""}`,
+    `\n${result.runtime}${result.protocol ? `, ${result.protocol}` : ""}${result.skipped ? `: skipped, ${result.skipped}` : ""}${result.error ? `: failed, ${result.error}` : ""}`,
   );
-  if (result.sequential) table(result, ["… fetch()", "… node:http keep-alive"]);
+  if (!result.sequential) continue;
+  const floors = {
+    sequential: floorOf(result.sequential),
+    concurrent32: floorOf(result.concurrent32),
+    cpu32: floorOf(result.cpu32),
+  };
+  const rows = [["", "sequential", "vs floor", "at 32", "vs floor", "CPU at 32", "vs floor"]];
+  for (const name of Object.keys(result.sequential)) {
+    rows.push([
+      name,
+      ...["sequential", "concurrent32", "cpu32"].flatMap((k) => [
+        `${fmt(result[k][name])} µs`,
+        ratio(result[k][name], floors[k]),
+      ]),
+    ]);
+  }
+  const width = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows)
+    console.log(
+      row.map((cell, i) => (i === 0 ? cell.padEnd(width[i]) : cell.padStart(width[i]))).join("  "),
+    );
 }
 console.log(
   "\nper call, clientToken over HTTPS against ByteDance's Node SDK (open.douyin.com → 127.0.0.1:443)",

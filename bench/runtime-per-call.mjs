@@ -5,8 +5,10 @@
 //
 // Environment: BENCH_BASE (the floor server's origin, or "https://open.douyin.com" for the
 // HTTPS table), BENCH_QUICK=1 (a smoke run), BENCH_SDK (the folder @open-dy/open_api_sdk is
-// installed in: adds ByteDance's Node SDK as a contender; Node only), BENCH_POST=1 (adds the
+// installed in: adds ByteDance's Node SDK as a contender; Node only), BENCH_CA (a CA file for the
+// node:https agents), BENCH_POST=1 (adds the
 // default path with tokenRequestMethod "POST", the default and the SDK's request shape).
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -29,10 +31,15 @@ const secure = parsed.protocol === "https:";
 const common = { clientKey: KEY, clientSecret: SECRET, baseUrl: base, tokenRequestMethod: "GET" };
 const byDefault = createDouyinOAuth(common);
 const viaFetch = createDouyinOAuth({ ...common, transport: fetchTransport() });
-const transport = nodeTransport();
+// BENCH_CA: the loopback HTTPS floor's CA, handed to the node:https agents here (Deno's
+// node:https reads neither NODE_EXTRA_CA_CERTS nor DENO_CERT); fetch trusts it through those.
+const ca = env.BENCH_CA ? readFileSync(env.BENCH_CA) : undefined;
+const httpsAgent = () =>
+  new https.Agent({ keepAlive: true, maxSockets: 64, ...(ca ? { ca } : {}) });
+const transport = secure && ca ? nodeTransport({ httpsAgent: httpsAgent() }) : nodeTransport();
 const viaNode = createDouyinOAuth({ ...common, transport });
 const raw = createClient({ baseUrl: base });
-const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 64 });
+const agent = secure ? httpsAgent() : new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 const calls = {
   "douyin-oauth (default)": () => byDefault.clientToken(),
@@ -126,29 +133,45 @@ async function sequential({ calls: total, warmup }) {
   return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
 }
 
-/** `width` calls in flight; the time per call of each round; contenders alternate by round. */
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/**
+ * `width` calls in flight; the time per call of each round, wall clock and this process's CPU
+ * time (which leaves out waiting for a core on a shared machine); contenders alternate by round.
+ */
 async function concurrent({ rounds, perRound, width }) {
   const perCall = Object.fromEntries(names.map((n) => [n, []]));
+  const cpuPerCall = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < rounds; round++) {
     for (const name of shuffled(names)) {
       let left = perRound;
       const t = performance.now();
+      const c = cpu();
       await Promise.all(
         Array.from({ length: width }, async () => {
           while (left-- > 0) await calls[name]();
         }),
       );
+      cpuPerCall[name].push((cpu() - c) / perRound);
       perCall[name].push(((performance.now() - t) * 1000) / perRound);
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(perCall[n])]));
+  return {
+    wall: Object.fromEntries(names.map((n) => [n, median(perCall[n])])),
+    cpu: Object.fromEntries(names.map((n) => [n, median(cpuPerCall[n])])),
+  };
 }
 
+const at32 = await concurrent(
+  quick ? { rounds: 2, perRound: 320, width: 32 } : { rounds: 6, perRound: 1600, width: 32 },
+);
 const result = {
   sequential: await sequential(quick ? { calls: 150, warmup: 50 } : { calls: 2000, warmup: 300 }),
-  concurrent32: await concurrent(
-    quick ? { rounds: 2, perRound: 320, width: 32 } : { rounds: 6, perRound: 1600, width: 32 },
-  ),
+  concurrent32: at32.wall,
+  cpu32: at32.cpu,
 };
 transport.close();
 agent.destroy();

@@ -113,8 +113,16 @@ export function readAnswer<Op extends TokenOperation>(
   }
   const shape = SUCCESS_DATA[operation];
   const numeric: readonly string[] = shape.numeric;
-  const result: Record<string, unknown> = { ...data, error_code: 0 };
-  for (const [field, value] of Object.entries(data)) if (value === NIL) delete result[field];
+  // One pass over the data: a copy without the "<nil>" placeholders.
+  const result: Record<string, unknown> = {};
+  for (const field in data) {
+    const value = data[field];
+    if (value === NIL) continue;
+    // A "__proto__" key from JSON.parse is data, as a spread copy keeps it: never a prototype.
+    if (field === "__proto__") Object.defineProperty(result, field, { value, enumerable: true });
+    else result[field] = value;
+  }
+  result.error_code = 0;
   for (const field of shape.required) {
     const value = result[field];
     // An empty token or open_id is no token: the answer is broken, not a success.
@@ -122,12 +130,13 @@ export function readAnswer<Op extends TokenOperation>(
       throw invalid(`data.${field} is missing`);
     // A token, open_id or scope of another type is no token either; the value stays out of the
     // error, which names only the field.
-    if (field !== "error_code" && !numeric.includes(field) && typeof value !== "string")
+    if (typeof value !== "string" && field !== "error_code" && !numeric.includes(field))
       throw invalid(`data.${field} is not a string`);
   }
   for (const field of numeric) {
-    if (result[field] === undefined) continue;
-    const value = asInteger(result[field]);
+    const given = result[field];
+    if (given === undefined || (typeof given === "number" && Number.isSafeInteger(given))) continue;
+    const value = asInteger(given);
     if (value === undefined) throw invalid(`data.${field} is not an integer`);
     result[field] = value;
   }

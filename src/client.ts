@@ -16,9 +16,9 @@ import {
 import { parseCallback, type CallbackResult } from "./callback.js";
 import type { TokenOperation } from "./errors.js";
 import { checkOptions, type DouyinOAuthOptions } from "./options.js";
-import { exchange, tokenRequest, type Encoding } from "./request.js";
+import { exchange, type Encoding } from "./request.js";
 import { OPERATION_PATHS, type BodyOf, type paths, type QueryOf } from "./spec.js";
-import type { CallOptions } from "./transport.js";
+import { Deadlines, type CallOptions } from "./transport.js";
 import { requireObject, requireText } from "./validate.js";
 
 export type { DouyinOAuthOptions } from "./options.js";
@@ -75,34 +75,34 @@ export interface DouyinOAuth {
  * const { access_token } = await douyin.clientToken();
  */
 export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
-  const { clientSecret, ...config } = checkOptions(options);
-  const { clientKey, baseUrl, method, userFetch, transport } = config;
+  const { clientSecret, ...checked } = checkOptions(options);
+  const { clientKey, baseUrl, method, userFetch } = checked;
+  // One timer for the deadlines of all this client's requests in flight (transport.ts).
+  const config = { ...checked, deadlines: new Deadlines() };
   let raw: Client<paths> | undefined;
   /** Where accessToken, refreshToken and renewRefreshToken put their parameters. */
   const formOrQuery = method === "POST" ? "form" : "query";
   /** Sends one operation's parameters, encoded as given, and reads its answer. */
   const run = <Op extends TokenOperation>(
-    request: {
-      operation: Op;
-      params: Record<string, string>;
-      encoding: Encoding;
-      headers?: Record<string, string>;
-    },
+    operation: Op,
+    params: Record<string, string>,
+    encoding: Encoding,
     secrets: readonly string[],
     options: CallOptions | undefined,
+    headers?: Record<string, string>,
   ) =>
-    exchange(config, {
-      operation: request.operation,
-      options,
+    exchange(
+      config,
+      {
+        operation,
+        url: baseUrl + OPERATION_PATHS[operation],
+        params,
+        encoding,
+        headers,
+      },
       secrets,
-      request: tokenRequest(
-        transport,
-        baseUrl + OPERATION_PATHS[request.operation],
-        request.params,
-        request.encoding,
-        request.headers,
-      ),
-    });
+      options,
+    );
 
   function secretFor(operation: TokenOperation): string {
     if (typeof clientSecret !== "string") {
@@ -137,11 +137,7 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         code: input.code,
         grant_type: "authorization_code",
       } satisfies QueryOf<"/oauth/access_token/"> & BodyOf<"/oauth/access_token/">;
-      return run(
-        { operation: "accessToken", params, encoding: formOrQuery },
-        [client_secret, input.code],
-        call,
-      );
+      return run("accessToken", params, formOrQuery, [client_secret, input.code], call);
     },
 
     async clientToken(call) {
@@ -152,7 +148,9 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         grant_type: "client_credential",
       } satisfies QueryOf<"/oauth/client_token/"> & BodyOf<"/oauth/client_token/">;
       return run(
-        { operation: "clientToken", params, encoding: method === "POST" ? "json" : "query" },
+        "clientToken",
+        params,
+        method === "POST" ? "json" : "query",
         [client_secret],
         call,
       );
@@ -165,11 +163,7 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_secret,
         grant_type: "client_credential",
       } satisfies BodyOf<"/oauth/stable_client_token/">;
-      return run(
-        { operation: "stableClientToken", params: body, encoding: "json" },
-        [client_secret],
-        call,
-      );
+      return run("stableClientToken", body, "json", [client_secret], call);
     },
 
     async refreshToken(input, call) {
@@ -180,11 +174,7 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         refresh_token: input.refreshToken,
         grant_type: "refresh_token",
       } satisfies QueryOf<"/oauth/refresh_token/"> & BodyOf<"/oauth/refresh_token/">;
-      return run(
-        { operation: "refreshToken", params, encoding: formOrQuery },
-        [input.refreshToken],
-        call,
-      );
+      return run("refreshToken", params, formOrQuery, [input.refreshToken], call);
     },
 
     async renewRefreshToken(input, call) {
@@ -194,11 +184,7 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
         client_key: clientKey,
         refresh_token: input.refreshToken,
       } satisfies QueryOf<"/oauth/renew_refresh_token/"> & BodyOf<"/oauth/renew_refresh_token/">;
-      return run(
-        { operation: "renewRefreshToken", params, encoding: formOrQuery },
-        [input.refreshToken],
-        call,
-      );
+      return run("renewRefreshToken", params, formOrQuery, [input.refreshToken], call);
     },
 
     async userInfo(input, call) {
@@ -208,11 +194,7 @@ export function createDouyinOAuth(options: DouyinOAuthOptions): DouyinOAuth {
       const body = { open_id: input.openId } satisfies BodyOf<"/oauth/userinfo/">;
       // The platform's current form: the token in a header, never in a URL or beside open_id.
       const headers = { "access-token": input.accessToken };
-      return run(
-        { operation: "userInfo", params: body, encoding: "json", headers },
-        [input.accessToken],
-        call,
-      );
+      return run("userInfo", body, "json", [input.accessToken], call, headers);
     },
   };
 }

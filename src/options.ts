@@ -133,8 +133,10 @@ export function checkRetry(value: unknown): RetryOptions {
 }
 
 /** The optional last argument of every token method. */
+const NO_OPTIONS: CallOptions = Object.freeze({});
+
 export function checkCallOptions(call: CallOptions | undefined): CallOptions {
-  if (call === undefined) return {};
+  if (call === undefined) return NO_OPTIONS;
   if (typeof call !== "object" || call === null) throw new TypeError(`"options" must be an object`);
   if (call.timeoutMs !== undefined) requirePositiveMs(call.timeoutMs, "timeoutMs");
   if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) {

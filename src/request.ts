@@ -6,41 +6,38 @@ import type { TokenOperation } from "./errors.js";
 import { checkCallOptions, type checkOptions } from "./options.js";
 import { encodeQuery } from "./query-string.js";
 import { withRetries } from "./retry.js";
-import { send, type CallOptions, type SendRequest, type Transport } from "./transport.js";
+import { send, type CallOptions, type Deadlines, type TransportRequest } from "./transport.js";
 
 /** Where a request's parameters travel: the query (GET), a form body or a JSON body (POST). */
 export type Encoding = "query" | "form" | "json";
 
-const HEADERS: Record<Encoding, Record<string, string>> = {
-  query: {},
-  form: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-  json: { accept: "application/json", "content-type": "application/json" },
-};
-
 /**
- * One token request, ready to send once per attempt with that attempt's signal. `headers` are
- * added to the encoding's own (userInfo's `access-token`).
+ * Each encoding's headers, a fresh object per request (a transport may change the headers it is
+ * handed), plus `extra` (userInfo's `access-token`).
  */
-export function tokenRequest(
-  transport: Transport,
-  url: string,
-  params: Record<string, string>,
-  encoding: Encoding,
-  headers?: Record<string, string>,
-): SendRequest {
-  const query = encoding === "query";
-  const request = {
-    method: query ? ("GET" as const) : ("POST" as const),
-    url: query ? `${url}?${encodeQuery(params)}` : url,
-    // A copy, never the shared constant: a transport may change the headers it is handed.
-    headers: { ...HEADERS[encoding], ...headers },
-    body: query ? undefined : encoding === "form" ? encodeQuery(params) : JSON.stringify(params),
+function headersFor(encoding: Encoding, extra: Record<string, string> | undefined) {
+  if (encoding === "query") return extra === undefined ? {} : { ...extra };
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    "content-type": encoding === "form" ? "application/x-www-form-urlencoded" : "application/json",
   };
-  return (signal) => transport({ ...request, signal });
+  return extra === undefined ? headers : Object.assign(headers, extra);
+}
+
+/** One token request, as sent: its parameters encoded once, the same for every attempt. */
+export interface TokenRequest {
+  operation: TokenOperation;
+  url: string;
+  params: Record<string, string>;
+  encoding: Encoding;
+  headers: Record<string, string> | undefined;
 }
 
 /** The client's settings an exchange needs. */
-type ExchangeConfig = Pick<ReturnType<typeof checkOptions>, "retry" | "timeoutMs" | "log">;
+export type ExchangeConfig = Pick<
+  ReturnType<typeof checkOptions>,
+  "retry" | "timeoutMs" | "log" | "transport"
+> & { deadlines: Deadlines };
 
 /**
  * Sends a token request (with retries where safe) and reads the answer into the operation's
@@ -48,26 +45,31 @@ type ExchangeConfig = Pick<ReturnType<typeof checkOptions>, "retry" | "timeoutMs
  */
 export async function exchange<Op extends TokenOperation>(
   config: ExchangeConfig,
-  call: {
-    operation: Op;
-    options: CallOptions | undefined;
-    secrets: readonly string[];
-    request: SendRequest;
-  },
+  token: TokenRequest & { operation: Op },
+  secrets: readonly string[],
+  options: CallOptions | undefined,
 ): Promise<TokenData<Op>> {
-  const { operation, secrets, request } = call;
-  const { signal, timeoutMs } = checkCallOptions(call.options);
-  return withRetries({
-    operation,
-    policy: config.retry,
-    timeoutMs: timeoutMs ?? config.timeoutMs,
-    signal,
-    log: config.log,
-    attempt: async (budget) =>
-      readAnswer(
-        operation,
-        await send({ operation, signal, timeoutMs: budget, secrets, request }),
-        secrets,
-      ),
+  const { operation, params, encoding } = token;
+  const { signal, timeoutMs = config.timeoutMs } = checkCallOptions(options);
+  const query = encoding === "query";
+  const method = query ? "GET" : "POST";
+  const url = query ? `${token.url}?${encodeQuery(params)}` : token.url;
+  const body = query
+    ? undefined
+    : encoding === "form"
+      ? encodeQuery(params)
+      : JSON.stringify(params);
+  const { transport, deadlines } = config;
+  return withRetries(operation, config.retry, timeoutMs, signal, config.log, async (budget) => {
+    const request: TransportRequest = {
+      method,
+      url,
+      headers: headersFor(encoding, token.headers),
+      body,
+      deadline: Date.now() + budget,
+      signal,
+    };
+    const answer = await send(transport, request, operation, budget, secrets, deadlines);
+    return readAnswer(operation, answer, secrets);
   });
 }

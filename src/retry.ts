@@ -75,16 +75,15 @@ function sleep(
  * cannot mend, or the retries or the total time run out. Each attempt gets `timeoutMs`, cut
  * to what remains of the total.
  */
-export async function withRetries<T>(run: {
-  operation: TokenOperation;
-  policy: RetryOptions;
+export async function withRetries<T>(
+  operation: TokenOperation,
+  policy: RetryOptions,
   /** Per attempt. */
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-  log: ((event: DouyinLogEvent) => void) | undefined;
-  attempt: (timeoutMs: number) => Promise<T>;
-}): Promise<T> {
-  const { operation, policy, timeoutMs, signal, log, attempt } = run;
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  log: ((event: DouyinLogEvent) => void) | undefined,
+  attempt: (timeoutMs: number) => Promise<T>,
+): Promise<T> {
   const retries = RETRYABLE.has(operation) ? policy.retries : 0;
   const deadline =
     policy.totalTimeoutMs === undefined ? Infinity : Date.now() + policy.totalTimeoutMs;

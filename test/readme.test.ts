@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDouyinOAuth, type Transport } from "../src/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
 import { readmeBlock, root } from "./support/project.js";
 
@@ -67,5 +68,37 @@ describe("README quick start", () => {
         ["grant_type", "authorization_code"],
       ]),
     );
+  });
+});
+
+describe("README custom transport", () => {
+  let platform: FakePlatform;
+  beforeAll(async () => {
+    platform = await startFakePlatform();
+  });
+  afterAll(() => platform.close());
+
+  it("sends as written; the client still ends a call at its deadline, and on the caller's abort", async () => {
+    const dir = join(root, "build/readme");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "custom-transport.ts");
+    writeFileSync(file, readmeBlock("custom-transport"));
+    const { transport } = (await import(pathToFileURL(file).href)) as { transport: Transport };
+    const douyin = createDouyinOAuth({
+      clientKey: "k",
+      clientSecret: "s",
+      baseUrl: platform.url,
+      transport,
+      retry: false,
+      timeoutMs: 200,
+    });
+    await expect(douyin.clientToken()).resolves.toMatchObject({ expires_in: 7200 });
+    platform.answer(() => ({ hang: true }));
+    await expect(douyin.clientToken()).rejects.toMatchObject({ kind: "timeout" });
+    const controller = new AbortController();
+    const pending = douyin.clientToken({ signal: controller.signal, timeoutMs: 60_000 });
+    setTimeout(() => controller.abort(new Error("stop")), 50);
+    await expect(pending).rejects.toMatchObject({ kind: "aborted" });
+    platform.answer(defaultHandler);
   });
 });

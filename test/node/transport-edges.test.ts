@@ -94,7 +94,8 @@ const request = (url: string, extra: Partial<TransportRequest> = {}): TransportR
   url,
   headers: { accept: "application/json" },
   body: undefined,
-  signal: AbortSignal.timeout(10_000),
+  deadline: Date.now() + 10_000,
+  signal: undefined,
   ...extra,
 });
 
@@ -343,6 +344,16 @@ describe("nodeTransport › failures", () => {
     await until(() => server.seen.length === 1);
     controller.abort("stop");
     expect(await failure(pending)).toBe("stop");
+    await until(() => server.closed() === 1);
+  });
+
+  it("the deadline passes while waiting: rejects with a TimeoutError, the request dropped", async () => {
+    const server = await serve(() => undefined); // never answers
+    const pending = transport()(request(server.url, { deadline: Date.now() + 100 }));
+    await until(() => server.seen.length === 1);
+    const error = (await failure(pending)) as DOMException;
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.name).toBe("TimeoutError");
     await until(() => server.closed() === 1);
   });
 
