@@ -64,6 +64,18 @@ export interface DouyinGenericOAuthOptions extends DouyinLoginOptions {
   onError?: (error: DouyinError) => void;
 }
 
+/** Better Auth's tokens from a Douyin answer; lifetimes counted from `started`. */
+const tokensOf = (answer: TokenData<"accessToken" | "refreshToken">, started: number) => ({
+  tokenType: "bearer",
+  accessToken: answer.access_token,
+  refreshToken: answer.refresh_token,
+  accessTokenExpiresAt: new Date(started + answer.expires_in * 1000),
+  refreshTokenExpiresAt: new Date(started + answer.refresh_expires_in * 1000),
+  scopes: answer.scope.split(",").filter((scope) => scope !== ""),
+  // Only what getUserInfo needs and nothing secret: Better Auth may keep `raw`.
+  raw: { open_id: answer.open_id, scope: answer.scope },
+});
+
 /** The address Douyin users get when the app has none: unique per account, never delivered. */
 export function placeholderEmail(accountId: string): string {
   const local = /^[A-Za-z0-9._-]{1,64}$/.test(accountId)
@@ -110,17 +122,7 @@ export function douyinGenericOAuth(
 
     async getToken({ code }) {
       const answer = await douyin.accessToken({ code });
-      const now = Date.now();
-      return {
-        tokenType: "bearer",
-        accessToken: answer.access_token,
-        refreshToken: answer.refresh_token,
-        accessTokenExpiresAt: new Date(now + answer.expires_in * 1000),
-        refreshTokenExpiresAt: new Date(now + answer.refresh_expires_in * 1000),
-        scopes: answer.scope.split(",").filter((scope) => scope !== ""),
-        // Only what getUserInfo needs and nothing secret: Better Auth may keep `raw`.
-        raw: { open_id: answer.open_id, scope: answer.scope },
-      };
+      return tokensOf(answer, Date.now());
     },
 
     async getUserInfo(tokens: Tokens): Promise<GenericOAuthUserInfo | null> {
@@ -245,17 +247,6 @@ export function douyinLogin(douyin: DouyinOAuth, options: DouyinLoginPluginOptio
   const recent = new RecentTokens();
   let users: UserTokenManager | undefined;
   let log: AuthContext["logger"] | undefined;
-
-  const tokensOf = (answer: TokenData<"accessToken" | "refreshToken">, started: number) => ({
-    tokenType: "bearer",
-    accessToken: answer.access_token,
-    refreshToken: answer.refresh_token,
-    accessTokenExpiresAt: new Date(started + answer.expires_in * 1000),
-    refreshTokenExpiresAt: new Date(started + answer.refresh_expires_in * 1000),
-    scopes: answer.scope.split(",").filter((scope) => scope !== ""),
-    // Only what getUserInfo needs and nothing secret: Better Auth may keep `raw`.
-    raw: { open_id: answer.open_id, scope: answer.scope },
-  });
 
   function provider(context: AuthContext): OAuthProvider<DouyinProfile> {
     return {
