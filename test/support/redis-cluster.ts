@@ -65,6 +65,13 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
   }
 }
 
+/** Waits until `probe` finds something, and returns it. */
+async function found<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  let seen: T | undefined;
+  await until(what, async () => (seen = await probe()) !== undefined);
+  return seen as T;
+}
+
 /** A redis-server (or sentinel) process that can be killed and started again on its port. */
 export class RedisNode {
   process: ChildProcess | undefined;
@@ -257,8 +264,11 @@ async function startClusterOnce(nodeTimeoutMs: number): Promise<RedisCluster> {
     async failover(key, steps = {}) {
       const victim = await cluster.masterOf(key);
       const id = (await command(victim.port, ["CLUSTER", "MYID"])) as string;
-      const replica = (await clusterNodes(victim.port)).find((n) => n.masterId === id);
-      if (replica === undefined) throw new Error(`the master on ${victim.port} has no replica`);
+      // An earlier failover's rejoined node may not yet be gossiped as this master's replica
+      // (seconds on a loaded machine): wait for the victim to list it, do not give up at once.
+      const replica = await found(`the master on ${victim.port} lists a replica`, async () =>
+        (await clusterNodes(victim.port)).find((n) => n.masterId === id && !n.failed),
+      );
       const promoted = nodes.find((n) => n.port === replica.port)!;
       await steps.beforeKill?.(promoted, victim);
       await victim.kill();
@@ -275,6 +285,13 @@ async function startClusterOnce(nodeTimeoutMs: number): Promise<RedisCluster> {
         const info = String(await command(victim.port, ["INFO", "replication"]));
         return /role:slave/.test(info) && /master_link_status:up/.test(info);
       });
+      // Leave the layout whole for the next failover: the promoted master lists its new replica.
+      const promotedId = (await command(replica.port, ["CLUSTER", "MYID"])) as string;
+      await until("the promoted master lists the rejoined node as its replica", async () =>
+        (await clusterNodes(replica.port)).some(
+          (n) => n.port === victim.port && n.masterId === promotedId && !n.failed,
+        ),
+      );
       const rejoinedAt = Date.now();
       return { killed: victim.port, promoted: replica.port, killedAt, promotedAt, rejoinedAt };
     },
