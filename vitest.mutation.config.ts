@@ -26,7 +26,7 @@ export default defineConfig({
       "test/load.test.ts",
       // failovers of real Redis Cluster and Sentinel groups: each kills a master and waits for a
       // promotion, which under a mutant run's load can outlast the store's retry window (a dry
-      // run failed so, while the file alone passes). test/redis/store-edges and store-retry drive
+      // run failed so, while the file alone passes). test/redis/index.test.ts and store-retry drive
       // the same store code against one real redis-server.
       "test/redis/cluster.test.ts",
       "test/redis/sentinel.test.ts",

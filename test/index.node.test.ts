@@ -3,8 +3,8 @@
 // (whose require() matches `node`) the client keeps fetch.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createDouyinOAuth, fetchTransport } from "../../src/index.node.js";
-import { serveOnLoopback } from "../support/loopback.js";
+import { createDouyinOAuth, fetchTransport } from "../src/index.node.js";
+import { serveOnLoopback } from "./support/loopback.js";
 
 /** What the server saw of each request: its headers and the client's port (one per socket). */
 const seen: Array<{ headers: IncomingHttpHeaders; port: number }> = [];

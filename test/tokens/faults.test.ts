@@ -1,5 +1,6 @@
-// Regressions of issue 10: the token lifecycle never loses a grant, whatever the store, the
-// network or a slow lock holder does. Each test failed before its fix.
+// The token layer under faults: the token lifecycle never loses a grant, whatever the store, the
+// network or a slow lock holder does. Each case is a regression (issue 10's list, numbered as
+// there) and failed before its fix.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
