@@ -166,11 +166,25 @@ function successData(spec) {
   return Object.fromEntries(Object.entries(result).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** openapi-typescript writes the three root types bare; each public export gets its doc text. */
+const ROOT_DOCS = {
+  paths:
+    "Every path of the spec, with its operations' parameters and answers (openapi-fetch's input).",
+  components: "The spec's schemas: each request form and each answer, as the platform sends them.",
+  operations: "Every operation of the spec by its operationId: parameters, request body, answers.",
+};
+const documented = (source) =>
+  Object.entries(ROOT_DOCS).reduce(
+    (text, [name, doc]) =>
+      text.replace(`\nexport interface ${name} {`, `\n/** ${doc} */\nexport interface ${name} {`),
+    source,
+  );
+
 /** Every file of src/generated/, as the spec produces it: name → content. */
 async function generatedFiles() {
   const spec = parseYaml(await readFile(specPath, "utf8"));
   const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false });
-  const types = `${HEADER}\n${astToString(ast)}`;
+  const types = documented(`${HEADER}\n${astToString(ast)}`);
   const files = new Map();
   files.set("douyin-oauth.ts", await format(types, join(generatedDir, "douyin-oauth.ts")));
   files.set(

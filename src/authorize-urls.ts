@@ -44,10 +44,12 @@ export function customScope(name: string): CustomScope {
 
 /**
  * Optional scopes the user may untick: the raw wire string (`"mobile,1,video.list,0"`) or an
- * object of scope → pre-ticked flag (`{ mobile: true, "video.list": false }`).
+ * object of scope → pre-ticked flag (`{ mobile: true, "video.list": false }`). A misspelled
+ * known scope is a type error; another scope is a computed key: `{ [customScope("x.y")]: true }`.
  */
-export type OptionalScopeInput = string | Readonly<Record<string, boolean>>;
+export type OptionalScopeInput = string | Readonly<Partial<Record<KnownScope, boolean>>>;
 
+/** What `connectUrl` takes: the scopes to ask for, the redirect URI, and optional scopes and state. */
 export interface ConnectUrlOptions {
   scope: ScopeInput;
   /** Absolute http(s) URL. The platform now insists on https and an exact match of the registered URL. */
@@ -57,12 +59,14 @@ export interface ConnectUrlOptions {
   optionalScope?: OptionalScopeInput;
 }
 
+/** What `authorizeUrl` takes (the silent, mobile-only authorization); the same fields as `connectUrl`. */
 export interface AuthorizeUrlOptions {
   scope: ScopeInput;
   redirectUri: string;
   state?: string;
 }
 
+/** What `authorizeV2Url` takes (the page for apps inside Douyin); the same fields as `connectUrl`. */
 export interface AuthorizeV2UrlOptions {
   redirectUri: string;
   state?: string;

@@ -23,6 +23,7 @@ import { requireObject, requireText } from "./validate.js";
 
 export type { DouyinOAuthOptions } from "./options.js";
 
+/** A Douyin OAuth client: what {@link createDouyinOAuth} returns. Stateless; share one per app. */
 export interface DouyinOAuth {
   readonly clientKey: string;
   /** The base URL requests and page URLs use. */

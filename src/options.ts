@@ -12,6 +12,7 @@ import {
   requireText,
 } from "./validate.js";
 
+/** What {@link createDouyinOAuth} takes: the app's key and secret, the platform or base URL, the transport, timeout, request method and retries. */
 export interface DouyinOAuthOptions {
   /** The app's client_key. */
   clientKey: string;

@@ -6,6 +6,7 @@
 import { DouyinTransportError, type TokenOperation, type TransportFailure } from "./errors.js";
 import { abortedError } from "./transport.js";
 
+/** How a call is retried after a network fault, a 5xx or the platform's busy codes; `retry: false` turns it off. */
 export interface RetryOptions {
   /** Retries after the first attempt; 0 turns retrying off. */
   retries: number;

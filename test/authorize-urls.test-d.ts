@@ -41,3 +41,27 @@ describe("scope", () => {
     expectTypeOf<CustomScope>().toMatchTypeOf<Scope>();
   });
 });
+
+describe("optionalScope", () => {
+  it("known scopes as keys compile; a misspelled one is a type error", () => {
+    douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { mobile: true } });
+    douyin.connectUrl({
+      scope: "user_info",
+      redirectUri,
+      optionalScope: { "video.list": false, mobile_alert: true },
+    });
+    // @ts-expect-error mobil is no scope of the spec
+    douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { mobil: true } });
+  });
+
+  it("another scope is a computed customScope() key; the wire string and a map built at run time still go", () => {
+    douyin.connectUrl({
+      scope: "user_info",
+      redirectUri,
+      optionalScope: { mobile: true, [customScope("video.create")]: false },
+    });
+    douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: "video.create,1" });
+    const fromConfig: Record<string, boolean> = { "video.create": true };
+    douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: fromConfig });
+  });
+});

@@ -225,17 +225,32 @@ describe("bad input › TypeError naming the parameter", () => {
     ],
     [
       "optionalScope with a blank scope name",
-      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { " ": true } }),
+      () =>
+        douyin.connectUrl({
+          scope: "user_info",
+          redirectUri,
+          optionalScope: { " ": true } as Record<string, boolean>,
+        }),
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
       "optionalScope with an empty scope name",
-      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { "": false } }),
+      () =>
+        douyin.connectUrl({
+          scope: "user_info",
+          redirectUri,
+          optionalScope: { "": false } as Record<string, boolean>,
+        }),
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
       "optionalScope with a comma in a scope name",
-      () => douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { "a,b": true } }),
+      () =>
+        douyin.connectUrl({
+          scope: "user_info",
+          redirectUri,
+          optionalScope: { "a,b": true } as Record<string, boolean>,
+        }),
       '"optionalScope" maps scope names (no commas) to true or false',
     ],
     [
@@ -280,7 +295,11 @@ describe("bad input › TypeError naming the parameter", () => {
     [
       "optionalScope name with a lone surrogate",
       () =>
-        douyin.connectUrl({ scope: "user_info", redirectUri, optionalScope: { "m\uD800": true } }),
+        douyin.connectUrl({
+          scope: "user_info",
+          redirectUri,
+          optionalScope: { "m\uD800": true } as Record<string, boolean>,
+        }),
       '"optionalScope" must be well-formed text (no lone surrogates)',
     ],
     [

@@ -3,6 +3,7 @@
 // replaced whole, codes and tokens keep only their first characters.
 import type { ControlComponents } from "./control-spec.js";
 
+/** One request the emulator answered, secrets masked: what the activity page and the log show. */
 export type RequestEntry = ControlComponents["schemas"]["RequestEntry"];
 type Form = RequestEntry["form"];
 

@@ -17,8 +17,10 @@ type Schemas = ControlComponents["schemas"];
 export type IssueCodeRequest = Schemas["IssueCodeRequest"];
 export type IssuedCode = Schemas["IssuedCode"];
 export type Clock = Schemas["Clock"];
+/** The faults queued for the next calls of each operation (the control API's `FaultList`). */
 export type FaultList = Schemas["FaultList"];
 export type Stats = Schemas["Stats"];
+/** The tokens the emulator holds valid now (the control API's `LiveTokens`). */
 export type LiveTokens = Schemas["LiveTokens"];
 export type AppList = Schemas["AppList"];
 

@@ -31,6 +31,7 @@ export {
   type UserProfile,
 } from "./ledger.js";
 
+/** What {@link startEmulator} takes: host and port, the registered apps, a clock, the control token, a state file. */
 export interface EmulatorOptions {
   /**
    * Default `127.0.0.1`; an IPv6 address bare or in brackets (`::1`, `[::1]`). An address beyond
@@ -64,6 +65,7 @@ export interface EmulatorOptions {
   stateFile?: string;
 }
 
+/** A running emulator: its URL and apps, what it counted and holds, its clock and faults, and `close()`. */
 export interface Emulator {
   /** Base URL to hand to `createDouyinOAuth({ baseUrl })`. */
   readonly url: string;

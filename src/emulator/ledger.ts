@@ -20,12 +20,14 @@ type UserInfoAnswer = Schemas["UserInfoSuccess"] | Schemas["ErrorAnswer"];
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
+/** How long each credential lives on the platform (PLATFORM.md), in milliseconds. */
 export const LIFETIMES = {
   code: 10 * MINUTE,
   accessToken: 15 * DAY,
   refreshToken: 30 * DAY,
   clientToken: 2 * 60 * MINUTE,
 } as const;
+/** How many times one grant's refresh token can be renewed (PLATFORM.md). */
 export const MAX_RENEWALS = 5;
 export const CLIENT_TOKEN_RATE = { max: 500, windowMs: 5 * MINUTE } as const;
 

@@ -3,6 +3,7 @@
  * change the spec and run `npm run generate` (see src/generated/README.md).
  */
 
+/** Every path of the spec, with its operations' parameters and answers (openapi-fetch's input). */
 export interface paths {
   "/oauth/access_token/": {
     parameters: {
@@ -264,6 +265,7 @@ export interface paths {
   };
 }
 export type webhooks = Record<string, never>;
+/** The spec's schemas: each request form and each answer, as the platform sends them. */
 export interface components {
   schemas: {
     /**
@@ -576,6 +578,7 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
+/** Every operation of the spec by its operationId: parameters, request body, answers. */
 export interface operations {
   accessToken: {
     parameters: {

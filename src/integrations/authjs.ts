@@ -37,6 +37,7 @@ import {
 
 export type { DouyinClient, DouyinLoginOptions, DouyinProfile } from "./common.js";
 
+/** What {@link DouyinProvider} (the Auth.js provider) takes beside the client: scopes, the account id, the provider id. */
 export interface DouyinProviderOptions extends DouyinLoginOptions {
   /** The provider id (`/signin/<id>`, `/callback/<id>`). Default `"douyin"`. */
   id?: string;

@@ -47,6 +47,7 @@ export { accountTokenStore } from "./better-auth-store.js";
 
 type Tokens = Parameters<NonNullable<GenericOAuthConfig["getUserInfo"]>>[0];
 
+/** What {@link douyinGenericOAuth} takes beside the client: scopes, the provider id, the placeholder email, where errors go. */
 export interface DouyinGenericOAuthOptions extends DouyinLoginOptions {
   /** The provider id (`signIn.social({ provider })`, `/callback/<id>`). Default `"douyin"`. */
   providerId?: string;
@@ -155,6 +156,7 @@ export function douyinGenericOAuth(
 // ---------------------------------------------------------------------------------------------
 // The plugin: sign-in, per-call scopes, tokens kept fresh by Better Auth's own APIs.
 
+/** What {@link douyinLogin} takes beside the client: scopes, the provider id, the placeholder email, the token manager's options. */
 export interface DouyinLoginPluginOptions {
   /** The provider id (`signIn.social({ provider })`, `/callback/<id>`). Default `"douyin"`. */
   providerId?: string;

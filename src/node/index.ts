@@ -26,6 +26,7 @@ import { proxyFor, readProxyEnv, type Proxy } from "./proxy.js";
 
 export type { Transport, TransportRequest, TransportResponse } from "../transport.js";
 
+/** What {@link nodeTransport} takes: the sockets per origin, or agents of your own (proxies come from the environment). */
 export interface NodeTransportOptions {
   /** Sockets kept per host; default 64. */
   maxSockets?: number;
@@ -37,6 +38,7 @@ export interface NodeTransportOptions {
   httpsAgent?: HttpsAgent;
 }
 
+/** A transport over node:http and node:https with keep-alive agents; `close()` ends its sockets. */
 export interface NodeTransport extends Transport {
   /** Closes the kept-alive sockets. */
   close(): void;
@@ -294,6 +296,7 @@ interface Builtins {
 const builtin = <Id extends keyof Builtins>(id: Id): Builtins[Id] =>
   process.getBuiltinModule(id) as Builtins[Id];
 
+/** A request URL taken apart once per origin: what the transport and the proxy rules read. */
 export interface Target {
   secure: boolean;
   host: string;

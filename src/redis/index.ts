@@ -54,6 +54,7 @@ const px = (ms: number) => Math.max(1, Math.floor(ms));
 /** A SCAN pattern matching `prefix` literally. */
 const literalPattern = (prefix: string) => `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
 
+/** What `new RedisTokenStore(client, options)` takes: the key prefix and, for replicated Redis, `waitForReplicas`. */
 export interface RedisTokenStoreOptions {
   /** Prefix of every key; default "" (keys already start with `douyin-oauth:<client_key>:`). */
   prefix?: string;
@@ -76,6 +77,10 @@ const kindOf = (redis: object): Kind =>
       ? "sentinel"
       : "client";
 
+/**
+ * A {@link TokenStore} on Redis (node-redis 5: one server, a Cluster or Sentinel): compare-and-set
+ * and the lock are Lua scripts, lifetimes are Redis expiries, `list` walks keys with SCAN.
+ */
 export class RedisTokenStore implements TokenStore {
   private readonly prefix: string;
   private readonly replicas: { replicas: number; timeoutMs: number } | undefined;

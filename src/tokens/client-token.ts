@@ -5,6 +5,7 @@ import { DouyinStoreError, DouyinTransportError } from "../errors.js";
 import { requirePositiveMs } from "../validate.js";
 import { createCoordinator, type CoordinationOptions, type Stored } from "./coordinate.js";
 
+/** What {@link createClientTokenProvider} takes: the store, the token source, and what to do when the store is down. */
 export interface ClientTokenProviderOptions extends CoordinationOptions {
   /**
    * `"stable_client_token"` (default): the platform hands every caller the same token while it
@@ -52,6 +53,7 @@ export interface ClientTokenProviderOptions extends CoordinationOptions {
   storeRetryMs?: number;
 }
 
+/** The app's client token, cached and shared through a store: what {@link createClientTokenProvider} returns. */
 export interface ClientTokenProvider {
   /** A valid client token: cached, refreshed ahead of expiry, one fetch at a time. */
   get(): Promise<string>;

@@ -5,6 +5,7 @@ import { storeLocks } from "./lock.js";
 import { storeCalls } from "./store-calls.js";
 import { MemoryTokenStore, type TokenStore } from "./store.js";
 
+/** What both token managers take: the store, the lock's lifetime and wait, the store-call bound, a clock, where errors go. */
 export interface CoordinationOptions {
   /** Shared or in-memory store; default a MemoryTokenStore of this process. */
   store?: TokenStore;

@@ -27,6 +27,7 @@ import {
 
 export type { UserTokenRecord } from "./user-record.js";
 
+/** What {@link createUserTokenManager} takes: the coordination options, when to refresh and renew, the renewal cap, the offline grace, the close bound. */
 export interface UserTokenManagerOptions extends CoordinationOptions {
   /** Refresh the access token this long before it expires; default 1 day (of 15). */
   refreshBeforeExpiryMs?: number;
@@ -67,6 +68,7 @@ export interface RenewalSummary {
   unsaved: number;
 }
 
+/** Users' grants kept alive (refresh, renewal, sign-out, the sweep): what {@link createUserTokenManager} returns. */
 export interface UserTokenManager {
   /**
    * Keeps the answer of `douyin.accessToken()` for its open_id; resolves to the record kept,
