@@ -159,6 +159,9 @@ describe("user tokens through a failover", () => {
       expect(reauthorized).toEqual([]);
       expect(log.renewals.length).toBeGreaterThan(0);
       expect(new Set(log.renewals).size).toBe(log.renewals.length);
+      // A renewal the store refused mid-failover is in its server's memory until a background
+      // rewrite lands (seconds later): close() writes it now, and says if any is left unsaved.
+      expect(await Promise.all([a.close(), b.close()])).toEqual([{ unsaved: 0 }, { unsaved: 0 }]);
       // Read back through a fresh client: the two above may still be reconnecting.
       const reader = createUserTokenManager(douyin, {
         ...options,
