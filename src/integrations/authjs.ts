@@ -36,6 +36,11 @@ import {
 } from "./common.js";
 
 export type { DouyinClient, DouyinLoginOptions, DouyinProfile } from "./common.js";
+export {
+  douyinDatabaseSession,
+  type DouyinDatabaseSessionOptions,
+} from "./authjs-database.js";
+export { douyinLogger } from "./authjs-logger.js";
 
 export interface DouyinProviderOptions extends DouyinLoginOptions {
   /** The provider id (`/signin/<id>`, `/callback/<id>`). Default `"douyin"`. */
