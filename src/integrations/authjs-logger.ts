@@ -62,9 +62,24 @@ function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
-    out[key] = SECRET_KEYS.has(key) && child != null ? MASK : scrub(child, secrets, depth + 1);
+    if (key === "cookies" && typeof child === "object" && child !== null) {
+      out[key] = maskCookies(child, secrets, depth + 1);
+    } else {
+      out[key] = SECRET_KEYS.has(key) && child != null ? MASK : scrub(child, secrets, depth + 1);
+    }
   }
   return out;
+}
+
+/** Cookies (`[{ name, value, options }]` or `{ name: value }`): names and options kept, values masked. */
+function maskCookies(cookies: object, secrets: readonly string[], depth: number): unknown {
+  if (!Array.isArray(cookies))
+    return Object.fromEntries(Object.keys(cookies).map((k) => [k, MASK]));
+  return cookies.map((cookie: unknown) =>
+    typeof cookie === "object" && cookie !== null
+      ? { ...(scrub(cookie, secrets, depth + 1) as object), value: MASK }
+      : MASK,
+  );
 }
 
 /** Auth.js' own format for a debug line (its default logger's). */
