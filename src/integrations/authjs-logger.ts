@@ -82,19 +82,15 @@ function maskCookies(cookies: object, secrets: readonly string[], depth: number)
   );
 }
 
-/** Auth.js' own format for a debug line (its default logger's). */
-const consoleDebug: Debug = (message, metadata) =>
-  console.log(`[auth][debug]: ${message}`, JSON.stringify(metadata, null, 2));
-
 /**
  * Auth.js' `logger` for `debug: true`: each debug line with the tokens, codes, secrets, cookies
- * and session tokens in it replaced by `***` (whole values, wherever they appear), then written
- * by `write` (default: the console, as Auth.js writes it). Auth.js' own debug logger prints them
- * in clear. Errors and warnings stay Auth.js' own.
+ * and session tokens in it replaced by `***` (whole values, wherever they appear), handed to
+ * `write` (this package prints nothing itself). Auth.js' own debug logger prints them in clear.
+ * Errors and warnings stay Auth.js' own.
  * @example
- * const authConfig = { ...config, debug: true, logger: douyinLogger() };
+ * const authConfig = { ...config, debug: true, logger: douyinLogger(myLogger.debug) };
  */
-export function douyinLogger(write: Debug = consoleDebug): NonNullable<AuthConfig["logger"]> {
+export function douyinLogger(write: Debug): NonNullable<AuthConfig["logger"]> {
   if (typeof write !== "function") throw new TypeError(`"write" must be a function`);
   return {
     debug(message: string, metadata?: unknown) {

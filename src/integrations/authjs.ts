@@ -36,10 +36,7 @@ import {
 } from "./common.js";
 
 export type { DouyinClient, DouyinLoginOptions, DouyinProfile } from "./common.js";
-export {
-  douyinDatabaseSession,
-  type DouyinDatabaseSessionOptions,
-} from "./authjs-database.js";
+export { douyinDatabaseSession, type DouyinDatabaseSessionOptions } from "./authjs-database.js";
 export { douyinLogger } from "./authjs-logger.js";
 
 export interface DouyinProviderOptions extends DouyinLoginOptions {

@@ -118,21 +118,4 @@ describe("douyinLogger › debug", () => {
   it("'write' that is not a function → TypeError naming it", () => {
     expect(() => douyinLogger(42 as never)).toThrow(new TypeError(`"write" must be a function`));
   });
-
-  it("by default writes to the console in Auth.js' own format", () => {
-    const lines: unknown[][] = [];
-    const log = console.log;
-    console.log = (...args: unknown[]) => void lines.push(args);
-    try {
-      douyinLogger().debug!("adapter_linkAccount", { args: [{ access_token: ACCESS }] });
-    } finally {
-      console.log = log;
-    }
-    expect(lines).toEqual([
-      [
-        "[auth][debug]: adapter_linkAccount",
-        JSON.stringify({ args: [{ access_token: "***" }] }, null, 2),
-      ],
-    ]);
-  });
 });
