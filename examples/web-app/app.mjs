@@ -1,8 +1,9 @@
 // The example web app: "Log in with Douyin", the callback, and a signed-in page with the user's
-// avatar and nickname (douyin.userInfo) and buttons to refresh the access token, run the renewal
-// sweep and fetch a client token. The user's tokens are kept by createUserTokenManager. It uses
-// only the package's public API; tokens stay on the server and are never shown, logged or put in
-// a URL.
+// avatar and nickname (douyin.userInfo, called on each visit with the access token the manager
+// serves) and buttons to refresh the access token, run the renewal sweep and fetch a client
+// token. The user's tokens are kept by createUserTokenManager, which refreshes and renews them
+// as the visits come, so a session lives as long as the platform allows. It uses only the
+// package's public API; tokens stay on the server and are never shown, logged or put in a URL.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import {
@@ -12,7 +13,11 @@ import {
   DouyinTransportError,
   generateState,
 } from "douyin-oauth";
-import { createUserTokenManager, MemoryTokenStore } from "douyin-oauth/tokens";
+import {
+  createUserTokenManager,
+  DouyinReauthorizeError,
+  MemoryTokenStore,
+} from "douyin-oauth/tokens";
 
 const MAX_SESSIONS = 1_000;
 
@@ -68,7 +73,9 @@ const when = (ms) => new Date(ms).toISOString();
 /**
  * Starts the example app.
  * @param {{ douyin: import("douyin-oauth").DouyinOAuth, port?: number, host?: string,
- *   redirectUri?: string, scope?: string[], optionalScope?: Record<string, boolean> }} options
+ *   redirectUri?: string, scope?: string[], optionalScope?: Record<string, boolean>,
+ *   now?: () => number }} options  `now`: the platform's clock, for tokens' expiry (default
+ *   Date.now; against the emulator, its `now`, so moving its clock moves the app's tokens too)
  */
 export async function startExampleApp(options) {
   const {
@@ -76,17 +83,22 @@ export async function startExampleApp(options) {
     host = "127.0.0.1",
     scope = ["user_info"],
     optionalScope = { "video.list": true, mobile: false },
+    now = Date.now,
   } = options;
   const sessions = new Map();
   let redirectUri = options.redirectUri;
   // The user's tokens live in the manager, with absolute expiry times: it refreshes the access
   // token a day ahead and renews the refresh token in its last 5 days. With several servers, give
   // every manager the same Redis store (README, "Running several servers").
-  const store = new MemoryTokenStore();
-  const users = createUserTokenManager(douyin, { store });
+  const store = new MemoryTokenStore(now);
+  const users = createUserTokenManager(douyin, { store, now });
   // The Refresh button's manager: same store, but every access token counts as due, so
   // getAccessToken refreshes now (a demo of what the first one does a day before expiry).
-  const eager = createUserTokenManager(douyin, { store, refreshBeforeExpiryMs: 15 * 86_400_000 });
+  const eager = createUserTokenManager(douyin, {
+    store,
+    now,
+    refreshBeforeExpiryMs: 15 * 86_400_000,
+  });
 
   function session(req, res) {
     const sid = /(?:^|;\s*)sid=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? "")?.[1];
@@ -111,8 +123,7 @@ export async function startExampleApp(options) {
     res.end();
   };
 
-  function signedIn(s, record) {
-    const u = s.user;
+  function signedIn(s, record, u, problem) {
     const result =
       s.last === undefined
         ? ""
@@ -129,7 +140,7 @@ export async function startExampleApp(options) {
 <dt>granted scopes</dt><dd id="scopes">${escape(u.scopes.join(", ") || "(none reported)")}</dd>
 <dt>access token expires</dt><dd id="access-expiry">${when(record.accessExpiresAt)}</dd>
 <dt>refresh token expires</dt><dd id="refresh-expiry">${when(record.refreshExpiresAt)}</dd>
-<dt>refresh token renewals</dt><dd id="renewals">${record.renewals}</dd></dl>
+<dt>refresh token renewals</dt><dd id="renewals">${record.renewals}</dd></dl>${problem ? errorBox(problem) : ""}
 <div class="actions"><form method="post" action="/refresh"><button id="refresh">Refresh access token</button></form>
 <form method="post" action="/sweep"><button id="sweep">Run the renewal sweep</button></form>
 <form method="post" action="/client-token"><button id="client-token">Fetch client token</button></form>
@@ -151,11 +162,14 @@ export async function startExampleApp(options) {
     const key = `${req.method} ${url.pathname}`;
     if (key === "GET /") {
       if (s.user) return go(res, "/me");
+      const ended = url.searchParams.has("ended")
+        ? `<p class="box" id="ended" role="alert">Your Douyin sign-in has ended (Douyin allows about six months, or it was revoked): log in again.</p>`
+        : "";
       return html(
         res,
         200,
         "Example app",
-        `<h1>Example app</h1><p>Sign in to see your Douyin open_id and tokens' lifetimes.</p><a class="login" id="login" href="/login">Log in with Douyin</a>`,
+        `<h1>Example app</h1>${ended}<p>Sign in to see your Douyin open_id and tokens' lifetimes.</p><a class="login" id="login" href="/login">Log in with Douyin</a>`,
       );
     }
     if (key === "GET /login") {
@@ -169,16 +183,9 @@ export async function startExampleApp(options) {
         s.state = undefined;
         const tokens = await douyin.accessToken({ code });
         const { openId } = await users.save(tokens);
-        // Who signed in: with the access token the manager now holds.
-        const accessToken = await users.getAccessToken(openId);
-        const profile = await douyin.userInfo({ accessToken, openId });
-        s.user = {
-          openId,
-          unionId: profile.union_id,
-          nickname: profile.nickname,
-          avatar: profile.avatar,
-          scopes: scopes ?? tokens.scope.split(","),
-        };
+        // Who signed in: the signed-in page asks Douyin, with the token the manager holds.
+        s.user = { openId, scopes: scopes ?? tokens.scope.split(",") };
+        s.profile = undefined;
         return go(res, "/me");
       } catch (error) {
         const status = error instanceof DouyinCallbackError ? 400 : 502;
@@ -191,20 +198,52 @@ export async function startExampleApp(options) {
       }
     }
     if (key === "GET /me") {
-      const record = s.user && (await users.get(s.user.openId));
+      if (!s.user) return go(res, "/");
+      const { openId } = s.user;
+      // Each visit calls Douyin on the user's behalf: the manager refreshes the access token near
+      // its expiry and renews the refresh token in its last 5 days before it hands one out.
+      let profile = s.profile;
+      let problem;
+      try {
+        const accessToken = await users.getAccessToken(openId);
+        profile = await douyin.userInfo({ accessToken, openId });
+        s.profile = profile;
+      } catch (error) {
+        if (error instanceof DouyinReauthorizeError) {
+          s.user = s.profile = undefined;
+          return go(res, "/?ended");
+        }
+        problem = error; // the platform or the network failed: the last profile, and why
+      }
+      const record = await users.get(openId);
       if (!record) return go(res, "/");
+      if (!profile) {
+        return html(
+          res,
+          502,
+          "Douyin is unavailable",
+          `<h1>Douyin is unavailable</h1>${errorBox(problem)}<p><a href="/me">Try again</a></p>`,
+        );
+      }
+      const shown = {
+        openId,
+        unionId: profile.union_id,
+        nickname: profile.nickname,
+        avatar: profile.avatar,
+        scopes: s.user.scopes,
+      };
       res.writeHead(200, {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
       });
-      return res.end(signedIn(s, record));
+      return res.end(signedIn(s, record, shown, problem));
     }
     if (req.method === "POST" && !s.user) return go(res, "/", 303);
     if (key === "POST /refresh") {
       await act(s, async () => {
         await eager.getAccessToken(s.user.openId);
         const { accessExpiresAt } = await users.get(s.user.openId);
-        const seconds = Math.round((accessExpiresAt - Date.now()) / 1000);
+        const seconds = Math.round((accessExpiresAt - now()) / 1000);
         return `Access token refreshed: valid for ${seconds} s more.`;
       });
       return go(res, "/me", 303);

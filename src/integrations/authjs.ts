@@ -36,6 +36,8 @@ import {
 } from "./common.js";
 
 export type { DouyinClient, DouyinLoginOptions, DouyinProfile } from "./common.js";
+export { douyinDatabaseSession, type DouyinDatabaseSessionOptions } from "./authjs-database.js";
+export { douyinLogger } from "./authjs-logger.js";
 
 /** What {@link DouyinProvider} (the Auth.js provider) takes beside the client: scopes, the account id, the provider id. */
 export interface DouyinProviderOptions extends DouyinLoginOptions {

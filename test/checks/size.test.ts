@@ -35,7 +35,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed tarball, unpacked, stays under 1340 KB (the docs are 615 KB of it)", () => {
+  it("the packed tarball, unpacked, stays under 1352 KB (the docs are 615 KB of it)", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -74,15 +74,19 @@ describe("size budgets", () => {
     // 1335 KB with issue 25 (+40 KB: the deadlines, signal watchers and
     // fetch's shared signals in the core's ESM and CJS bundles, +6 KB each; nodeTransport's
     // proxy support, HTTPS_PROXY / HTTP_PROXY / NO_PROXY, +10 KB in each of its bundles and a
-    // declaration file each; the README's transport contract and proxy rules, +2.5 KB).
-    expect(info.unpackedSize).toBeLessThanOrEqual(1_340_000);
+    // declaration file each; the README's transport contract and proxy rules, +2.5 KB); about
+    // 1350 KB with the rest of issue 23 (+14.7 KB from 1335.3 KB: the Auth.js bundle grew from
+    // 8.2 to 16.2 KB with douyinDatabaseSession, douyinLogger and the redaction helpers it
+    // bundles; their two declaration files, 4.2 KB; the README's database-session section, 2.4 KB).
+    expect(info.unpackedSize).toBeLessThanOrEqual(1_352_000);
     // Files: the bundles, one declaration file per source module (ESM and CJS), docs, README.
     // 93 with issue 11: the user info's and the emulator's new modules, and the integrations'
     // two ESM bundles and three declaration files (ESM only: no CJS copies); 97 with issue 12's
     // `node` condition entry (index.node.js in ESM and CJS); 105 with issue 22's grant.ts,
     // user-memory.ts, store-calls.ts and lock.ts (a declaration file each, ESM and CJS); 106 with
     // issue 23's better-auth-store.d.ts; 110 with the four spec files of issue 24; 112 with
-    // issue 25's node/proxy.ts (its declaration file, ESM and CJS).
-    expect(info.entryCount).toBeLessThanOrEqual(112);
+    // issue 25's node/proxy.ts (its declaration file, ESM and CJS); 114 with issue 23's
+    // authjs-database.d.ts and authjs-logger.d.ts (ESM only).
+    expect(info.entryCount).toBeLessThanOrEqual(114);
   });
 });
