@@ -27,6 +27,7 @@ type SessionParams = Parameters<NonNullable<Callbacks["session"]>>[0];
 /** How long the user id → open_id link is kept after a sign-in: past any grant (≤ 180 days). */
 const LINK_TTL_MS = 366 * 24 * 60 * 60_000;
 
+/** What {@link douyinDatabaseSession} takes beside the client: the store the grants live in, the provider id, the manager's options. */
 export interface DouyinDatabaseSessionOptions {
   /**
    * Where the grants live: a `TokenStore` of `douyin-oauth/tokens` (`RedisTokenStore` for several
