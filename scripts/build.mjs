@@ -27,7 +27,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants } from "node:zlib";
 import { build } from "esbuild";
@@ -134,6 +134,56 @@ function pruneDeclarations(packageDir, folder) {
   walk(folder);
 }
 
+/** The relative imports of a declaration file (as .d.ts paths) and whether it names a package. */
+function declarationImports(file) {
+  // Doc comments' examples import packages too: only code counts.
+  const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+  const specifiers = [...text.matchAll(/(?:from|import\()\s*"([^"]+)"/g)].map((m) => m[1]);
+  return {
+    relative: specifiers
+      .filter((s) => s.startsWith("."))
+      .map((s) => join(dirname(file), s.replace(/\.js$/, ".d.ts"))),
+    namesPackage: specifiers.some((s) => !s.startsWith(".") && !s.startsWith("node:")),
+  };
+}
+
+/**
+ * One copy of each declaration where one serves both formats: an ES module declaration file
+ * whose CommonJS twin exists becomes `export * from` that twin (an ES module may import a
+ * CommonJS one; the reverse is an error under node16), so the text and its doc comments ship
+ * once. Not when it reaches another package's types (openapi-fetch's `Client`, through
+ * client.d.ts): that package may declare each format apart (openapi-fetch has index.d.mts and
+ * index.d.cts), and an ES module consumer's `Client` must be the one it imports itself.
+ */
+function shareDeclarations(esm, cjs) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".d.ts")) files.push(path);
+    }
+  };
+  walk(esm);
+  const imports = new Map(files.map((file) => [file, declarationImports(file)]));
+  const own = new Set(files.filter((file) => imports.get(file).namesPackage));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const file of files) {
+      if (!own.has(file) && imports.get(file).relative.some((dep) => own.has(dep))) {
+        own.add(file);
+        grew = true;
+      }
+    }
+  }
+  for (const file of files) {
+    const twin = join(cjs, relative(esm, file));
+    if (own.has(file) || !existsSync(twin)) continue;
+    const target = relative(dirname(file), twin).replace(/\.d\.ts$/, ".js");
+    writeFileSync(file, `export * from "${target}";\n`);
+  }
+}
+
 rmSync(dist, { recursive: true, force: true });
 rmSync(emulatorDist, { recursive: true, force: true });
 // tsconfig.build.json and tsconfig.build-cjs.json leave the emulator out: it is its own package.
@@ -143,6 +193,7 @@ declarations("tsconfig.build-cjs.json", join(dist, "cjs"));
 // generated files under it), in the layout of src/: dist/types/emulator/index.d.ts imports
 // ../spec.js as in the source.
 declarations("tsconfig.build-emulator.json", join(emulatorDist, "types"));
+shareDeclarations(join(dist, "esm"), join(dist, "cjs"));
 // Then only the declarations an entry of package.json reaches ship (the node entry's, for one:
 // every condition of "." declares its types with index.d.ts, the same API).
 pruneDeclarations(root, dist);
