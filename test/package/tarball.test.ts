@@ -337,8 +337,11 @@ export const esmOnly = [startEmulator, douyinGenericOAuth, DouyinProvider];
         join(modules, `douyin-oauth/dist/esm/integrations/${entry}.js`),
         "utf8",
       );
-      expect(code, entry).toContain('from "../index.js"');
-      expect(code, entry).not.toMatch(/function createDouyinOAuth|class DouyinError/);
+      // The bundles ship minified: `from"../index.js"`, `DouyinError=class extends`.
+      expect(code, entry).toMatch(/from ?"\.\.\/index\.js"/);
+      expect(code, entry).not.toMatch(
+        /function createDouyinOAuth|class DouyinError|DouyinError=class/,
+      );
     }
     const script = `import { createDouyinOAuth } from "douyin-oauth";
 import { douyinGenericOAuth } from "douyin-oauth/better-auth";
@@ -517,6 +520,45 @@ server.listen(0, "127.0.0.1", async () => {
     );
     expect(cjs.stderr).toBe("");
     expect(cjs.stdout.trim()).toBe("node:http fetch fetch");
+  });
+
+  it("the minified bundles keep their names: every exported class and function is called as exported, and a stack names the function (ESM and CJS)", () => {
+    const check = `const misnamed = [];
+for (const [entry, lib] of Object.entries(libs)) {
+  for (const [name, value] of Object.entries(lib)) {
+    if (typeof value === "function" && value.name !== name) misnamed.push(entry + " " + name + " " + value.name);
+  }
+}
+let stack = "";
+try { libs["douyin-oauth"].createDouyinOAuth({ clientKey: "" }); } catch (e) { stack = e.stack; }
+console.log(JSON.stringify(misnamed), / at createDouyinOAuth /.test(stack));`;
+    const subpaths = [
+      "douyin-oauth",
+      "douyin-oauth/tokens",
+      "douyin-oauth/redis",
+      "douyin-oauth/node",
+    ];
+    const esm = runCommand(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const libs = {};\nfor (const s of ${JSON.stringify(subpaths)}) libs[s] = await import(s);\n${check}`,
+      ],
+      { cwd: consumer },
+    );
+    expect(esm.stderr).toBe("");
+    expect(esm.stdout.trim()).toBe("[] true");
+    const cjs = runCommand(
+      process.execPath,
+      [
+        "-e",
+        `const libs = {};\nfor (const s of ${JSON.stringify(subpaths)}) libs[s] = require(s);\n${check}`,
+      ],
+      { cwd: consumer },
+    );
+    expect(cjs.stderr).toBe("");
+    expect(cjs.stdout.trim()).toBe("[] true");
   });
 
   it("imports as an ES module", () => {
