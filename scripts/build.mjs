@@ -1,20 +1,33 @@
 #!/usr/bin/env node
-// Builds what the package ships:
-//   dist/esm  ES modules: the client, douyin-oauth/node, the emulator and its bin, and the
-//             framework integrations (douyin-oauth/better-auth, douyin-oauth/authjs)
-//   dist/cjs  CommonJS: the client and douyin-oauth/node (the emulator is ESM-only)
+// Builds what the two packages ship. The client, douyin-oauth (the repository's root):
+//   dist/esm  ES modules: the client, douyin-oauth/tokens, /redis, /node, and the framework
+//             integrations (douyin-oauth/better-auth, douyin-oauth/authjs)
+//   dist/cjs  CommonJS: the same but the integrations (ES modules only, like the frameworks)
 //   index.node.js in each: the client under the `node` export condition (nodeTransport by
 //     default), a thin layer over index.js and node/index.js, which it imports, not copies
-//   dist/docs/douyin-oauth.html.br  the Redoc page the emulator serves
-//   dist/docs/emulator-control.html.br  the control API's Redoc page, without Redoc's bundle
-//   dist/docs/{douyin-oauth,emulator-control}.{yaml,json}.br  the two specs the emulator serves
-//     (/openapi.yaml, /openapi.json, /_emulator/openapi.*), YAML as written and JSON; a
-//     checkout's emulator reads them uncompressed from docs/, written here too
+// The emulator, douyin-oauth-emulator (packages/emulator, from src/emulator/), ES modules only:
+//   packages/emulator/dist/index.js, cli.js  startEmulator and the bin, each one bundle (the
+//     spec's constants bundled in: no runtime dependency on the client)
+//   packages/emulator/dist/types/  declarations: emulator/*.d.ts and the spec types they use
+//   packages/emulator/dist/docs/douyin-oauth.html.br  the Redoc page the emulator serves
+//   packages/emulator/dist/docs/emulator-control.html.br  the control API's Redoc page, without
+//     Redoc's bundle
+//   packages/emulator/dist/docs/{douyin-oauth,emulator-control}.{yaml,json}.br  the two specs
+//     the emulator serves (/openapi.yaml, /openapi.json, /_emulator/openapi.*), YAML as written
+//     and JSON; a checkout's emulator reads them uncompressed from docs/, written here too
 // Each entry is one bundled file (esbuild), so importing the package loads one module, not a
 // dozen (BENCHMARKS.md, cold start); declarations come from tsc, one per source file.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants } from "node:zlib";
 import { build } from "esbuild";
@@ -22,6 +35,7 @@ import { parse as parseYaml } from "yaml";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
+const emulatorDist = join(root, "packages/emulator/dist");
 const run = (file, args) => execFileSync(file, args, { stdio: "inherit", cwd: root });
 const declarations = (config, outDir) =>
   run(join(root, "node_modules/.bin/tsc"), [
@@ -32,7 +46,7 @@ const declarations = (config, outDir) =>
     outDir,
   ]);
 
-/** cli.ts imports the emulator; keep that import pointing at the emulator's own bundle. */
+/** cli.ts imports the emulator; keep that import pointing at the emulator's bundle beside it. */
 const emulatorExternal = {
   name: "emulator-external",
   setup(b) {
@@ -74,14 +88,17 @@ const siblingEntries = {
   },
 };
 
-async function bundle(entry, outfile, format, plugins = []) {
+async function bundle(entry, outfile, format, plugins = [], into = dist) {
   await build({
     entryPoints: [join(root, entry)],
-    outfile: join(dist, outfile),
+    outfile: join(into, outfile),
     bundle: true,
     format,
     platform: "node",
     target: "node20",
+    // The client's bundles ship without indentation and comments (a third of their bytes);
+    // identifiers keep their names, so stack frames and error classes read as in the source.
+    ...(into === dist && { minifyWhitespace: true, minifySyntax: true }),
     // The frameworks are the integrations' optional peers: never bundled.
     external: ["openapi-fetch", "@auth/core", "better-auth"],
     plugins,
@@ -89,14 +106,101 @@ async function bundle(entry, outfile, format, plugins = []) {
   });
 }
 
+/**
+ * Deletes every declaration file under `folder` that no declaration named by the package.json in
+ * `packageDir` (exports, types, typesVersions) reaches through its relative imports, and the
+ * folders left empty.
+ */
+function pruneDeclarations(packageDir, folder) {
+  const pkg = readFileSync(join(packageDir, "package.json"), "utf8");
+  const reached = new Set();
+  const queue = [...pkg.matchAll(/"(\.\/[^"]+\.d\.ts)"/g)].map((m) => join(packageDir, m[1]));
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (reached.has(file) || !existsSync(file)) continue;
+    reached.add(file);
+    for (const m of readFileSync(file, "utf8").matchAll(
+      /(?:from|import\()\s*"(\.\.?\/[^"]+)\.js"/g,
+    )) {
+      queue.push(join(dirname(file), `${m[1]}.d.ts`));
+    }
+  }
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+        if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
+      } else if (entry.name.endsWith(".d.ts") && !reached.has(path)) rmSync(path);
+    }
+  };
+  walk(folder);
+}
+
+/** The relative imports of a declaration file (as .d.ts paths) and whether it names a package. */
+function declarationImports(file) {
+  // Doc comments' examples import packages too: only code counts.
+  const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+  const specifiers = [...text.matchAll(/(?:from|import\()\s*"([^"]+)"/g)].map((m) => m[1]);
+  return {
+    relative: specifiers
+      .filter((s) => s.startsWith("."))
+      .map((s) => join(dirname(file), s.replace(/\.js$/, ".d.ts"))),
+    namesPackage: specifiers.some((s) => !s.startsWith(".") && !s.startsWith("node:")),
+  };
+}
+
+/**
+ * One copy of each declaration where one serves both formats: an ES module declaration file
+ * whose CommonJS twin exists becomes `export * from` that twin (an ES module may import a
+ * CommonJS one; the reverse is an error under node16), so the text and its doc comments ship
+ * once. Not when it reaches another package's types (openapi-fetch's `Client`, through
+ * client.d.ts): that package may declare each format apart (openapi-fetch has index.d.mts and
+ * index.d.cts), and an ES module consumer's `Client` must be the one it imports itself.
+ */
+function shareDeclarations(esm, cjs) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".d.ts")) files.push(path);
+    }
+  };
+  walk(esm);
+  const imports = new Map(files.map((file) => [file, declarationImports(file)]));
+  const own = new Set(files.filter((file) => imports.get(file).namesPackage));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const file of files) {
+      if (!own.has(file) && imports.get(file).relative.some((dep) => own.has(dep))) {
+        own.add(file);
+        grew = true;
+      }
+    }
+  }
+  for (const file of files) {
+    const twin = join(cjs, relative(esm, file));
+    if (own.has(file) || !existsSync(twin)) continue;
+    const target = relative(dirname(file), twin).replace(/\.d\.ts$/, ".js");
+    writeFileSync(file, `export * from "${target}";\n`);
+  }
+}
+
 rmSync(dist, { recursive: true, force: true });
+rmSync(emulatorDist, { recursive: true, force: true });
+// tsconfig.build.json and tsconfig.build-cjs.json leave the emulator out: it is its own package.
 declarations("tsconfig.build.json", join(dist, "esm"));
-// The emulator is Node-only and ships as ES modules (it finds its docs through import.meta.url);
-// tsconfig.build-cjs.json leaves it out, and Node 20.19+ can still require() it.
 declarations("tsconfig.build-cjs.json", join(dist, "cjs"));
-// Every condition of "." declares its types with index.d.ts (the same API), so the node entry's
-// own declarations would only be dead weight in the tarball.
-for (const format of ["esm", "cjs"]) rmSync(join(dist, format, "index.node.d.ts"), { force: true });
+// The emulator's declarations and those of the spec types they name (src/spec.ts and the
+// generated files under it), in the layout of src/: dist/types/emulator/index.d.ts imports
+// ../spec.js as in the source.
+declarations("tsconfig.build-emulator.json", join(emulatorDist, "types"));
+shareDeclarations(join(dist, "esm"), join(dist, "cjs"));
+// Then only the declarations an entry of package.json reaches ship (the node entry's, for one:
+// every condition of "." declares its types with index.d.ts, the same API).
+pruneDeclarations(root, dist);
+pruneDeclarations(join(root, "packages/emulator"), emulatorDist);
 await Promise.all([
   bundle("src/index.ts", "esm/index.js", "esm"),
   bundle("src/index.ts", "cjs/index.js", "cjs"),
@@ -108,8 +212,10 @@ await Promise.all([
   bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [sharedErrors]),
   bundle("src/redis/index.ts", "esm/redis/index.js", "esm"),
   bundle("src/redis/index.ts", "cjs/redis/index.js", "cjs"),
-  bundle("src/emulator/index.ts", "esm/emulator/index.js", "esm"),
-  bundle("src/emulator/cli.ts", "esm/emulator/cli.js", "esm", [emulatorExternal]),
+  // Node-only, ES modules only (it finds its docs through import.meta.url); Node 20.19+ can
+  // still require() it.
+  bundle("src/emulator/index.ts", "index.js", "esm", [], emulatorDist),
+  bundle("src/emulator/cli.ts", "cli.js", "esm", [emulatorExternal], emulatorDist),
   // ES modules only, like the frameworks themselves (Node 20.19+ can still require() them).
   bundle("src/integrations/better-auth.ts", "esm/integrations/better-auth.js", "esm", [
     coreEntry,
@@ -119,15 +225,16 @@ await Promise.all([
 ]);
 // package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.
 writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
-chmodSync(join(dist, "esm/emulator/cli.js"), 0o755);
+chmodSync(join(emulatorDist, "cli.js"), 0o755);
 
 run(process.execPath, [join(root, "scripts/generate.mjs"), "--docs-only"]);
-mkdirSync(join(dist, "docs"), { recursive: true });
+const docs = join(emulatorDist, "docs");
+mkdirSync(docs, { recursive: true });
 const html = readFileSync(join(root, "docs/index.html"));
 const brotli = brotliCompressSync(html, {
   params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
 });
-writeFileSync(join(dist, "docs/douyin-oauth.html.br"), brotli);
+writeFileSync(join(docs, "douyin-oauth.html.br"), brotli);
 
 // The control API's Redoc page carries the same 2 MB Redoc bundle: ship it without, and let the
 // emulator put the platform page's copy back (src/emulator/docs.ts), so the tarball grows by
@@ -152,7 +259,7 @@ if (slim.replace(REDOC_BUNDLE, () => bundleText) !== controlPage) {
   throw new Error("docs/emulator-control.html: the slim page does not restore");
 }
 writeFileSync(
-  join(dist, "docs/emulator-control.html.br"),
+  join(docs, "emulator-control.html.br"),
   brotliCompressSync(Buffer.from(slim), {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
   }),
@@ -167,9 +274,9 @@ for (const name of ["douyin-oauth", "emulator-control"]) {
   ]) {
     writeFileSync(join(root, `docs/${name}.${ext}`), text);
     writeFileSync(
-      join(dist, `docs/${name}.${ext}.br`),
+      join(docs, `${name}.${ext}.br`),
       brotliCompressSync(Buffer.from(text), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
     );
   }
 }
-console.log("built dist/esm, dist/cjs and dist/docs");
+console.log("built dist/esm, dist/cjs and packages/emulator/dist");

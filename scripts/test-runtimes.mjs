@@ -134,9 +134,12 @@ export function installConsumer(into, { ignoreScripts = false } = {}) {
   return { consumer, packed: info };
 }
 
-/** Starts the packed emulator's bin on a free loopback port; resolves once it listens. */
-function startEmulator(consumer) {
-  const cli = join(consumer, "node_modules/douyin-oauth/dist/esm/emulator/cli.js");
+/**
+ * Starts the emulator's bin, as built in packages/emulator/dist (its own package, not under
+ * test here), on a free loopback port; resolves once it listens.
+ */
+function startEmulator() {
+  const cli = join(root, "packages/emulator/dist/cli.js");
   const child = spawn(process.execPath, [cli, "--host", "127.0.0.1", "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -367,7 +370,7 @@ async function main() {
     const { consumer } = installConsumer(scratch);
     for (const file of readdirSync(checksDir))
       copyFileSync(join(checksDir, file), join(consumer, file));
-    emulator = await startEmulator(consumer);
+    emulator = await startEmulator();
     for (const name of names) {
       const t = performance.now();
       let line;

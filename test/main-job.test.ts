@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { root, runCommand } from "./support/project.js";
+import { emulatorCli, root, runCommand } from "./support/project.js";
 
 describe("npm start -- --headless", () => {
   it("runs login, consent, callback, user info, refresh, the renewal sweep, client token and a refused state; exits 0", () => {
@@ -54,7 +54,7 @@ describe("npm start -- --headless", () => {
 
 describe("douyin-oauth-emulator bin", () => {
   it("prints its URL and the demo credentials, serves, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [join(root, "dist/esm/emulator/cli.js"), "--port", "0"], {
+    const child = spawn(process.execPath, [emulatorCli, "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, runCommand } from "./support/project.js";
+import { emulatorCli, root, runCommand } from "./support/project.js";
 
-const CLI = join(root, "dist/esm/emulator/cli.js");
+const CLI = emulatorCli;
 const TOKEN = "readme-control-token";
 
 /** The ```sh block right after the control-api-curl marker in README.md. */

@@ -2,7 +2,9 @@
 // npm start: the emulator and the example app, or the app against the real platform when
 // DOUYIN_CLIENT_KEY is set.   npm start -- --headless   runs the flow once with no browser.
 import { createDouyinOAuth } from "douyin-oauth";
-import { startEmulator } from "douyin-oauth/emulator";
+// The emulator's package, douyin-oauth-emulator, as this repository builds it (an app of your own
+// imports it by that name).
+import { startEmulator } from "../../packages/emulator/dist/index.js";
 import { startExampleApp } from "./app.mjs";
 import { runHeadlessDemo } from "./headless.mjs";
 

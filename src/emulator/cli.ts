@@ -50,7 +50,7 @@ try {
   }
   if (cli.version) {
     // The package's own package.json, through its exports (a self-reference by name).
-    const { version } = createRequire(import.meta.url)("douyin-oauth/package.json") as {
+    const { version } = createRequire(import.meta.url)("douyin-oauth-emulator/package.json") as {
       version: string;
     };
     process.stdout.write(`${NAME} ${version}\n`);

@@ -5,8 +5,14 @@
 import { readFile } from "node:fs/promises";
 import { brotliDecompressSync, gzipSync } from "node:zlib";
 
-/** The package's pages: dist/docs/*.br beside the build, or a checkout's docs/ from src/. */
-const DOCS = new URL("../../docs/", import.meta.url);
+/**
+ * The package's pages: docs/*.br beside the bundle (packages/emulator/dist/index.js and
+ * dist/docs/), or, run from a checkout's src/emulator/, the checkout's docs/.
+ */
+const DOCS = new URL(
+  import.meta.url.endsWith("/src/emulator/docs.ts") ? "../../docs/" : "./docs/",
+  import.meta.url,
+);
 const FILES = {
   platform: { shipped: "douyin-oauth.html.br", checkout: "index.html" },
   control: { shipped: "emulator-control.html.br", checkout: "emulator-control.html" },

@@ -2,7 +2,7 @@
  * A local emulator of the Douyin Open Platform's OAuth endpoints, for tests, demos and offline
  * development. Node only.
  * @example
- * import { startEmulator } from "douyin-oauth/emulator";
+ * import { startEmulator } from "douyin-oauth-emulator";
  * const emu = await startEmulator({ port: 0 });
  * const douyin = createDouyinOAuth({ ...emu.apps[0], baseUrl: emu.url });
  */

@@ -1,4 +1,4 @@
-// The douyin-oauth-emulator bin as a real process (the build's dist/esm/emulator/cli.js): usage,
+// The douyin-oauth-emulator bin as a real process (the build's packages/emulator/dist/cli.js): usage,
 // strict parsing with one-line reasons, apps by flag, config and environment, the state file
 // across a restart, the control token, graceful SIGINT/SIGTERM. Every process is stopped by PID.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,9 +11,9 @@ import { parse as parseYaml } from "yaml";
 import { createDouyinOAuth, DouyinOAuthError } from "../../src/index.js";
 import { USAGE } from "../../src/emulator/cli-options.js";
 import { DEMO_APP } from "../../src/emulator/index.js";
-import { root, runCommand } from "../support/project.js";
+import { emulatorCli, emulatorDir, root, runCommand } from "../support/project.js";
 
-const CLI = join(root, "dist/esm/emulator/cli.js");
+const CLI = emulatorCli;
 const dir = mkdtempSync(join(tmpdir(), "douyin-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -86,8 +86,8 @@ const errorCode = (pending: Promise<unknown>) =>
   );
 
 describe("douyin-oauth-emulator › usage", () => {
-  it("--version prints the package's version and exits 0 without starting (issue 24)", () => {
-    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  it("--version prints the emulator package's version and exits 0 without starting (issue 24)", () => {
+    const { version } = JSON.parse(readFileSync(join(emulatorDir, "package.json"), "utf8"));
     for (const flag of ["--version", "-v"]) {
       expect(run([flag, "--port", "1"])).toEqual({
         status: 0,

@@ -1,13 +1,13 @@
 // Proof from outside JavaScript (issue 14): a Python 3 script using only its standard library
 // drives a full flow (control API → code → access token → refresh → renew → a fault → the typed
-// error body) against the douyin-oauth-emulator bin, installed from the packed tarball and
+// error body) against the douyin-oauth-emulator bin, installed from its packed tarball and
 // started as a separate process, stopped by its PID.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, runCommand } from "../support/project.js";
+import { emulatorDir, pack, root, runCommand } from "../support/project.js";
 
 describe("the emulator from Python", () => {
   const dir = mkdtempSync(join(tmpdir(), "douyin-python-"));
@@ -18,13 +18,7 @@ describe("the emulator from Python", () => {
   let stdout = "";
 
   beforeAll(async () => {
-    const packed = runCommand(
-      "npm",
-      ["pack", "--ignore-scripts", "--json", "--pack-destination", dir],
-      { timeoutMs: 180_000 },
-    );
-    expect(packed.status, packed.stderr).toBe(0);
-    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
+    const { tarball } = pack(emulatorDir, dir);
     mkdirSync(consumer);
     writeFileSync(
       join(consumer, "package.json"),
@@ -32,7 +26,7 @@ describe("the emulator from Python", () => {
     );
     const installed = runCommand(
       "npm",
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", join(dir, info.filename)],
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
       { cwd: consumer, timeoutMs: 180_000 },
     );
     expect(installed.status, installed.stderr).toBe(0);

@@ -1,12 +1,21 @@
-// What ships: the packed tarball passes publint and attw, installs into an empty project, and
-// both `import` and `require` of douyin-oauth work there, with types. The other runtimes (Deno,
-// Bun, workerd, Chromium) are `npm run test:runtimes` (scripts/test-runtimes.mjs).
+// What ships: the two packed tarballs, douyin-oauth and douyin-oauth-emulator, pass publint and
+// attw, install into an empty project, and both `import` and `require` of douyin-oauth work
+// there, with types; the emulator starts from its own. The other runtimes (Deno, Bun, workerd,
+// Chromium) are `npm run test:runtimes` (scripts/test-runtimes.mjs).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { bin, readmeBlock, root, runCommand } from "../support/project.js";
+import {
+  bin,
+  emulatorDir,
+  pack,
+  readmeBlock,
+  root,
+  runCommand,
+  type Packed,
+} from "../support/project.js";
 
 // attw and tsc load the whole package: 5-20 s each on an idle two-core machine, more beside other
 // tests (the default 20 s ran out under load).
@@ -18,20 +27,11 @@ describe("packed tarball", () => {
   const consumer = join(dir, "consumer");
   let tarball = "";
   let files: string[] = [];
+  let emulator: Packed;
 
   beforeAll(() => {
-    // dist/ was built by the global setup; --ignore-scripts keeps other tests' dist/ in place.
-    const packed = runCommand(
-      "npm",
-      ["pack", "--ignore-scripts", "--json", "--pack-destination", dir],
-      {
-        timeoutMs: 180_000,
-      },
-    );
-    expect(packed.status, packed.stderr).toBe(0);
-    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
-    tarball = join(dir, info.filename);
-    files = info.files.map((f: { path: string }) => f.path).sort();
+    ({ tarball, files } = pack(root, dir));
+    emulator = pack(emulatorDir, dir);
 
     mkdirSync(consumer);
     writeFileSync(
@@ -40,7 +40,7 @@ describe("packed tarball", () => {
     );
     const installed = runCommand(
       "npm",
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, emulator.tarball],
       { cwd: consumer, timeoutMs: 180_000 },
     );
     expect(installed.status, installed.stderr).toBe(0);
@@ -53,8 +53,8 @@ describe("packed tarball", () => {
     expect(files).toContain("dist/cjs/index.js");
     expect(files).toContain("dist/cjs/index.d.ts");
     expect(files).toContain("dist/cjs/package.json");
-    expect(files).toContain("dist/esm/emulator/index.js");
-    expect(files).toContain("dist/docs/douyin-oauth.html.br");
+    // The emulator and the docs it serves are douyin-oauth-emulator's (issue 24).
+    expect(files.filter((f) => /emulator|docs/.test(f))).toEqual([]);
     expect(files).toContain("dist/esm/node/index.js");
     expect(files).toContain("dist/cjs/node/index.js");
     expect(files).toContain("dist/esm/index.node.js");
@@ -65,7 +65,6 @@ describe("packed tarball", () => {
       expect(files).toContain(`dist/esm/${entry}/index.js`);
       expect(files).toContain(`dist/cjs/${entry}/index.js`);
     }
-    expect(files.filter((f) => f.startsWith("dist/cjs/emulator"))).toEqual([]);
     for (const entry of ["better-auth", "authjs"]) {
       expect(files).toContain(`dist/esm/integrations/${entry}.js`);
       expect(files).toContain(`dist/esm/integrations/${entry}.d.ts`);
@@ -75,11 +74,60 @@ describe("packed tarball", () => {
     expect(outside.sort()).toEqual(["LICENSE", "README.md", "package.json"]);
   });
 
-  it("passes publint", () => {
-    const ran = runCommand(bin("publint"), ["run", tarball, "--strict"]);
+  it("douyin-oauth-emulator holds only dist/ (bundles, declarations, docs), package.json, README and LICENSE", () => {
+    const { files } = emulator;
+    for (const file of ["dist/index.js", "dist/cli.js", "dist/types/emulator/index.d.ts"]) {
+      expect(files).toContain(file);
+    }
+    for (const name of ["douyin-oauth", "emulator-control"]) {
+      for (const ext of ["html", "yaml", "json"])
+        expect(files).toContain(`dist/docs/${name}.${ext}.br`);
+    }
+    const outside = files.filter((f) => !f.startsWith("dist/"));
+    expect(outside).toEqual(["LICENSE", "README.md", "package.json"]);
+    // Bundled: no dependency on douyin-oauth or anything else at run time.
+    const pkg = JSON.parse(readFileSync(join(emulatorDir, "package.json"), "utf8"));
+    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.peerDependencies).toBeUndefined();
+  });
+
+  it.each([
+    ["douyin-oauth", () => tarball],
+    ["douyin-oauth-emulator", () => emulator.tarball],
+  ])("%s passes publint --strict", (_, packed) => {
+    const ran = runCommand(bin("publint"), ["run", packed(), "--strict"]);
     expect(ran.stdout + ran.stderr).toContain("All good!");
     expect(ran.status).toBe(0);
   });
+
+  it(
+    "douyin-oauth-emulator passes @arethetypeswrong/cli's default profile, node10 included; its one finding is that it is an ES module",
+    WHOLE_PACKAGE,
+    () => {
+      const ran = runCommand(bin("attw"), [
+        emulator.tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--ignore-rules",
+        "cjs-resolves-to-esm",
+      ]);
+      expect(ran.stdout).toContain("No problems found");
+      expect(ran.stdout).toContain('"douyin-oauth-emulator"\n\nnode10: 🟢');
+      expect(ran.status).toBe(0);
+      const esmOnly = runCommand(bin("attw"), [
+        emulator.tarball,
+        "--format",
+        "ascii",
+        "--no-color",
+        "--profile",
+        "esm-only",
+      ]);
+      expect(esmOnly.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
+      expect(esmOnly.stdout).toMatch(/bundler: 🟢/);
+      expect(esmOnly.status).toBe(0);
+    },
+  );
 
   it("passes @arethetypeswrong/cli: the client in every resolution mode", WHOLE_PACKAGE, () => {
     const ran = runCommand(bin("attw"), [
@@ -105,7 +153,6 @@ describe("packed tarball", () => {
         "ascii",
         "--no-color",
         "--exclude-entrypoints",
-        "./emulator",
         "./better-auth",
         "./authjs",
       ]);
@@ -127,18 +174,17 @@ describe("packed tarball", () => {
         "ascii",
         "--no-color",
         "--entrypoints",
-        "./emulator",
         "./better-auth",
         "./authjs",
         "--ignore-rules",
         "cjs-resolves-to-esm",
       ]);
       expect(ran.stdout).toContain("No problems found");
-      expect(ran.stdout.match(/node10: 🟢/g)).toHaveLength(3);
+      expect(ran.stdout.match(/node10: 🟢/g)).toHaveLength(2);
       expect(ran.status).toBe(0);
       const required = runCommand(
         process.execPath,
-        ["-e", 'console.log(typeof require("douyin-oauth/emulator").startEmulator)'],
+        ["-e", 'console.log(typeof require("douyin-oauth-emulator").startEmulator)'],
         { cwd: consumer },
       );
       expect(required.stdout.trim()).toBe("function");
@@ -170,7 +216,7 @@ import { RedisTokenStore } from "douyin-oauth/redis";
 import { nodeTransport } from "douyin-oauth/node";
 export const used = [createClientTokenProvider, RedisTokenStore, nodeTransport];
 `;
-      const esmOnly = `import { startEmulator } from "douyin-oauth/emulator";
+      const esmOnly = `import { startEmulator } from "douyin-oauth-emulator";
 import { douyinGenericOAuth } from "douyin-oauth/better-auth";
 import { DouyinProvider } from "douyin-oauth/authjs";
 export const esmOnly = [startEmulator, douyinGenericOAuth, DouyinProvider];
@@ -237,26 +283,6 @@ export const esmOnly = [startEmulator, douyinGenericOAuth, DouyinProvider];
   );
 
   it(
-    "passes @arethetypeswrong/cli: the emulator as the ES module it ships as",
-    WHOLE_PACKAGE,
-    () => {
-      const ran = runCommand(bin("attw"), [
-        tarball,
-        "--format",
-        "ascii",
-        "--no-color",
-        "--entrypoints",
-        "./emulator",
-        "--profile",
-        "esm-only",
-      ]);
-      expect(ran.stdout).toContain("node16 (from ESM): 🟢 (ESM)");
-      expect(ran.stdout).toMatch(/bundler: 🟢/);
-      expect(ran.status).toBe(0);
-    },
-  );
-
-  it(
     "passes @arethetypeswrong/cli: douyin-oauth/tokens and /redis for Node's resolution",
     WHOLE_PACKAGE,
     () => {
@@ -311,8 +337,11 @@ export const esmOnly = [startEmulator, douyinGenericOAuth, DouyinProvider];
         join(modules, `douyin-oauth/dist/esm/integrations/${entry}.js`),
         "utf8",
       );
-      expect(code, entry).toContain('from "../index.js"');
-      expect(code, entry).not.toMatch(/function createDouyinOAuth|class DouyinError/);
+      // The bundles ship minified: `from"../index.js"`, `DouyinError=class extends`.
+      expect(code, entry).toMatch(/from ?"\.\.\/index\.js"/);
+      expect(code, entry).not.toMatch(
+        /function createDouyinOAuth|class DouyinError|DouyinError=class/,
+      );
     }
     const script = `import { createDouyinOAuth } from "douyin-oauth";
 import { douyinGenericOAuth } from "douyin-oauth/better-auth";
@@ -358,7 +387,7 @@ const require = createRequire(import.meta.url);
 const cjs = require("douyin-oauth");
 const esm = await import("douyin-oauth");
 const { createUserTokenManager } = await import("douyin-oauth/tokens");
-const { startEmulator } = await import("douyin-oauth/emulator");
+const { startEmulator } = await import("douyin-oauth-emulator");
 const fields = { errorCode: 10010, description: "", logId: undefined };
 const fromCjs = new cjs.DouyinOAuthError("refreshToken", 200, fields);
 const fromEsm = new esm.DouyinOAuthError("refreshToken", 200, fields);
@@ -388,8 +417,19 @@ await emu.close();`;
     ]);
   });
 
-  it("douyin-oauth/emulator starts from the tarball and serves the shipped docs", () => {
-    const script = `import { startEmulator } from "douyin-oauth/emulator";
+  it("douyin-oauth-emulator's README example runs as written beside douyin-oauth", () => {
+    const readme = readFileSync(join(emulatorDir, "README.md"), "utf8");
+    const example = /```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    const script = `${example}console.log(tokens.open_id.length > 0, typeof tokens.access_token);`;
+    const ran = runCommand(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: consumer,
+    });
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim()).toBe("true string");
+  });
+
+  it("douyin-oauth-emulator starts from its tarball and serves the shipped docs", () => {
+    const script = `import { startEmulator } from "douyin-oauth-emulator";
 const emu = await startEmulator();
 const docs = await fetch(emu.url + "/docs");
 const html = await docs.text();
@@ -482,6 +522,45 @@ server.listen(0, "127.0.0.1", async () => {
     expect(cjs.stdout.trim()).toBe("node:http fetch fetch");
   });
 
+  it("the minified bundles keep their names: every exported class and function is called as exported, and a stack names the function (ESM and CJS)", () => {
+    const check = `const misnamed = [];
+for (const [entry, lib] of Object.entries(libs)) {
+  for (const [name, value] of Object.entries(lib)) {
+    if (typeof value === "function" && value.name !== name) misnamed.push(entry + " " + name + " " + value.name);
+  }
+}
+let stack = "";
+try { libs["douyin-oauth"].createDouyinOAuth({ clientKey: "" }); } catch (e) { stack = e.stack; }
+console.log(JSON.stringify(misnamed), / at createDouyinOAuth /.test(stack));`;
+    const subpaths = [
+      "douyin-oauth",
+      "douyin-oauth/tokens",
+      "douyin-oauth/redis",
+      "douyin-oauth/node",
+    ];
+    const esm = runCommand(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const libs = {};\nfor (const s of ${JSON.stringify(subpaths)}) libs[s] = await import(s);\n${check}`,
+      ],
+      { cwd: consumer },
+    );
+    expect(esm.stderr).toBe("");
+    expect(esm.stdout.trim()).toBe("[] true");
+    const cjs = runCommand(
+      process.execPath,
+      [
+        "-e",
+        `const libs = {};\nfor (const s of ${JSON.stringify(subpaths)}) libs[s] = require(s);\n${check}`,
+      ],
+      { cwd: consumer },
+    );
+    expect(cjs.stderr).toBe("");
+    expect(cjs.stdout.trim()).toBe("[] true");
+  });
+
   it("imports as an ES module", () => {
     const ran = runCommand(
       process.execPath,
@@ -553,4 +632,33 @@ export { query, host, platform, wrong, misspelled };
     expect(ran.stdout + ran.stderr).toBe("");
     expect(ran.status).toBe(0);
   });
+
+  it(
+    "douyin.raw is the openapi-fetch Client of the consumer's own module system: an ES module's and a CommonJS module's `Client<paths>` both take it (issue 24: the declarations that name openapi-fetch stay one per format)",
+    WHOLE_PACKAGE,
+    () => {
+      const folder = join(consumer, "raw-types");
+      mkdirSync(folder, { recursive: true });
+      const use = `import type { Client } from "openapi-fetch";
+import { createDouyinOAuth, type paths } from "douyin-oauth";
+import { createUserTokenManager } from "douyin-oauth/tokens";
+const douyin = createDouyinOAuth({ clientKey: "k" });
+export const raw: Client<paths> = douyin.raw;
+export const users = createUserTokenManager(douyin);
+`;
+      for (const file of ["esm.mts", "cjs.cts", "bundler.ts"])
+        writeFileSync(join(folder, file), use);
+      const compile = (args: string[]) => {
+        const ran = runCommand(
+          bin("tsc"),
+          ["--noEmit", "--strict", "--exactOptionalPropertyTypes", "--target", "es2022", ...args],
+          { cwd: folder },
+        );
+        expect(ran.stdout + ran.stderr, args.join(" ")).toBe("");
+        expect(ran.status).toBe(0);
+      };
+      compile(["--module", "node16", "--moduleResolution", "node16", "esm.mts", "cjs.cts"]);
+      compile(["--module", "esnext", "--moduleResolution", "bundler", "bundler.ts"]);
+    },
+  );
 });

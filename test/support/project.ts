@@ -8,6 +8,9 @@ import { parse as parseYaml } from "yaml";
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const specPath = join(root, "openapi/douyin-oauth.yaml");
 export const bin = (name: string) => join(root, "node_modules/.bin", name);
+/** The emulator's package, douyin-oauth-emulator, and its bin as the build writes them. */
+export const emulatorDir = join(root, "packages/emulator");
+export const emulatorCli = join(emulatorDir, "dist/cli.js");
 
 /**
  * The ```ts block right after the `<!-- name` marker in README.md, as written (a block inside a
@@ -47,4 +50,33 @@ export function runCommand(
     env: { ...(options.env ?? process.env), NO_COLOR: "1", FORCE_COLOR: "0" },
   });
   return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+}
+
+export interface Packed {
+  /** The tarball's path. */
+  tarball: string;
+  /** Its files, sorted. */
+  files: string[];
+  unpackedSize: number;
+  entryCount: number;
+}
+
+/**
+ * `npm pack` of the package in `dir` (the root's douyin-oauth, or `emulatorDir`) into `dest`, as
+ * built: --ignore-scripts keeps other tests' dist/ in place (the global setup built it).
+ */
+export function pack(dir: string, dest: string): Packed {
+  const packed = runCommand(
+    "npm",
+    ["pack", "--ignore-scripts", "--json", "--pack-destination", dest],
+    { cwd: dir, timeoutMs: 180_000 },
+  );
+  if (packed.status !== 0) throw new Error(`npm pack in ${dir} failed:\n${packed.stderr}`);
+  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
+  return {
+    tarball: join(dest, info.filename),
+    files: info.files.map((f: { path: string }) => f.path).sort(),
+    unpackedSize: info.unpackedSize,
+    entryCount: info.entryCount,
+  };
 }
