@@ -2,9 +2,8 @@
 // npm start: the emulator and the example app, or the app against the real platform when
 // DOUYIN_CLIENT_KEY is set.   npm start -- --headless   runs the flow once with no browser.
 import { createDouyinOAuth } from "douyin-oauth";
-// The emulator's package, douyin-oauth-emulator, as this repository builds it (an app of your own
-// imports it by that name).
-import { startEmulator } from "../../packages/emulator/dist/index.js";
+// The emulator's own package (this repository's npm workspace, linked by npm install).
+import { startEmulator } from "douyin-oauth-emulator";
 import { startExampleApp } from "./app.mjs";
 import { runHeadlessDemo } from "./headless.mjs";
 
@@ -52,6 +51,8 @@ const app = await onFreePort(
       douyin,
       port,
       ...(env.DOUYIN_REDIRECT_URI ? { redirectUri: env.DOUYIN_REDIRECT_URI } : {}),
+      // Against the emulator, its clock: moving it (the control API) moves the app's tokens too.
+      ...(emulator ? { now: emulator.now } : {}),
     }),
   Number(env.PORT ?? 3000),
 );
