@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { bin, readmeBlock, root, runCommand } from "../support/project.js";
+import { bin, docBlock, root, runCommand } from "../support/project.js";
 
 // attw and tsc load the whole package: 5-20 s each on an idle two-core machine, more beside other
 // tests (the default 20 s ran out under load).
@@ -157,7 +157,7 @@ describe("packed tarball", () => {
           symlinkSync(join(root, "node_modules", peer), join(modules, peer));
         }
       }
-      const quickStart = readmeBlock("quickstart");
+      const quickStart = docBlock("README.md", "quickstart");
       const scopes = `
 // @ts-expect-error a misspelled scope is a type error
 douyin.connectUrl({ scope: ["user_inf"], redirectUri: "https://a.example/cb" });
