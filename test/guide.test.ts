@@ -8,10 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createDouyinOAuth } from "../src/index.js";
+import { createDouyinOAuth, decryptMobile } from "../src/index.js";
 import { configApps } from "../src/emulator/cli-options.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import { bin, docBlock, root, runCommand } from "./support/project.js";
+import { useRedis } from "./support/redis.js";
 
 const CLI = join(root, "dist/esm/emulator/cli.js");
 
@@ -170,6 +171,39 @@ describe("README.md and the guides: blocks run against the emulator", () => {
       expect(emu.isValid((await users.get(openId)).accessToken)).toBe(true);
     });
 
+    it("client.md › who signed in: the profile, and the mobile number decrypted", async () => {
+      const app = {
+        clientKey: "aw_guide_mobile",
+        clientSecret: "0123456789abcdef0123456789abcdef",
+      };
+      const own = await startEmulator({ apps: [app] });
+      try {
+        const douyin = createDouyinOAuth({ ...app, baseUrl: own.url });
+        const profile = { nickname: "Mo", mobile: "13800138000" };
+        const code = own.issueCode({ scope: ["user_info", "mobile_alert"], user: "mo", profile });
+        const tokens = await douyin.accessToken({ code });
+        (globalThis as any).__guideUser = {
+          douyin,
+          accessToken: tokens.access_token,
+          openId: tokens.open_id,
+          clientSecret: app.clientSecret,
+        };
+        const file = writeBlock(
+          RUN,
+          "guide/client.md",
+          "user-info",
+          "const { douyin, accessToken, openId, clientSecret } = (globalThis as any).__guideUser;",
+          "export { user };\n",
+        );
+        const { user } = await import(pathToFileURL(file).href);
+        expect(user).toMatchObject({ open_id: tokens.open_id, nickname: "Mo" });
+        expect(user.e_account_role).toBeUndefined(); // the platform's "<nil>", left out
+        expect(await decryptMobile(user.encrypt_mobile, app.clientSecret)).toBe("13800138000");
+      } finally {
+        await own.close();
+      }
+    });
+
     it("emulator.md › the config file: read by --config, and its apps are startEmulator's", async () => {
       const dir = mkdtempSync(join(tmpdir(), "docs2-guide-config-"));
       try {
@@ -198,6 +232,45 @@ describe("README.md and the guides: blocks run against the emulator", () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe("tokens.md › several servers, against a real Redis", () => {
+  const redis = useRedis();
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(() => emu.close());
+
+  it("the block's client token and user grants go through the shared store", async () => {
+    process.env.REDIS_URL = redis.server.url;
+    const warned: unknown[] = [];
+    (globalThis as any).__guideFleet = {
+      douyin: createDouyinOAuth({ ...emu.apps[0]!, baseUrl: emu.url }),
+      log: { warn: (...args: unknown[]) => warned.push(args) },
+    };
+    const file = writeBlock(
+      join(root, "build/readme"),
+      "guide/tokens.md",
+      "redis-fleet",
+      "const { douyin, log } = (globalThis as any).__guideFleet;",
+      "export { redis, tokens, users };\n",
+    );
+    const mod = await import(pathToFileURL(file).href);
+    try {
+      const token = await mod.tokens.get();
+      expect(emu.isValid(token)).toBe(true);
+      const code = emu.issueCode({ scope: "user_info", openId: "fleet-user" });
+      await mod.users.save(await (globalThis as any).__guideFleet.douyin.accessToken({ code }));
+      const keys = await redis.client.keys("douyin-oauth:*");
+      expect(keys.some((key) => key.endsWith(":user:fleet-user"))).toBe(true);
+      expect(warned).toEqual([]);
+    } finally {
+      await mod.tokens.close();
+      await mod.users.close();
+      mod.redis.destroy();
+    }
   });
 });
 
