@@ -67,10 +67,15 @@ function writeBlock(dir: string, page: string, name: string, prelude: string, ta
 }
 
 describe("README.md and the guides: TypeScript blocks", () => {
-  it("type-check as written, under the project's strict settings", { timeout: 180_000 }, () => {
+  // One tsc run (tens of seconds on a loaded machine) over every block, and over a control
+  // file, the quick start with a misspelled scope, which must be the only file in error: the
+  // check does see the blocks and their types.
+  it("type-check as written, under the project's strict settings", { timeout: 300_000 }, () => {
     const dir = join(root, "build/guide-types");
     rmSync(dir, { recursive: true, force: true });
     for (const { page, name, prelude } of TYPED) writeBlock(dir, page, name, prelude);
+    const typo = docBlock("README.md", "quickstart").replace('["user_info"]', '["user_inf"]');
+    writeFileSync(join(dir, "control-typo.ts"), typo);
     const src = (path: string) => [`../../src/${path}`];
     writeFileSync(
       join(dir, "tsconfig.json"),
@@ -91,29 +96,14 @@ describe("README.md and the guides: TypeScript blocks", () => {
       }),
     );
     const ran = runCommand(bin("tsc"), ["--noEmit", "-p", join(dir, "tsconfig.json")], {
-      timeoutMs: 170_000,
+      timeoutMs: 290_000,
     });
-    expect(ran.stdout + ran.stderr).toBe("");
-    expect(ran.status).toBe(0);
-  });
-
-  it("a misspelled scope in a block is a type error (the check sees the blocks)", () => {
-    const dir = join(root, "build/guide-types-typo");
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const block = docBlock("README.md", "quickstart").replace('["user_info"]', '["user_inf"]');
-    writeFileSync(join(dir, "typo.ts"), block);
-    writeFileSync(
-      join(dir, "tsconfig.json"),
-      JSON.stringify({
-        extends: "../../tsconfig.json",
-        compilerOptions: { paths: { "douyin-oauth": ["../../src/index.ts"] } },
-        include: ["*.ts"],
-      }),
+    const errors = ran.stdout.split("\n").filter((line) => /\.ts\(\d+,\d+\): error/.test(line));
+    expect(errors.filter((line) => !line.startsWith("build/guide-types/control-typo.ts"))).toEqual(
+      [],
     );
-    const ran = runCommand(bin("tsc"), ["--noEmit", "-p", join(dir, "tsconfig.json")]);
-    expect(ran.status).not.toBe(0);
-    expect(ran.stdout).toContain("user_inf");
+    expect(errors.join("\n")).toContain("user_inf");
+    expect(ran.stderr).toBe("");
   });
 });
 
