@@ -30,7 +30,7 @@ export default defineConfig({
         replacement: fileURLToPath(new URL("./src/integrations/authjs.ts", import.meta.url)),
       },
       {
-        find: /^douyin-oauth\/emulator$/,
+        find: /^douyin-oauth-emulator$/,
         replacement: fileURLToPath(new URL("./src/emulator/index.ts", import.meta.url)),
       },
     ],

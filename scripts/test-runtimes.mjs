@@ -5,7 +5,7 @@
 //   Node 20 (this node), 22 and 24, Deno and Bun, from `import` and from `require`;
 //   workerd under Miniflare, a bundled Worker with and without nodejs_compat;
 //   Chromium (Debian's, driven by playwright-core), a page: URL builders, state, callback, and a
-//   token call that must fail with kind "network" (no CORS: README, "Runtimes").
+//   token call that must fail with kind "network" (no CORS: guide/client.md, "Runtimes").
 // The runtimes come from the npm registry at the exact versions below, installed on first use
 // into a cache outside node_modules ($DOUYIN_OAUTH_RUNTIMES, default ~/.cache/douyin-oauth/
 // runtimes); later runs are offline. One line per runtime (name, version, result); a closing

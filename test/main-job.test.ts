@@ -3,7 +3,24 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { emulatorCli, root, runCommand } from "./support/project.js";
+import { readFileSync } from "node:fs";
+import { docBlock, emulatorCli, root, runCommand } from "./support/project.js";
+
+describe("the README's two commands", () => {
+  it("the main job is the set-up script, then npm start (run headless below)", () => {
+    expect(docBlock("README.md", "main-job").trim()).toBe("bash scripts/setup.sh && npm start");
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    expect(manifest.scripts.start).toMatch(/node examples\/web-app\/main\.mjs$/);
+  });
+
+  it("CI (.ci/run) runs the README's test command, after the same set-up", () => {
+    const command = docBlock("README.md", "test-command").trim();
+    expect(command).toBe("npm test && npm run test:runtimes");
+    const ci = readFileSync(join(root, ".ci/run"), "utf8").split("\n");
+    expect(ci).toContain(command);
+    expect(ci).toContain("bash scripts/setup.sh");
+  });
+});
 
 describe("npm start -- --headless", () => {
   it("runs login, consent, callback, user info, refresh, the renewal sweep, client token and a refused state; exits 0", () => {

@@ -1,20 +1,16 @@
-// The README's "Emulator for any language" curl block, run as written (bash and curl) against the
+// The emulator guide's control API curl block, run as written (bash and curl) against the
 // douyin-oauth-emulator bin, a real process on a free loopback port stopped by its PID.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emulatorCli, root, runCommand } from "./support/project.js";
+import { docBlock, emulatorCli, root, runCommand } from "./support/project.js";
 
 const CLI = emulatorCli;
 const TOKEN = "readme-control-token";
 
-/** The ```sh block right after the control-api-curl marker in README.md. */
+/** The emulator guide's control API block. */
 function curlBlock(): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const marker = readme.indexOf("<!-- control-api-curl");
-  expect(marker).toBeGreaterThan(0);
-  return /```sh\n([\s\S]*?)```/.exec(readme.slice(marker))![1]!;
+  return docBlock("guide/emulator.md", "control-api-curl");
 }
 
 async function startBin(args: string[]) {
@@ -52,7 +48,7 @@ ${block.replace("EMU=http://127.0.0.1:8787", `EMU=${url}`)}`;
   return runCommand("bash", ["-c", script], { timeoutMs: 60_000 });
 }
 
-describe("README › Emulator for any language", () => {
+describe("guide/emulator.md › the control API, from any language", () => {
   let open: Awaited<ReturnType<typeof startBin>>;
   let guarded: Awaited<ReturnType<typeof startBin>>;
   beforeAll(async () => {

@@ -1,11 +1,12 @@
-// The README's quick start, run as written against a local server standing in for the platform.
+// The README's quick start and the client guide's custom transport, run as written against a
+// local server standing in for the platform.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth, type Transport } from "../src/index.js";
 import { defaultHandler, startFakePlatform, type FakePlatform } from "./support/fake-platform.js";
-import { readmeBlock, root } from "./support/project.js";
+import { docBlock, root } from "./support/project.js";
 
 describe("README quick start", () => {
   let platform: FakePlatform;
@@ -33,7 +34,7 @@ describe("README quick start", () => {
     const file = join(dir, "quickstart.ts");
     writeFileSync(
       file,
-      `${readmeBlock("quickstart")}\nexport { douyin, loginUrl, state, onCallback };\n`,
+      `${docBlock("README.md", "quickstart")}\nexport { douyin, loginUrl, state, onCallback };\n`,
     );
     const mod = await import(pathToFileURL(file).href);
 
@@ -71,7 +72,7 @@ describe("README quick start", () => {
   });
 });
 
-describe("README custom transport", () => {
+describe("guide/client.md custom transport", () => {
   let platform: FakePlatform;
   beforeAll(async () => {
     platform = await startFakePlatform();
@@ -82,7 +83,7 @@ describe("README custom transport", () => {
     const dir = join(root, "build/readme");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "custom-transport.ts");
-    writeFileSync(file, readmeBlock("custom-transport"));
+    writeFileSync(file, docBlock("guide/client.md", "custom-transport"));
     const { transport } = (await import(pathToFileURL(file).href)) as { transport: Transport };
     const douyin = createDouyinOAuth({
       clientKey: "k",

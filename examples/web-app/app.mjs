@@ -89,7 +89,7 @@ export async function startExampleApp(options) {
   let redirectUri = options.redirectUri;
   // The user's tokens live in the manager, with absolute expiry times: it refreshes the access
   // token a day ahead and renews the refresh token in its last 5 days. With several servers, give
-  // every manager the same Redis store (README, "Running several servers").
+  // every manager the same Redis store (guide/tokens.md, "Running several servers").
   const store = new MemoryTokenStore(now);
   const users = createUserTokenManager(douyin, { store, now });
   // The Refresh button's manager: same store, but every access token counts as due, so

@@ -1,4 +1,4 @@
-// Auth.js with database sessions (issue 23): the README's block (douyinDatabaseSession,
+// Auth.js with database sessions (issue 23): the integrations guide's block (douyinDatabaseSession,
 // douyinLogger) under @auth/core's own handler, on a real SQLite file through a minimal Adapter,
 // with debug on. A user signs in once in Chromium; then the app's clock and the emulator's move
 // forward together, 4 days at a time, the user opening /me each time: the app reads Auth.js'
@@ -27,7 +27,7 @@ import {
   type AppServer,
 } from "./app-server.js";
 import { sqliteAdapter } from "./authjs-sqlite-adapter.js";
-import { importReadmeBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
+import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
 const DAY = 24 * 60 * 60_000;
 const realNow = Date.now;
@@ -61,7 +61,8 @@ beforeAll(async () => {
     process.env.AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
     process.env.AUTH_DEBUG = "1";
     Object.assign(globalThis, { __authdbAdapter: adapter, __authdbStore: new MemoryTokenStore() });
-    mod = await importReadmeBlock(
+    mod = await importDocBlock(
+      "guide/integrations.md",
       "authjs-database",
       `${QUICK_START_CLIENT}
 const adapter = (globalThis as any).__authdbAdapter;

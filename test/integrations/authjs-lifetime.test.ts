@@ -1,4 +1,4 @@
-// Auth.js over six months (issue 23): the README's block (JWT sessions, douyinCallbacks) under
+// Auth.js over six months (issue 23): the guide's block (JWT sessions, douyinCallbacks) under
 // @auth/core's own handler, a user signed in once in Chromium, then the app's clock and the
 // emulator's moved forward together, 4 days at a time, the user opening /me each time: the app
 // reads the session (which runs the jwt callback), then the token from the cookie it set, and
@@ -18,7 +18,7 @@ import {
   toWebRequest,
   type AppServer,
 } from "./app-server.js";
-import { importReadmeBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
+import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
 const DAY = 24 * 60 * 60_000;
 const realNow = Date.now;
@@ -35,7 +35,7 @@ beforeAll(async () => {
   app = await startAppServer(async (url) => {
     setQuickStartEnv(emu);
     process.env.AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
-    const mod = await importReadmeBlock("authjs", QUICK_START_CLIENT);
+    const mod = await importDocBlock("guide/integrations.md", "authjs", QUICK_START_CLIENT);
     const douyin = createDouyinOAuth({ ...emu.apps[0]!, baseUrl: emu.url });
 
     async function me(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,5 @@
 // Auth.js end to end: @auth/core's real handler, Auth(request, config), on loopback with JWT
-// sessions (no adapter), configured by the README's block; its built-in sign-in page sends
+// sessions (no adapter), configured by the guide's block; its built-in sign-in page sends
 // Chromium to the emulator's consent page; the session holds the Douyin user (name, image,
 // account id); then its sign-out page signs out.
 import type { IncomingMessage } from "node:http";
@@ -17,7 +17,7 @@ import {
   toWebRequest,
   type AppServer,
 } from "./app-server.js";
-import { importReadmeBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
+import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
 let emu: Emulator;
 let app: AppServer;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   app = await startAppServer(async (url) => {
     setQuickStartEnv(emu);
     process.env.AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
-    const mod = await importReadmeBlock("authjs", QUICK_START_CLIENT);
+    const mod = await importDocBlock("guide/integrations.md", "authjs", QUICK_START_CLIENT);
     authConfig = mod.authConfig;
     return async (req, res) => {
       const path = new URL(req.url ?? "/", url).pathname;
@@ -120,7 +120,7 @@ describe("Auth.js + douyin-oauth/authjs in Chromium", { timeout: 90_000 }, () =>
     await page.waitForURL(`${emu.url}/platform/oauth/connect/**`);
     await page.click('button[value="deny"]');
     // The emulator sends the state and no error parameter (the platform's refusal is not
-    // documented); the README's douyinDenied answers that callback before Auth.js does.
+    // documented); the guide's douyinDenied answers that callback before Auth.js does.
     await page.waitForURL(`${app.url}/auth/signin?error=AccessDenied`);
     expect(await page.textContent(".error")).toContain("Unable to sign in.");
     await screenshot(page, "authjs-denied");

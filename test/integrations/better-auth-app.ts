@@ -1,7 +1,7 @@
-// The Better Auth app of the end-to-end tests: the README's block on a real SQLite file (Better
+// The Better Auth app of the end-to-end tests: the guide's block on a real SQLite file (Better
 // Auth's own migration makes the tables), its handler (toNodeHandler) on loopback, a home page
 // that signs in or signs up, and /me, which calls Douyin on the user's behalf with the token
-// the README's douyinToken() gives, or says plainly that they must sign in with Douyin again.
+// the guide's douyinToken() gives, or says plainly that they must sign in with Douyin again.
 import { mkdtempSync, rmSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import { createDouyinOAuth } from "../../src/index.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import { sqliteCliDialect } from "../support/sqlite-cli.js";
 import { html, page, startAppServer, type AppServer } from "./app-server.js";
-import { importReadmeBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
+import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -46,7 +46,7 @@ document.getElementById("connect").onclick = async () => {
 
 export interface BetterAuthApp extends AppServer {
   auth: any;
-  /** The README's module: `auth` and `douyinToken`. */
+  /** The guide's module: `auth` and `douyinToken`. */
   readme: any;
   database: string;
   /** What the server log heard (Better Auth's logger), one line per call. */
@@ -68,13 +68,14 @@ export async function startBetterAuthApp(emu: Emulator): Promise<BetterAuthApp> 
       type: "sqlite",
     };
     (globalThis as any).__integLog = log;
-    readme = await importReadmeBlock(
+    readme = await importDocBlock(
+      "guide/integrations.md",
       "better-auth",
       `${QUICK_START_CLIENT}
 const database = (globalThis as any).__integDatabase;`,
     );
     auth = readme.auth;
-    // The server log: Better Auth's logger, as the app would configure it (the README's block
+    // The server log: Better Auth's logger, as the app would configure it (the guide's block
     // sets none); the test reads the lines.
     const context = await auth.$context;
     for (const level of ["error", "warn", "info"] as const) {

@@ -1,6 +1,6 @@
-// Better Auth users who are away (issue 23): the README's daily sweep over Better Auth's account
+// Better Auth users who are away (issue 23): the guide's daily sweep over Better Auth's account
 // rows. A user signs in once in Chromium and stays away; on day 26 (inside the renewal window,
-// nobody having asked for their token) the README's job runs as written and renews the refresh
+// nobody having asked for their token) the guide's job runs as written and renews the refresh
 // token in the row; on day 40 the server still calls Douyin for them. And a sweep that renews
 // while Better Auth writes the same row (the user signing in again) leaves the newer tokens.
 import FakeTimers from "@sinonjs/fake-timers";
@@ -15,7 +15,7 @@ import { launchBrowser, watchPage, type Browser } from "../support/browser.js";
 import { root } from "../support/project.js";
 import { sqliteQuery } from "../support/sqlite-cli.js";
 import { startBetterAuthApp, type BetterAuthApp } from "./better-auth-app.js";
-import { importReadmeBlock } from "./readme-snippet.js";
+import { importDocBlock } from "./readme-snippet.js";
 
 const DAY = 24 * 60 * 60_000;
 const realNow = Date.now;
@@ -65,7 +65,7 @@ const rowOf = async (openId: string) => {
   return row!;
 };
 
-/** The README's job, as written; `./auth.js` is the app's module (the Better Auth block). */
+/** The guide's job, as written; `./auth.js` is the app's module (the Better Auth block). */
 async function runReadmeJob(): Promise<{ printed: unknown[]; exitCode: number }> {
   const dir = join(root, "build/readme");
   mkdirSync(dir, { recursive: true });
@@ -83,7 +83,7 @@ export const douyin = (globalThis as any).__integAway.douyin;\n`,
     .spyOn(console, "log")
     .mockImplementation((line: string) => void printed.push(JSON.parse(line)));
   try {
-    await importReadmeBlock("better-auth-away", "");
+    await importDocBlock("guide/integrations.md", "better-auth-away", "");
   } finally {
     spy.mockRestore();
   }
@@ -94,7 +94,7 @@ export const douyin = (globalThis as any).__integAway.douyin;\n`,
 
 describe("Better Auth + douyinLogin: users who are away", () => {
   it(
-    "the README's daily job renews an away user's grant in their row on day 26; served on day 40",
+    "the guide's daily job renews an away user's grant in their row on day 26; served on day 40",
     { timeout: 120_000 },
     async () => {
       const { page, problems, openId } = await signIn("dave");

@@ -1,4 +1,4 @@
-// Better Auth over six months (issue 23): the README's block on SQLite, a user signed in once in
+// Better Auth over six months (issue 23): the guide's block on SQLite, a user signed in once in
 // Chromium, then the app's clock and the emulator's moved forward together, 4 days at a time,
 // the user opening /me each time (which calls Douyin on their behalf through getAccessToken).
 // Past day 15 (the first access token's end), day 30 (the first refresh token's) and on, they

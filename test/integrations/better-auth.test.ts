@@ -1,4 +1,4 @@
-// Better Auth end to end: the README's block (douyinLogin) on a real SQLite file, Better Auth's
+// Better Auth end to end: the guide's block (douyinLogin) on a real SQLite file, Better Auth's
 // own handler on loopback, driven in Chromium through the emulator's consent page: sign-in,
 // per-call scopes, accountInfo, Deny, a failed profile call, "Connect Douyin" for an
 // email/password user, and a placeholder email nobody can take first (issue 23).
@@ -137,7 +137,7 @@ describe("Better Auth + douyinLogin in Chromium, on SQLite", { timeout: 90_000 }
     }
   });
 
-  it("Connect Douyin: an email/password user links their Douyin account (the README's settings)", async () => {
+  it("Connect Douyin: an email/password user links their Douyin account (the guide's settings)", async () => {
     const page = await browser.context.newPage();
     await page.goto(app.url);
     await page.fill('input[name="email"]', "frank@example.com");

@@ -11,7 +11,7 @@ import {
   bin,
   emulatorDir,
   pack,
-  readmeBlock,
+  docBlock,
   root,
   runCommand,
   type Packed,
@@ -203,7 +203,7 @@ describe("packed tarball", () => {
           symlinkSync(join(root, "node_modules", peer), join(modules, peer));
         }
       }
-      const quickStart = readmeBlock("quickstart");
+      const quickStart = docBlock("README.md", "quickstart");
       const scopes = `
 // @ts-expect-error a misspelled scope is a type error
 douyin.connectUrl({ scope: ["user_inf"], redirectUri: "https://a.example/cb" });

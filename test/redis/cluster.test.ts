@@ -126,7 +126,7 @@ describe("user tokens through a failover", () => {
       // A store call holds the write and its WAIT: its bound must be above WAIT's own (a save
       // timed out at 500 ms against a 500 ms WAIT in one loaded CI run).
       const options = { now: emu.now, storeTimeoutMs: 2_000, onError: () => undefined };
-      // As the README advises for replicated deployments that renew user tokens: without a
+      // As guide/tokens.md advises for replicated deployments that renew user tokens: without a
       // replica's acknowledgement, a renewal written just before the kill can be lost with the
       // master (asynchronous replication), leaving the promoted replica the spent refresh token.
       const replicated = { waitForReplicas: { replicas: 1, timeoutMs: 1_000 } };

@@ -205,7 +205,7 @@ export async function runFailoverFleet(
         INTERVAL_MS: "20",
         REFRESH_BEFORE_MS: String(refreshBeforeMs * SCALE),
         RECHECK_MS: String(refreshBeforeMs * SCALE),
-        // Above the failover's length on a loaded machine (kill, promotion, MOVED): see README.
+        // Above the failover's length on a loaded machine (kill, promotion, MOVED): see guide/tokens.md.
         STORE_RETRY_MS: "30000",
         SOURCE: source,
         ...(waitForReplicas

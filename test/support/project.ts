@@ -1,6 +1,6 @@
 // Paths and a child-process helper shared by the tests that run the project's own scripts.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
@@ -12,17 +12,64 @@ export const bin = (name: string) => join(root, "node_modules/.bin", name);
 export const emulatorDir = join(root, "packages/emulator");
 export const emulatorCli = join(emulatorDir, "dist/cli.js");
 
+/** The pages whose code blocks tests run: README.md and every guide/*.md, as paths from root. */
+export function docPages(): string[] {
+  const guides = readdirSync(join(root, "guide")).filter((name) => name.endsWith(".md"));
+  return ["README.md", ...guides.sort().map((name) => `guide/${name}`)];
+}
+
+/** A fenced code block of a doc page, with the `<!-- name: ... -->` marker right above it. */
+export interface DocBlock {
+  page: string;
+  /** The line of the opening fence, from 1. */
+  line: number;
+  /** The fence's language: ts, sh, json... */
+  lang: string;
+  /** The marker's name and the rest of its text (the test files it names), or undefined. */
+  name: string | undefined;
+  marker: string | undefined;
+  /** The block as written, without the indent of a list item. */
+  text: string;
+}
+
+/** Every fenced block of a page, each with the marker above it (blank lines between allowed). */
+export function docBlocks(page: string): DocBlock[] {
+  const lines = readFileSync(join(root, page), "utf8").split("\n");
+  const blocks: DocBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^( *)```(\S*)\s*$/.exec(lines[i]!);
+    if (open === null) continue;
+    const [, indent, lang] = open;
+    const end = lines.findIndex((l, j) => j > i && l.trimEnd() === `${indent}\`\`\``);
+    if (end < 0) throw new Error(`${page}:${i + 1}: a code block that never ends`);
+    let above = i - 1;
+    while (above >= 0 && lines[above]!.trim() === "") above--;
+    const marker = /^\s*<!-- ([\w-]+):(.*)-->\s*$/.exec(lines[above] ?? "");
+    blocks.push({
+      page,
+      line: i + 1,
+      lang: lang!,
+      name: marker?.[1],
+      marker: marker?.[2]?.trim(),
+      text: lines
+        .slice(i + 1, end)
+        .map((l) => l.slice(Math.min(indent!.length, l.length - l.trimStart().length)))
+        .join("\n")
+        .concat("\n"),
+    });
+    i = end;
+  }
+  return blocks;
+}
+
 /**
- * The ```ts block right after the `<!-- name` marker in README.md, as written (a block inside a
- * list item loses its two-space indent).
+ * The code block named `name` (by the `<!-- name: ... -->` marker right above it) on `page`
+ * (README.md or guide/<page>.md), as written.
  */
-export function readmeBlock(name: string): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const marker = readme.indexOf(`<!-- ${name}`);
-  if (marker < 0) throw new Error(`README.md has no "${name}" marker`);
-  const block = readme.slice(marker).match(/```ts\n([\s\S]*?)```/);
-  if (block === null) throw new Error(`README.md has no ts block after "${name}"`);
-  return block[1]!.replace(/^ {2}/gm, "");
+export function docBlock(page: string, name: string): string {
+  const block = docBlocks(page).find((b) => b.name === name);
+  if (block === undefined) throw new Error(`${page} has no block marked "${name}"`);
+  return block.text;
 }
 
 /** The spec, parsed as YAML (no $ref resolution). */

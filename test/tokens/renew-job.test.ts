@@ -1,4 +1,4 @@
-// The README's daily renewal job, run as written: the emulator stands for the platform, a real
+// The tokens guide's daily renewal job, run as written: the emulator stands for the platform, a real
 // redis-server for the store, and a user whose refresh token is inside its renewal window.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { createDouyinOAuth } from "../../src/index.js";
 import { RedisTokenStore } from "../../src/redis/index.js";
 import { createUserTokenManager } from "../../src/tokens/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { readmeBlock, root } from "../support/project.js";
+import { docBlock, root } from "../support/project.js";
 import { useRedis } from "../support/redis.js";
 
 const DAY = 24 * 60 * 60_000;
@@ -24,7 +24,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-describe("README: the daily renewal job", () => {
+describe("guide/tokens.md: the daily renewal job", () => {
   it("runs as written: renews the due user, closes with nothing unsaved, prints the summary", async () => {
     const douyin = createDouyinOAuth({ ...DEMO_APP, baseUrl: emu.url });
     const store = new RedisTokenStore(redis.client);
@@ -48,7 +48,7 @@ describe("README: the daily renewal job", () => {
     const dir = join(root, "build/readme");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "renew-job.ts");
-    writeFileSync(file, readmeBlock("renew-job"));
+    writeFileSync(file, docBlock("guide/tokens.md", "renew-job"));
     await import(pathToFileURL(file).href);
 
     expect(printed.map((line) => JSON.parse(line))).toEqual([
