@@ -35,7 +35,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed client, unpacked and its README aside, stays under 322 KB in 66 files", () => {
+  it("the packed client, unpacked and its README aside, stays under 334 KB in 68 files", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -48,9 +48,12 @@ describe("size budgets", () => {
     // (569 KB in 84 files after), shipped one set of declarations for both formats (455 KB in 66)
     // and minified the bundles' whitespace and syntax (382 KB, the README's 62 KB included).
     // The goal was 250 KB with a 12 KB README: about 332 KB is missed by 82 KB (BENCHMARKS.md).
-    expect(info.unpackedSize - readme).toBeLessThanOrEqual(322_000);
+    // 333.6 KB with the rest of issue 23 (the Auth.js bundle's database sessions and debug logger,
+    // +11 KB minified with their declarations) and doc text on every export (issue 24).
+    expect(info.unpackedSize - readme).toBeLessThanOrEqual(334_000);
     // The bundles (ESM and CJS), the CommonJS declarations (one per source module an entry
     // reaches), the ES module ones that name openapi-fetch or are ESM only, and stubs for the rest.
-    expect(info.entryCount).toBeLessThanOrEqual(66);
+    // 68 with issue 23's authjs-database.d.ts and authjs-logger.d.ts.
+    expect(info.entryCount).toBeLessThanOrEqual(68);
   });
 });
