@@ -6,7 +6,6 @@
 // the block's douyinToken and calls Douyin on the user's behalf. Past day 15 and day 30 they
 // stay signed in; once the 5 renewals are spent, /me sends them to sign in again; they do, then
 // sign out, which ends the grant. Auth.js' debug log of all that holds no secret.
-import FakeTimers from "@sinonjs/fake-timers";
 import { Auth } from "@auth/core";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -14,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDouyinOAuth } from "../../src/index.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import { MemoryTokenStore } from "../../src/tokens/index.js";
 import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
 import { sqliteQuery } from "../support/sqlite-cli.js";
@@ -27,11 +26,10 @@ import {
   type AppServer,
 } from "./app-server.js";
 import { sqliteAdapter } from "./authjs-sqlite-adapter.js";
+import { startSharedClock, type SharedClock } from "../support/clocked-emulator.js";
 import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
-const DAY = 24 * 60 * 60_000;
-const realNow = Date.now;
-let clock: ReturnType<typeof FakeTimers.install>;
+let shared: SharedClock;
 let emu: Emulator;
 let app: AppServer;
 let browser: Browser;
@@ -54,8 +52,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "authdb-authjs-"));
   file = join(dir, "auth.db");
   const { adapter } = await sqliteAdapter(file);
-  emu = await startEmulator({ now: () => realNow() });
-  clock = FakeTimers.install({ now: realNow(), toFake: ["Date"], shouldAdvanceTime: true });
+  shared = await startSharedClock();
+  emu = shared.emu;
   app = await startAppServer(async (url) => {
     setQuickStartEnv(emu);
     process.env.AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
@@ -127,17 +125,13 @@ const store = (globalThis as any).__authdbStore;`,
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await emu?.close();
   await mod?.users.close();
-  clock?.uninstall();
+  await shared?.close();
   vi.restoreAllMocks();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function advance(days: number) {
-  emu.advanceTime(days * DAY);
-  clock.setSystemTime(Date.now() + days * DAY);
-}
+const advance = (days: number) => shared.advance(days);
 
 /** Every secret this test meets, to look for in the log. */
 const secrets = new Set<string>();

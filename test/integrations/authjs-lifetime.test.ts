@@ -4,11 +4,10 @@
 // reads the session (which runs the jwt callback), then the token from the cookie it set, and
 // calls Douyin on the user's behalf. Past day 15 and day 30 they stay signed in; once the 5
 // renewals are spent and the last tokens expire, /me sends them to sign in again.
-import FakeTimers from "@sinonjs/fake-timers";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDouyinOAuth } from "../../src/index.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import { launchBrowser, watchPage, type Browser } from "../support/browser.js";
 import {
   html,
@@ -18,11 +17,10 @@ import {
   toWebRequest,
   type AppServer,
 } from "./app-server.js";
+import { startSharedClock, type SharedClock } from "../support/clocked-emulator.js";
 import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
 
-const DAY = 24 * 60 * 60_000;
-const realNow = Date.now;
-let clock: ReturnType<typeof FakeTimers.install>;
+let shared: SharedClock;
 let emu: Emulator;
 let app: AppServer;
 let browser: Browser;
@@ -30,8 +28,8 @@ let browser: Browser;
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 beforeAll(async () => {
-  emu = await startEmulator({ now: () => realNow() });
-  clock = FakeTimers.install({ now: realNow(), toFake: ["Date"], shouldAdvanceTime: true });
+  shared = await startSharedClock();
+  emu = shared.emu;
   app = await startAppServer(async (url) => {
     setQuickStartEnv(emu);
     process.env.AUTH_SECRET = "a-test-secret-of-at-least-32-characters";
@@ -108,14 +106,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await emu?.close();
-  clock?.uninstall();
+  await shared?.close();
 });
 
-function advance(days: number) {
-  emu.advanceTime(days * DAY);
-  clock.setSystemTime(Date.now() + days * DAY);
-}
+const advance = (days: number) => shared.advance(days);
 
 describe("Auth.js + douyinCallbacks: a user over six months", () => {
   it(

@@ -3,44 +3,38 @@
 // nobody having asked for their token) the guide's job runs as written and renews the refresh
 // token in the row; on day 40 the server still calls Douyin for them. And a sweep that renews
 // while Better Auth writes the same row (the user signing in again) leaves the newer tokens.
-import FakeTimers from "@sinonjs/fake-timers";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { accountTokenStore } from "../../src/integrations/better-auth.js";
 import { createDouyinOAuth } from "../../src/index.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import { createUserTokenManager, type TokenStore } from "../../src/tokens/index.js";
 import { launchBrowser, watchPage, type Browser } from "../support/browser.js";
 import { root } from "../support/project.js";
 import { sqliteQuery } from "../support/sqlite-cli.js";
 import { startBetterAuthApp, type BetterAuthApp } from "./better-auth-app.js";
+import { startSharedClock, type SharedClock } from "../support/clocked-emulator.js";
 import { importDocBlock } from "./readme-snippet.js";
 
-const DAY = 24 * 60 * 60_000;
-const realNow = Date.now;
-let clock: ReturnType<typeof FakeTimers.install>;
+let shared: SharedClock;
 let emu: Emulator;
 let app: BetterAuthApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  emu = await startEmulator({ now: () => realNow() });
-  clock = FakeTimers.install({ now: realNow(), toFake: ["Date"], shouldAdvanceTime: true });
+  shared = await startSharedClock();
+  emu = shared.emu;
   app = await startBetterAuthApp(emu);
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await emu?.close();
-  clock?.uninstall();
+  await shared?.close();
 });
 
-function advance(days: number) {
-  emu.advanceTime(days * DAY);
-  clock.setSystemTime(Date.now() + days * DAY);
-}
+const advance = (days: number) => shared.advance(days);
 
 /** `user` approves on the consent page in a fresh browser context; resolves on /me. */
 async function signIn(user: string) {

@@ -4,39 +4,31 @@
 // Past day 15 (the first access token's end), day 30 (the first refresh token's) and on, they
 // stay signed in; once the platform's 5 renewals are spent and the last tokens expire, /me sends
 // them to sign in again with a plain notice, before day 186.
-import FakeTimers from "@sinonjs/fake-timers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
+import { startSharedClock, type SharedClock } from "../support/clocked-emulator.js";
 import { launchBrowser, watchPage, type Browser } from "../support/browser.js";
 import { sqliteQuery } from "../support/sqlite-cli.js";
 import { startBetterAuthApp, type BetterAuthApp } from "./better-auth-app.js";
 
-const DAY = 24 * 60 * 60_000;
-const realNow = Date.now;
-let clock: ReturnType<typeof FakeTimers.install>;
+let shared: SharedClock;
 let emu: Emulator;
 let app: BetterAuthApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  // The emulator keeps the real clock, moved by its own control; the app's Date is moved with it.
-  emu = await startEmulator({ now: () => realNow() });
-  clock = FakeTimers.install({ now: realNow(), toFake: ["Date"], shouldAdvanceTime: true });
+  shared = await startSharedClock();
+  emu = shared.emu;
   app = await startBetterAuthApp(emu);
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await emu?.close();
-  clock?.uninstall();
+  await shared?.close();
 });
 
-/** Days pass for the platform and for the app alike. */
-function advance(days: number) {
-  emu.advanceTime(days * DAY);
-  clock.setSystemTime(Date.now() + days * DAY);
-}
+const advance = (days: number) => shared.advance(days);
 
 describe("Better Auth + douyinLogin: a user over six months", () => {
   it(

@@ -1,5 +1,6 @@
 // The token tests' platform: the emulator on a clock that stands still until a test moves it
 // (advanceTime), a client of it, and the user-token steps built on the two.
+import FakeTimers from "@sinonjs/fake-timers";
 import { createDouyinOAuth, type DouyinOAuth } from "../../src/index.js";
 import { DEMO_APP, startEmulator, type Emulator } from "../../src/emulator/index.js";
 import {
@@ -49,4 +50,33 @@ export function managerWith(
     ...more,
   });
   return { users, errors };
+}
+
+export interface SharedClock {
+  emu: Emulator;
+  /** Days pass for the platform and for the app in this process alike. */
+  advance(days: number): void;
+  /** Closes the emulator and gives this process its real Date back. */
+  close(): Promise<void>;
+}
+
+/**
+ * The emulator on the real clock (moved by its own control), and this process's Date faked and
+ * moved with it: for a framework's app run in-process over months, in a real browser.
+ */
+export async function startSharedClock(): Promise<SharedClock> {
+  const realNow = Date.now;
+  const emu = await startEmulator({ now: () => realNow() });
+  const clock = FakeTimers.install({ now: realNow(), toFake: ["Date"], shouldAdvanceTime: true });
+  return {
+    emu,
+    advance(days) {
+      emu.advanceTime(days * DAY);
+      clock.setSystemTime(Date.now() + days * DAY);
+    },
+    async close() {
+      await emu.close();
+      clock.uninstall();
+    },
+  };
 }
