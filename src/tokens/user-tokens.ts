@@ -157,6 +157,8 @@ class UserTokens {
   private readonly report: (error: unknown) => void;
   /** Background writes of unsaved renewals, per user. */
   private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Background renewals that a store fault stopped, per user. */
+  private readonly renewals = new Map<string, ReturnType<typeof setTimeout>>();
   private closed = false;
 
   constructor(
@@ -232,12 +234,45 @@ class UserTokens {
     this.retries.set(openId, timer);
   }
 
+  /**
+   * A renewal that `record` wanted and a store fault stopped (a write that timed out, a lock or
+   * read refused) is tried again in the background by the sweep's own step, 1 s, 2 s, 4 s ...
+   * at most a minute apart, while the store holds that refresh token and it still wants
+   * renewing, up to its end: a user whose only visit in the renewal window met a store fault
+   * keeps the grant. A renewal marked by a write that landed late holds for its hour, then goes.
+   */
+  private renewLater(openId: string, record: UserTokenRecord, attempt = 0) {
+    if (this.closed || this.renewals.has(openId) || !this.rules.renewalWanted(record)) return;
+    if (this.now() >= record.refreshExpiresAt || this.memory.unsavedOf(openId) !== undefined) {
+      return;
+    }
+    const again = async () => {
+      this.renewals.delete(openId);
+      const outcome = await this.sweepOne(openId).catch((error: unknown) => {
+        this.report(error);
+        return error instanceof DouyinStoreError ? ("store" as const) : ("failed" as const);
+      });
+      // Renewed, refused by the platform (its own pause applies), over, or signed out.
+      if (outcome !== "store" && outcome !== "skipped") return;
+      if (outcome === "skipped") {
+        const current = await this.grants.read(openId).catch(() => undefined);
+        const now = current?.value.state === "live" ? current.value.record : undefined;
+        if (now?.refreshToken !== record.refreshToken) return; // renewed by another, or gone
+      }
+      this.renewLater(openId, record, attempt + 1);
+    };
+    const timer = setTimeout(() => void again(), Math.min(60_000, 1_000 * 2 ** attempt));
+    (timer as { unref?: () => void }).unref?.();
+    this.renewals.set(openId, timer);
+  }
+
   /** The store is unreachable: a record this process holds, confirmed within the grace. */
   private async offline(openId: string, storeError: unknown): Promise<UserTokenRecord> {
     const { rules } = this;
     this.report(storeError);
     const mine = this.memory.offline(openId, this.now() - this.limits.offlineGraceMs);
     if (mine === undefined) throw storeError;
+    this.renewLater(openId, mine);
     if (rules.usable(mine) && !rules.refreshDue(mine)) return mine;
     if (!rules.refreshable(mine)) throw storeError;
     try {
@@ -275,6 +310,7 @@ class UserTokens {
     } catch (error) {
       if (error instanceof DouyinReauthorizeError) throw error;
       if (error instanceof DouyinStoreError && error.reason !== "lock_wait") {
+        this.renewLater(openId, stored);
         // The store reads but cannot lock or write (out of memory, a read-only replica): the
         // record it just gave is current, so refresh alone; never renew without the lock.
         const alone = await this.refreshedAlone(openId, stored, error);
@@ -448,8 +484,9 @@ class UserTokens {
 
   async close(): Promise<{ unsaved: number }> {
     this.closed = true;
-    for (const timer of this.retries.values()) clearTimeout(timer);
+    for (const timer of [...this.retries.values(), ...this.renewals.values()]) clearTimeout(timer);
     this.retries.clear();
+    this.renewals.clear();
     const deadline = Date.now() + this.limits.closeTimeoutMs;
     for (let round = 0; this.memory.unsavedUsers().length > 0; round++) {
       await this.saveAll();

@@ -46,7 +46,15 @@ export function inline(sql: string, parameters: readonly unknown[]): string {
   return out;
 }
 
-function shell(file: string, input: string): Promise<string> {
+// A slow database on demand, to replay what a loaded machine does to the framework tests:
+// SQLITE_CLI_DELAY_MS=500 makes each statement wait 0-500 ms first, drawn from a seeded
+// generator (SQLITE_CLI_SEED, default 1), so a run's delays repeat. Unset: no delay.
+const SLOW_MS = Number(process.env.SQLITE_CLI_DELAY_MS ?? 0);
+let seed = Number(process.env.SQLITE_CLI_SEED ?? 1);
+const draw = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+
+async function shell(file: string, input: string): Promise<string> {
+  if (SLOW_MS > 0) await new Promise((r) => setTimeout(r, Math.floor(draw() * SLOW_MS)));
   return new Promise((resolve, reject) => {
     const child = execFile(SQLITE, ["-json", "-bail", file], (error, stdout, stderr) => {
       if (error) reject(new Error(`sqlite3: ${stderr.trim() || error.message}`));

@@ -185,6 +185,73 @@ describe("2. a renewed refresh token is written before the refresh after it", ()
   });
 });
 
+describe("a renewal the store stopped is tried again without waiting for the user", () => {
+  // Found by the Better Auth lifetime test under load: the only visit inside the 5-day window
+  // hit a store timeout before the renewal was sent, and the next visit came after the refresh
+  // token's end: the grant was over on day 94 instead of about day 170.
+  const waitFor = async (done: () => boolean | Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await done()); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  const renewed = (users: UserTokenManager) => async () => (await users.get("u-1"))?.renewals === 1;
+
+  it("the hold's write times out on the window's only call: renewed in the background, served after day 30", async () => {
+    const store = new FaultyStore(emu.now);
+    const { users, errors } = managerOn(store, { storeTimeoutMs: 50 });
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    store.faults.set("set", { kind: "slow", ms: 150 }); // lands after its time ran out
+    expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true);
+    expect(errors).toContainEqual(
+      expect.objectContaining({ name: "DouyinStoreError", reason: "timeout", operation: "set" }),
+    );
+    expect(emu.stats.renewRefreshToken).toBe(0);
+    store.faults.clear();
+    await waitFor(renewed(users));
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    emu.advanceTime(6 * DAY); // day 32: the first refresh token is over
+    expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true);
+    expect((await users.get("u-1"))!.renewals).toBe(1);
+    expect(await users.close()).toEqual({ unsaved: 0 });
+  });
+
+  it("the mark's write lands after its time ran out: the renewal holds for its hour, then is made in the background", async () => {
+    const store = new FaultyStore(emu.now);
+    const { users } = managerOn(store, { storeTimeoutMs: 50 });
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    store.faults.set("compareAndSet", { kind: "slow", ms: 150 });
+    expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true);
+    store.faults.clear();
+    await new Promise((r) => setTimeout(r, 1_500)); // tried once: the late mark holds
+    expect((await users.get("u-1"))!.renewingSince).toBeDefined();
+    expect(emu.stats.renewRefreshToken).toBe(0);
+    emu.advanceTime(61 * 60_000); // the hold's hour, by the store's clock
+    await waitFor(renewed(users));
+    expect(emu.stats.renewRefreshToken).toBe(1);
+    const kept = await users.get("u-1");
+    expect(kept).toMatchObject({ renewals: 1 });
+    expect(kept!.renewingSince).toBeUndefined();
+    expect(await users.close()).toEqual({ unsaved: 0 });
+  });
+
+  it("the store stays down: tried again, at most a minute apart, and never once the manager is closed", async () => {
+    const store = new FaultyStore(emu.now);
+    const { users } = managerOn(store, { storeTimeoutMs: 50 });
+    await signIn(users);
+    emu.advanceTime(26 * DAY);
+    store.faults.set("lock", { kind: "reject" });
+    expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true);
+    const locks = store.calls.lock;
+    await waitFor(() => store.calls.lock >= locks + 2); // 1 s, then 2 s
+    expect(store.calls.lock).toBeGreaterThanOrEqual(locks + 2);
+    await users.close();
+    const after = store.calls.lock;
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(store.calls.lock).toBe(after);
+    expect(emu.stats.renewRefreshToken).toBe(0);
+  });
+});
+
 describe("3. renewal whatever the access token's state", () => {
   it("active on days 20, 26, 29, 31 and 34.5: renewed on day 26, never told to reauthorize", async () => {
     const { users } = managerOn(new MemoryTokenStore(emu.now));
