@@ -235,11 +235,14 @@ class UserTokens {
   }
 
   /**
-   * A renewal that `record` wanted and a store fault stopped (a write that timed out, a lock or
-   * read refused) is tried again in the background by the sweep's own step, 1 s, 2 s, 4 s ...
-   * at most a minute apart, while the store holds that refresh token and it still wants
-   * renewing, up to its end: a user whose only visit in the renewal window met a store fault
-   * keeps the grant. A renewal marked by a write that landed late holds for its hour, then goes.
+   * A renewal that `record` wanted and a call or the sweep did not make (a store fault: a write
+   * that timed out, a lock or a read refused; a lock held by a server that then failed; the
+   * pause after the platform refused) is tried again in the background by the sweep's own
+   * step, 1 s, 2 s, 4 s ... at most a minute apart (not before `renewRetryMs` after a refusal),
+   * while the store holds that refresh token and it still wants renewing, up to its end: a user
+   * whose only visit in the renewal window met a fault keeps the grant. A mark that holds (a
+   * renewal under way, or a mark whose write landed late) is waited for; the platform refusing
+   * the retry ends it (the next call or sweep tries after the pause).
    */
   private renewLater(openId: string, record: UserTokenRecord, attempt = 0) {
     if (this.closed || this.renewals.has(openId) || !this.rules.renewalWanted(record)) return;
@@ -248,7 +251,7 @@ class UserTokens {
     }
     const again = async () => {
       this.renewals.delete(openId);
-      const outcome = await this.sweepOne(openId).catch((error: unknown) => {
+      const outcome = await this.sweepOne(openId, true).catch((error: unknown) => {
         this.report(error);
         return error instanceof DouyinStoreError ? ("store" as const) : ("failed" as const);
       });
@@ -261,7 +264,9 @@ class UserTokens {
       }
       this.renewLater(openId, record, attempt + 1);
     };
-    const timer = setTimeout(() => void again(), Math.min(60_000, 1_000 * 2 ** attempt));
+    const backoff = Math.min(60_000, 1_000 * 2 ** attempt);
+    const paused = this.memory.heldBack(openId, this.now()) ? this.limits.renewRetryMs : 0;
+    const timer = setTimeout(() => void again(), Math.max(backoff, paused));
     (timer as { unref?: () => void }).unref?.();
     this.renewals.set(openId, timer);
   }
@@ -297,20 +302,20 @@ class UserTokens {
   /** The work under the lock, which calls made while it runs join. */
   private async underLock(openId: string, stored: UserTokenRecord, work: Work) {
     const { rules, grants } = this;
+    let served = stored;
     try {
       // Another server is on it: serve what still works; never renew without the lock.
       const maintain = (lock: HeldLock) => grants.maintain(openId, lock, work);
-      return await this.shared.underLock(this.lockOf(openId), maintain, {
+      return (served = await this.shared.underLock(this.lockOf(openId), maintain, {
         serve: rules.usable(stored) ? stored : undefined,
         settled: async () => {
           const theirs = (await grants.live(openId)).value.record;
           return rules.usable(theirs) && !rules.refreshDue(theirs) ? theirs : undefined;
         },
-      });
+      }));
     } catch (error) {
       if (error instanceof DouyinReauthorizeError) throw error;
       if (error instanceof DouyinStoreError && error.reason !== "lock_wait") {
-        this.renewLater(openId, stored);
         // The store reads but cannot lock or write (out of memory, a read-only replica): the
         // record it just gave is current, so refresh alone; never renew without the lock.
         const alone = await this.refreshedAlone(openId, stored, error);
@@ -321,6 +326,11 @@ class UserTokens {
       return stored;
     } finally {
       this.writeLater(openId);
+      // Still the refresh token read: a renewal it wants was not made here (a fault, a lock
+      // held by a server that failed, a pause after the platform's refusal).
+      if (served.refreshToken === stored.refreshToken && !work.signedOut) {
+        this.renewLater(openId, stored);
+      }
     }
   }
 
@@ -355,7 +365,7 @@ class UserTokens {
   }
 
   /** The sweep's turn at one user: renewed under the lock if due, never waited for. */
-  private async sweepOne(openId: string): Promise<RenewalOutcome | "gone"> {
+  private async sweepOne(openId: string, retrying = false): Promise<RenewalOutcome | "gone"> {
     const { memory, rules } = this;
     if (memory.busy(openId)) return "skipped"; // this process is on it already
     const current = await this.grants.read(openId);
@@ -366,14 +376,19 @@ class UserTokens {
       return "skipped"; // not due, or another renewal is under way
     }
     const work = memory.sweep(openId);
+    let outcome: RenewalOutcome | undefined;
     try {
       const done = await this.shared.withLock(this.lockOf(openId), (lock) =>
         this.grants.renewIfDue(openId, lock, work),
       );
-      return done.busy ? "skipped" : done.value;
+      return (outcome = done.busy ? "skipped" : done.value);
     } finally {
       memory.swept(openId, work);
       this.writeLater(openId);
+      // Not renewed (a fault, a lock held by a server that failed): tried again, not a day later.
+      if (!retrying && outcome !== "renewed" && outcome !== "exhausted" && !work.signedOut) {
+        this.renewLater(openId, record);
+      }
     }
   }
 

@@ -18,6 +18,9 @@
 //     the app was handed, the store holds a refresh token the platform accepts and the record
 //     does not take for dead;
 //   6 nothing hangs (an actor waiting while nothing is pending and no timer is set);
+//   7 at the end, under the same conditions as 5: a kept grant inside its renewal window (5 days,
+//     renewals left) has a renewal under way (its hold key stored): a renewal that a fault
+//     stopped is not left for a visit that may come after the refresh token's end;
 //   C every client token served is valid at the platform when served.
 import type { TokenData } from "../../src/index.js";
 import { DouyinReauthorizeError } from "../../src/tokens/index.js";
@@ -320,6 +323,20 @@ export class Run {
       token !== undefined &&
       world.ledger.isValid(token) &&
       (record!.refreshExpiresAt as number) > world.clock.now;
+    const holdKey = `douyin-oauth:${DEMO_APP.clientKey}:renewing:${OPEN_ID}`;
+    if (
+      kept &&
+      (record!.refreshExpiresAt as number) - world.clock.now < 5 * DAY &&
+      (record!.renewals as number) < 5 &&
+      world.read(holdKey) === undefined
+    ) {
+      this.violate(
+        "7 renewal left undone",
+        `the store holds ${world.canon(String(token))} inside its renewal window, no renewal under way, ${
+          world.clock.now - world.doneAt
+        } ms after the last call`,
+      );
+    }
     if (!kept) {
       this.violate(
         "5 grant lost",
