@@ -151,6 +151,122 @@ async function minifyLocals(file, format) {
 }
 
 /**
+ * Deletes the declarations in `folder` that nothing of the package reaches: from the exports of
+ * each declaration file package.json names (exports, types, typesVersions), every name their
+ * declarations and doc comments use, followed through imports and re-exports, is kept, whole
+ * statement and doc comment; the rest (the helpers modules export to each other: checkOptions,
+ * send, withRetries, the record rules...) goes, with the imports and re-exports only it used.
+ * A file left with no import or export stays a module (`export {};`); pruneDeclarations then
+ * deletes the files nothing imports any more.
+ */
+function shakeDeclarations(packageDir, folder) {
+  const pkg = readFileSync(join(packageDir, "package.json"), "utf8");
+  const entries = [...new Set(pkg.match(/"\.\/[^"]+\.d\.ts"/g))]
+    .map((quoted) => join(packageDir, quoted.slice(1, -1)))
+    .filter((file) => existsSync(file));
+  const program = ts.createProgram(entries, {
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: [],
+  });
+  const checker = program.getTypeChecker();
+  const ours = (node) => node.getSourceFile().fileName.startsWith(`${folder}/`);
+  const statementOf = (node) => {
+    while (!ts.isSourceFile(node.parent)) node = node.parent;
+    return node;
+  };
+  const kept = new Set(); // top-level statements
+  const used = new Set(); // alias symbols (imports, re-exports) that kept text names
+  const queue = [];
+  const keep = (statement) => {
+    if (kept.has(statement)) return;
+    kept.add(statement);
+    queue.push(statement);
+  };
+  const reach = (symbol) => {
+    let at = symbol;
+    for (let hops = 0; at.flags & ts.SymbolFlags.Alias && hops < 100; hops++) {
+      used.add(at);
+      for (const d of at.declarations ?? []) if (ours(d)) keep(statementOf(d));
+      at = checker.getImmediateAliasedSymbol(at) ?? at;
+      if (used.has(at)) break;
+    }
+    for (const d of at.declarations ?? []) if (!ts.isSourceFile(d) && ours(d)) keep(statementOf(d));
+  };
+  const visit = (node) => {
+    if (ts.isIdentifier(node)) {
+      const symbol = checker.getSymbolAtLocation(node);
+      if (symbol) reach(symbol);
+    }
+    // {@link X} in a doc comment: X stays, so the link still leads somewhere.
+    for (const doc of node.jsDoc ?? []) ts.forEachChild(doc, visit);
+    ts.forEachChild(node, visit);
+  };
+  for (const entry of entries) program.getSourceFile(entry).statements.forEach(keep);
+  while (queue.length > 0) visit(queue.pop());
+
+  const isUsed = (name) => used.has(checker.getSymbolAtLocation(name));
+  for (const source of program.getSourceFiles()) {
+    if (!source.fileName.startsWith(`${folder}/`) || entries.includes(source.fileName)) continue;
+    const text = source.text;
+    const slice = (node) => text.slice(node.getStart(source), node.end);
+    let out = "";
+    let moduleSyntax = false;
+    for (const statement of source.statements) {
+      const whole = text.slice(statement.getFullStart(), statement.end);
+      let piece = kept.has(statement) ? whole : "";
+      if (ts.isImportDeclaration(statement) && statement.importClause) {
+        const clause = statement.importClause;
+        const named = clause.namedBindings;
+        const first = clause.name && isUsed(clause.name) ? [slice(clause.name)] : [];
+        if (named && ts.isNamespaceImport(named)) {
+          piece = first.length > 0 || isUsed(named.name) ? whole : "";
+        } else {
+          const names = (named?.elements ?? []).filter((e) => isUsed(e.name)).map(slice);
+          const all = first.length + names.length;
+          const had = (clause.name ? 1 : 0) + (named?.elements.length ?? 0);
+          piece =
+            all === had
+              ? whole
+              : all === 0
+                ? ""
+                : `\nimport ${clause.isTypeOnly ? "type " : ""}${[...first, ...(names.length > 0 ? [`{ ${names.join(", ")} }`] : [])].join(", ")} from ${slice(statement.moduleSpecifier)};`;
+        }
+      } else if (
+        ts.isExportDeclaration(statement) &&
+        statement.exportClause &&
+        ts.isNamedExports(statement.exportClause)
+      ) {
+        const all = statement.exportClause.elements;
+        const names = all.filter((e) => isUsed(e.name)).map(slice);
+        const from = statement.moduleSpecifier ? ` from ${slice(statement.moduleSpecifier)}` : "";
+        piece =
+          all.length === 0 || names.length === all.length
+            ? whole
+            : names.length === 0
+              ? ""
+              : `\nexport ${statement.isTypeOnly ? "type " : ""}{ ${names.join(", ")} }${from};`;
+      } else if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) {
+        piece = whole;
+      }
+      if (piece === "") continue;
+      out += piece;
+      moduleSyntax ||=
+        ts.isImportDeclaration(statement) ||
+        ts.isExportDeclaration(statement) ||
+        ts.isExportAssignment(statement) ||
+        (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    }
+    writeFileSync(
+      source.fileName,
+      `${out.replace(/^\s+/, "")}${moduleSyntax ? "" : "\nexport {};"}\n`,
+    );
+  }
+}
+
+/**
  * Deletes every declaration file under `folder` that no declaration named by the package.json in
  * `packageDir` (exports, types, typesVersions) reaches through its relative imports, and the
  * folders left empty.
@@ -241,6 +357,9 @@ declarations("tsconfig.build-cjs.json", join(dist, "cjs"));
 // ../spec.js as in the source.
 declarations("tsconfig.build-emulator.json", join(emulatorDist, "types"));
 shareDeclarations(join(dist, "esm"), join(dist, "cjs"));
+// package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.
+writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+shakeDeclarations(root, dist);
 // Then only the declarations an entry of package.json reaches ship (the node entry's, for one:
 // every condition of "." declares its types with index.d.ts, the same API).
 pruneDeclarations(root, dist);
@@ -267,8 +386,6 @@ await Promise.all([
   ]),
   bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry]),
 ]);
-// package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.
-writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 chmodSync(join(emulatorDist, "cli.js"), 0o755);
 
 run(process.execPath, [join(root, "scripts/generate.mjs"), "--docs-only"]);
