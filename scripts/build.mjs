@@ -345,6 +345,39 @@ function shareDeclarations(esm, cjs) {
     const target = relative(dirname(file), twin).replace(/\.d\.ts$/, ".js");
     writeFileSync(file, `export * from "${target}";\n`);
   }
+  // A per-format declaration takes the shared ones from dist/cjs itself, not through a stub. One
+  // that only re-exports (index.d.ts) re-exports its CommonJS twin whole and names apart only
+  // the modules that are per-format: a name a module exports itself hides the same name of an
+  // `export *`, so `DouyinOAuth` is the ES module one, and the rest is written once.
+  for (const file of own) {
+    const twinOf = (specifier) => {
+      const dep = join(dirname(file), specifier.replace(/\.js$/, ".d.ts"));
+      const twin = join(cjs, relative(esm, dep));
+      return specifier.startsWith(".") && !own.has(dep) && existsSync(twin) ? twin : undefined;
+    };
+    const from = (twin) => relative(dirname(file), twin).replace(/\.d\.ts$/, ".js");
+    const text = readFileSync(file, "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const twin = join(cjs, relative(esm, file));
+    const reexports = source.statements.every(
+      (s) => ts.isExportDeclaration(s) && s.moduleSpecifier && !s.exportClause?.name,
+    );
+    if (existsSync(twin) && reexports && source.statements.length > 0) {
+      const own = source.statements
+        .filter((s) => !twinOf(s.moduleSpecifier.text))
+        .map((s) => text.slice(s.getStart(source), s.end));
+      const doc = text.slice(0, source.statements[0].getStart(source));
+      writeFileSync(file, `${doc}export * from "${from(twin)}";\n${own.join("\n")}\n`);
+      continue;
+    }
+    writeFileSync(
+      file,
+      text.replace(/((?:from|import\()\s*")(\.\.?\/[^"]+)"/g, (whole, before, specifier) => {
+        const shared = twinOf(specifier);
+        return shared ? `${before}${from(shared)}"` : whole;
+      }),
+    );
+  }
 }
 
 rmSync(dist, { recursive: true, force: true });
