@@ -180,13 +180,42 @@ const documented = (source) =>
     source,
   );
 
+/**
+ * openapi-typescript writes a schema's description as a `@description` tag; written as the doc
+ * comment's own text instead, it is what an editor shows first on hover, and 13 bytes shorter
+ * each time (the package ships these comments). A comment that opens with something else (an
+ * operation's summary, `Format: uri`) keeps its tag, so its parts stay apart.
+ */
+function plainDescriptions(source) {
+  const lines = source.split("\n");
+  let inDescription = false;
+  for (const [i, line] of lines.entries()) {
+    const opening = /^(\s*)\/\*\* @description (.*) \*\/$/.exec(line);
+    const first = /^(\s*)\* @description (.*)$/.exec(line);
+    if (opening) lines[i] = `${opening[1]}/** ${opening[2]} */`;
+    else if (first && /^\s*\/\*\*$/.test(lines[i - 1])) {
+      lines[i] = `${first[1]}* ${first[2]}`;
+      inDescription = true;
+    } else if (inDescription) {
+      // The tag's further lines sit four spaces in; a blank line stays as it is.
+      const more = /^(\s*)\*(?: {5}(.*))?$/.exec(line);
+      if (more) lines[i] = more[2] === undefined ? line : `${more[1]}* ${more[2]}`;
+      else inDescription = false;
+    }
+  }
+  return lines.join("\n");
+}
+
 /** Every file of src/generated/, as the spec produces it: name → content. */
 async function generatedFiles() {
   const spec = parseYaml(await readFile(specPath, "utf8"));
   const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false });
   const types = documented(`${HEADER}\n${astToString(ast)}`);
   const files = new Map();
-  files.set("douyin-oauth.ts", await format(types, join(generatedDir, "douyin-oauth.ts")));
+  files.set(
+    "douyin-oauth.ts",
+    plainDescriptions(await format(types, join(generatedDir, "douyin-oauth.ts"))),
+  );
   files.set(
     "constants.ts",
     await format(constantsSource(spec), join(generatedDir, "constants.ts")),
