@@ -89,6 +89,67 @@ const siblingEntries = {
   },
 };
 
+/**
+ * What the other bundles take from the core's at run time rather than bundle a copy of: per
+ * module of src/, the names they import from it, public (exported by the package's entry) or
+ * internal. The core's bundle exports the internal ones as one object, `__shared`, which no
+ * declaration names: it is not part of the API.
+ */
+const SHARED = {
+  "validate.js": { internal: ["requirePositiveMs", "requireText"] },
+  "redact.js": { internal: ["redactText", "safeCause"] },
+  "transport.js": {
+    public: ["AnswerTooLargeError", "MAX_ANSWER_BYTES"],
+    internal: ["Deadlines", "timeoutReason", "unwatch", "watch"],
+  },
+};
+
+/** The core's bundle (src/index.ts) also exports `__shared`, the internal names of SHARED. */
+const coreShares = {
+  name: "core-shares",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]index\.ts$/ }, (args) => {
+      let contents = readFileSync(args.path, "utf8");
+      const names = [];
+      for (const [module, { internal }] of Object.entries(SHARED)) {
+        contents += `\nimport { ${internal.join(", ")} } from "./${module}";`;
+        names.push(...internal);
+      }
+      contents += `\nexport const __shared = { ${names.join(", ")} };\n`;
+      return { contents, loader: "ts" };
+    });
+  },
+};
+
+/**
+ * douyin-oauth/tokens, /node and the Auth.js bundle import SHARED's modules from the core bundle
+ * beside them (../index.js): the same functions and classes, not a copy of each.
+ */
+const fromCore = {
+  name: "from-core",
+  setup(b) {
+    const modules = Object.keys(SHARED).map((m) => m.replace(".", "\\."));
+    const filter = new RegExp(`^\\.\\./(${modules.join("|")})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path.slice(3), namespace: "from-core" }));
+    b.onLoad({ filter: /.*/, namespace: "from-core" }, (args) => {
+      const { public: named = [], internal } = SHARED[args.path];
+      return {
+        contents: [
+          `import { __shared, ${named.join(", ")} } from "../index.js";`,
+          `export const { ${internal.join(", ")} } = __shared;`,
+          named.length > 0 ? `export { ${named.join(", ")} };` : "",
+        ].join("\n"),
+        loader: "js",
+        resolveDir: join(root, "src/tokens"),
+      };
+    });
+    b.onResolve({ filter: /^\.\.\/index\.js$/, namespace: "from-core" }, () => ({
+      path: "../index.js",
+      external: true,
+    }));
+  },
+};
+
 async function bundle(entry, outfile, format, plugins = [], into = dist) {
   await build({
     entryPoints: [join(root, entry)],
@@ -417,14 +478,14 @@ pruneDeclarations(root, dist);
 indentWithTabs(dist);
 pruneDeclarations(join(root, "packages/emulator"), emulatorDist);
 await Promise.all([
-  bundle("src/index.ts", "esm/index.js", "esm"),
-  bundle("src/index.ts", "cjs/index.js", "cjs"),
+  bundle("src/index.ts", "esm/index.js", "esm", [coreShares]),
+  bundle("src/index.ts", "cjs/index.js", "cjs", [coreShares]),
   bundle("src/index.node.ts", "esm/index.node.js", "esm", [siblingEntries]),
   bundle("src/index.node.ts", "cjs/index.node.js", "cjs", [siblingEntries]),
-  bundle("src/node/index.ts", "esm/node/index.js", "esm"),
-  bundle("src/node/index.ts", "cjs/node/index.js", "cjs"),
-  bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [sharedErrors]),
-  bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [sharedErrors]),
+  bundle("src/node/index.ts", "esm/node/index.js", "esm", [fromCore]),
+  bundle("src/node/index.ts", "cjs/node/index.js", "cjs", [fromCore]),
+  bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [sharedErrors, fromCore]),
+  bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [sharedErrors, fromCore]),
   bundle("src/redis/index.ts", "esm/redis/index.js", "esm"),
   bundle("src/redis/index.ts", "cjs/redis/index.js", "cjs"),
   // Node-only, ES modules only (it finds its docs through import.meta.url); Node 20.19+ can
@@ -436,7 +497,7 @@ await Promise.all([
     coreEntry,
     sharedErrors,
   ]),
-  bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry]),
+  bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry, fromCore]),
 ]);
 chmodSync(join(emulatorDist, "cli.js"), 0o755);
 
