@@ -16,7 +16,10 @@
 //     the emulator serves (/openapi.yaml, /openapi.json, /_emulator/openapi.*), YAML as written
 //     and JSON; a checkout's emulator reads them uncompressed from docs/, written here too
 // Each entry is one bundled file (esbuild), so importing the package loads one module, not a
-// dozen (BENCHMARKS.md, cold start); declarations come from tsc, one per source file.
+// dozen (BENCHMARKS.md, cold start); the other entries import what they share with the core (or
+// with tokens) from its bundle (SHARED). Declarations come from tsc, one per source file, then
+// only what an entry reaches ships, once for both formats where it can (shakeDeclarations,
+// shareDeclarations), tab-indented.
 import { execFileSync } from "node:child_process";
 import {
   chmodSync,
@@ -90,61 +93,83 @@ const siblingEntries = {
 };
 
 /**
- * What the other bundles take from the core's at run time rather than bundle a copy of: per
- * module of src/, the names they import from it, public (exported by the package's entry) or
- * internal. The core's bundle exports the internal ones as one object, `__shared`, which no
- * declaration names: it is not part of the API.
+ * What bundles take at run time from another entry's bundle rather than bundle a copy of: per
+ * host entry (its bundle is `../<host>` from every bundle in a folder of dist/esm or dist/cjs),
+ * per module of src/ (as a subfolder's module imports it), the names taken, public (exported by
+ * the host entry) or internal. A host's bundle exports its internal ones as one object,
+ * `__shared`, which no declaration names: it is not part of the API.
  */
 const SHARED = {
-  "validate.js": { internal: ["requirePositiveMs", "requireText"] },
-  "redact.js": { internal: ["redactText", "safeCause"] },
-  "transport.js": {
-    public: ["AnswerTooLargeError", "MAX_ANSWER_BYTES"],
-    internal: ["Deadlines", "timeoutReason", "unwatch", "watch"],
+  "index.js": {
+    entry: "src/index.ts",
+    modules: {
+      "../validate.js": { internal: ["requirePositiveMs", "requireText"] },
+      "../redact.js": { internal: ["redactText", "safeCause"] },
+      "../transport.js": {
+        public: ["AnswerTooLargeError", "MAX_ANSWER_BYTES"],
+        internal: ["Deadlines", "timeoutReason", "unwatch", "watch"],
+      },
+    },
+  },
+  "tokens/index.js": {
+    entry: "src/tokens/index.ts",
+    modules: { "../tokens/grant.js": { internal: ["encodeGrant", "parseGrant"] } },
   },
 };
 
-/** The core's bundle (src/index.ts) also exports `__shared`, the internal names of SHARED. */
-const coreShares = {
-  name: "core-shares",
+/** A host entry's bundle (SHARED) also exports `__shared`, the internal names it lends. */
+const lends = (host) => ({
+  name: "lends",
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]index\.ts$/ }, (args) => {
-      let contents = readFileSync(args.path, "utf8");
+    const { entry, modules } = SHARED[host];
+    const file = join(root, entry);
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path !== file) return undefined;
+      let contents = readFileSync(file, "utf8");
       const names = [];
-      for (const [module, { internal }] of Object.entries(SHARED)) {
-        contents += `\nimport { ${internal.join(", ")} } from "./${module}";`;
+      for (const [module, { internal }] of Object.entries(modules)) {
+        const path = relative(dirname(file), join(root, "src/tokens", module));
+        contents += `\nimport { ${internal.join(", ")} } from "./${path}";`;
         names.push(...internal);
       }
-      contents += `\nexport const __shared = { ${names.join(", ")} };\n`;
-      return { contents, loader: "ts" };
+      return {
+        contents: `${contents}\nexport const __shared = { ${names.join(", ")} };\n`,
+        loader: "ts",
+      };
     });
   },
-};
+});
 
 /**
- * douyin-oauth/tokens, /node and the Auth.js bundle import SHARED's modules from the core bundle
- * beside them (../index.js): the same functions and classes, not a copy of each.
+ * douyin-oauth/tokens, /node and the integrations import SHARED's modules from the host bundles
+ * beside them (../index.js, ../tokens/index.js): the same functions and classes, not a copy each.
  */
-const fromCore = {
-  name: "from-core",
+const borrows = {
+  name: "borrows",
   setup(b) {
-    const modules = Object.keys(SHARED).map((m) => m.replace(".", "\\."));
-    const filter = new RegExp(`^\\.\\./(${modules.join("|")})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path.slice(3), namespace: "from-core" }));
-    b.onLoad({ filter: /.*/, namespace: "from-core" }, (args) => {
-      const { public: named = [], internal } = SHARED[args.path];
+    const hostOf = new Map();
+    for (const [host, { modules }] of Object.entries(SHARED)) {
+      for (const module of Object.keys(modules)) hostOf.set(module, host);
+    }
+    b.onResolve({ filter: /^\.\.\// }, (args) =>
+      hostOf.has(args.path) && args.namespace === "file"
+        ? { path: args.path, namespace: "borrowed" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "borrowed" }, (args) => {
+      const host = hostOf.get(args.path);
+      const { public: named = [], internal } = SHARED[host].modules[args.path];
       return {
         contents: [
-          `import { __shared, ${named.join(", ")} } from "../index.js";`,
+          `import { __shared, ${named.join(", ")} } from "../${host}";`,
           `export const { ${internal.join(", ")} } = __shared;`,
           named.length > 0 ? `export { ${named.join(", ")} };` : "",
         ].join("\n"),
         loader: "js",
-        resolveDir: join(root, "src/tokens"),
       };
     });
-    b.onResolve({ filter: /^\.\.\/index\.js$/, namespace: "from-core" }, () => ({
-      path: "../index.js",
+    b.onResolve({ filter: /^\.\.\//, namespace: "borrowed" }, (args) => ({
+      path: args.path,
       external: true,
     }));
   },
@@ -395,7 +420,8 @@ function declarationImports(file) {
  * CommonJS one; the reverse is an error under node16), so the text and its doc comments ship
  * once. Not when it reaches another package's types (openapi-fetch's `Client`, through
  * client.d.ts): that package may declare each format apart (openapi-fetch has index.d.mts and
- * index.d.cts), and an ES module consumer's `Client` must be the one it imports itself.
+ * index.d.cts), and an ES module consumer's `Client` must be the one it imports itself (sharing
+ * it breaks `const raw: Client<paths> = douyin.raw` there, under exactOptionalPropertyTypes).
  */
 function shareDeclarations(esm, cjs) {
   const files = [];
@@ -478,14 +504,22 @@ pruneDeclarations(root, dist);
 indentWithTabs(dist);
 pruneDeclarations(join(root, "packages/emulator"), emulatorDist);
 await Promise.all([
-  bundle("src/index.ts", "esm/index.js", "esm", [coreShares]),
-  bundle("src/index.ts", "cjs/index.js", "cjs", [coreShares]),
+  bundle("src/index.ts", "esm/index.js", "esm", [lends("index.js")]),
+  bundle("src/index.ts", "cjs/index.js", "cjs", [lends("index.js")]),
   bundle("src/index.node.ts", "esm/index.node.js", "esm", [siblingEntries]),
   bundle("src/index.node.ts", "cjs/index.node.js", "cjs", [siblingEntries]),
-  bundle("src/node/index.ts", "esm/node/index.js", "esm", [fromCore]),
-  bundle("src/node/index.ts", "cjs/node/index.js", "cjs", [fromCore]),
-  bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [sharedErrors, fromCore]),
-  bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [sharedErrors, fromCore]),
+  bundle("src/node/index.ts", "esm/node/index.js", "esm", [borrows]),
+  bundle("src/node/index.ts", "cjs/node/index.js", "cjs", [borrows]),
+  bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [
+    sharedErrors,
+    borrows,
+    lends("tokens/index.js"),
+  ]),
+  bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [
+    sharedErrors,
+    borrows,
+    lends("tokens/index.js"),
+  ]),
   bundle("src/redis/index.ts", "esm/redis/index.js", "esm"),
   bundle("src/redis/index.ts", "cjs/redis/index.js", "cjs"),
   // Node-only, ES modules only (it finds its docs through import.meta.url); Node 20.19+ can
@@ -496,8 +530,9 @@ await Promise.all([
   bundle("src/integrations/better-auth.ts", "esm/integrations/better-auth.js", "esm", [
     coreEntry,
     sharedErrors,
+    borrows,
   ]),
-  bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry, fromCore]),
+  bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry, borrows]),
 ]);
 chmodSync(join(emulatorDist, "cli.js"), 0o755);
 
