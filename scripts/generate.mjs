@@ -206,6 +206,23 @@ function plainDescriptions(source) {
   return lines.join("\n");
 }
 
+/**
+ * openapi-typescript gives each path of `paths` a `parameters` of four `never`s and a `never` for
+ * each method the path lacks (`put?: never`, ...): nothing reads them (openapi-fetch picks a
+ * path's methods, then the operation's own parameters, which stay), and the package ships them.
+ */
+function withoutNeverPathMembers(source) {
+  const start = source.indexOf("\nexport interface paths {\n");
+  const end = source.indexOf("\n}\n", start);
+  if (start < 0 || end < 0)
+    throw new Error(`${specName}: no paths interface in the generated types`);
+  const body = source
+    .slice(start, end)
+    .replace(/\n {4}parameters: \{\n(?: {6}[a-z]+\?: never;\n)+ {4}\};/g, "")
+    .replace(/\n {4}[a-z]+\?: never;/g, "");
+  return source.slice(0, start) + body + source.slice(end);
+}
+
 /** Every file of src/generated/, as the spec produces it: name → content. */
 async function generatedFiles() {
   const spec = parseYaml(await readFile(specPath, "utf8"));
@@ -214,7 +231,9 @@ async function generatedFiles() {
   const files = new Map();
   files.set(
     "douyin-oauth.ts",
-    plainDescriptions(await format(types, join(generatedDir, "douyin-oauth.ts"))),
+    withoutNeverPathMembers(
+      plainDescriptions(await format(types, join(generatedDir, "douyin-oauth.ts"))),
+    ),
   );
   files.set(
     "constants.ts",

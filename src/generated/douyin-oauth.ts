@@ -6,12 +6,6 @@
 /** Every path of the spec, with its operations' parameters and answers (openapi-fetch's input). */
 export interface paths {
   "/oauth/access_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 获取access_token / Exchange an authorization code for the user's tokens
      * @description 获取access_token。
@@ -21,7 +15,6 @@ export interface paths {
      *     about 10 minutes; never retry this call blindly.
      */
     get: operations["accessToken"];
-    put?: never;
     /**
      * 获取access_token (POST) / Exchange a code, parameters in a form body
      * @description The platform's current form of `accessToken` (beyond the seed): the same parameters in an
@@ -29,19 +22,8 @@ export interface paths {
      *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
      */
     post: operations["accessTokenByForm"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/client_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 生成client_token / Get an application-level client token
      * @description 生成client_token。
@@ -51,26 +33,14 @@ export interface paths {
      *     grace), and more than 500 calls in 5 minutes are refused: share one token per app.
      */
     get: operations["clientToken"];
-    put?: never;
     /**
      * 生成client_token (POST) / Get a client token, parameters in a JSON body
      * @description The platform's current form of `clientToken` (beyond the seed): the same parameters in a
      *     JSON body, so the secret stays out of URLs and logs. Same answers as the GET form.
      */
     post: operations["clientTokenByJson"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/refresh_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 刷新access_token / Refresh the user's access token
      * @description 刷新access_token。
@@ -80,7 +50,6 @@ export interface paths {
      *     Takes no `client_secret`.
      */
     get: operations["refreshToken"];
-    put?: never;
     /**
      * 刷新access_token (POST) / Refresh, parameters in a form body
      * @description The platform's current form of `refreshToken` (beyond the seed): the same parameters in an
@@ -88,19 +57,8 @@ export interface paths {
      *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
      */
     post: operations["refreshTokenByForm"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/renew_refresh_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 刷新refresh_token / Renew the user's refresh token
      * @description 刷新refresh_token。
@@ -111,7 +69,6 @@ export interface paths {
      *     the refresh token, so never retry it blindly.
      */
     get: operations["renewRefreshToken"];
-    put?: never;
     /**
      * 刷新refresh_token (POST) / Renew, parameters in a form body
      * @description The platform's current form of `renewRefreshToken` (beyond the seed): the same parameters in an
@@ -119,21 +76,8 @@ export interface paths {
      *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
      */
     post: operations["renewRefreshTokenByForm"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/stable_client_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
     /**
      * 生成稳定的client_token / Get the app's stable client token
      * @description 生成稳定的client_token (beyond the seed; docs page
@@ -144,21 +88,8 @@ export interface paths {
      *     JSON body. The answer is taken to have `clientToken`'s shape.
      */
     post: operations["stableClientToken"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/userinfo/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
     /**
      * 获取用户公开信息 / Who signed in (nickname, avatar, open_id, union_id)
      * @description 获取用户公开信息 (beyond the seed; scope `user_info`).
@@ -177,19 +108,8 @@ export interface paths {
      *     literal string `"<nil>"` where there is no value (seen in `e_account_role`).
      */
     post: operations["userInfo"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/platform/oauth/connect/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 抖音获取授权码(code) / Douyin consent page (authorization code)
      * @description 抖音获取授权码(code)。
@@ -205,21 +125,8 @@ export interface paths {
      *     emulator.
      */
     get: operations["connect"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/authorize/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 头条获取授权码(code) / Toutiao consent page (authorization code)
      * @description 头条获取授权码(code)。
@@ -229,21 +136,8 @@ export interface paths {
      *     parameters produce the JSON error envelope instead of the page.
      */
     get: operations["authorize"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/authorize/v2/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 抖音静默获取授权码(code) / Douyin silent authorization (scope login_id)
      * @description 抖音静默获取授权码(code)。
@@ -255,13 +149,6 @@ export interface paths {
      *     the Douyin app's web view), so clients let its base URL be configured.
      */
     get: operations["authorizeV2"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
 }
 export type webhooks = Record<string, never>;
