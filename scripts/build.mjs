@@ -16,7 +16,10 @@
 //     the emulator serves (/openapi.yaml, /openapi.json, /_emulator/openapi.*), YAML as written
 //     and JSON; a checkout's emulator reads them uncompressed from docs/, written here too
 // Each entry is one bundled file (esbuild), so importing the package loads one module, not a
-// dozen (BENCHMARKS.md, cold start); declarations come from tsc, one per source file.
+// dozen (BENCHMARKS.md, cold start); the other entries import what they share with the core (or
+// with tokens) from its bundle (SHARED). Declarations come from tsc, one per source file, then
+// only what an entry reaches ships, once for both formats where it can (shakeDeclarations,
+// shareDeclarations), tab-indented.
 import { execFileSync } from "node:child_process";
 import {
   chmodSync,
@@ -30,7 +33,8 @@ import {
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants } from "node:zlib";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
+import ts from "typescript";
 import { parse as parseYaml } from "yaml";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -88,6 +92,89 @@ const siblingEntries = {
   },
 };
 
+/**
+ * What bundles take at run time from another entry's bundle rather than bundle a copy of: per
+ * host entry (its bundle is `../<host>` from every bundle in a folder of dist/esm or dist/cjs),
+ * per module of src/ (as a subfolder's module imports it), the names taken, public (exported by
+ * the host entry) or internal. A host's bundle exports its internal ones as one object,
+ * `__shared`, which no declaration names: it is not part of the API.
+ */
+const SHARED = {
+  "index.js": {
+    entry: "src/index.ts",
+    modules: {
+      "../validate.js": { internal: ["requirePositiveMs", "requireText"] },
+      "../redact.js": { internal: ["redactText", "safeCause"] },
+      "../transport.js": {
+        public: ["AnswerTooLargeError", "MAX_ANSWER_BYTES"],
+        internal: ["Deadlines", "timeoutReason", "unwatch", "watch"],
+      },
+    },
+  },
+  "tokens/index.js": {
+    entry: "src/tokens/index.ts",
+    modules: { "../tokens/grant.js": { internal: ["encodeGrant", "parseGrant"] } },
+  },
+};
+
+/** A host entry's bundle (SHARED) also exports `__shared`, the internal names it lends. */
+const lends = (host) => ({
+  name: "lends",
+  setup(b) {
+    const { entry, modules } = SHARED[host];
+    const file = join(root, entry);
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path !== file) return undefined;
+      let contents = readFileSync(file, "utf8");
+      const names = [];
+      for (const [module, { internal }] of Object.entries(modules)) {
+        const path = relative(dirname(file), join(root, "src/tokens", module));
+        contents += `\nimport { ${internal.join(", ")} } from "./${path}";`;
+        names.push(...internal);
+      }
+      return {
+        contents: `${contents}\nexport const __shared = { ${names.join(", ")} };\n`,
+        loader: "ts",
+      };
+    });
+  },
+});
+
+/**
+ * douyin-oauth/tokens, /node and the integrations import SHARED's modules from the host bundles
+ * beside them (../index.js, ../tokens/index.js): the same functions and classes, not a copy each.
+ */
+const borrows = {
+  name: "borrows",
+  setup(b) {
+    const hostOf = new Map();
+    for (const [host, { modules }] of Object.entries(SHARED)) {
+      for (const module of Object.keys(modules)) hostOf.set(module, host);
+    }
+    b.onResolve({ filter: /^\.\.\// }, (args) =>
+      hostOf.has(args.path) && args.namespace === "file"
+        ? { path: args.path, namespace: "borrowed" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "borrowed" }, (args) => {
+      const host = hostOf.get(args.path);
+      const { public: named = [], internal } = SHARED[host].modules[args.path];
+      return {
+        contents: [
+          `import { __shared, ${named.join(", ")} } from "../${host}";`,
+          `export const { ${internal.join(", ")} } = __shared;`,
+          named.length > 0 ? `export { ${named.join(", ")} };` : "",
+        ].join("\n"),
+        loader: "js",
+      };
+    });
+    b.onResolve({ filter: /^\.\.\//, namespace: "borrowed" }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
 async function bundle(entry, outfile, format, plugins = [], into = dist) {
   await build({
     entryPoints: [join(root, entry)],
@@ -96,14 +183,173 @@ async function bundle(entry, outfile, format, plugins = [], into = dist) {
     format,
     platform: "node",
     target: "node20",
-    // The client's bundles ship without indentation and comments (a third of their bytes);
-    // identifiers keep their names, so stack frames and error classes read as in the source.
+    // The client's bundles ship without indentation and comments (a third of their bytes), and
+    // then with short local names (minifyLocals).
     ...(into === dist && { minifyWhitespace: true, minifySyntax: true }),
     // The frameworks are the integrations' optional peers: never bundled.
     external: ["openapi-fetch", "@auth/core", "better-auth"],
     plugins,
     logLevel: "warning",
   });
+  if (into === dist) await minifyLocals(join(into, outfile), format);
+}
+
+/**
+ * Shortens a bundle's local names (parameters, variables and functions inside functions: a fifth
+ * of its bytes) and keeps its top-level ones, so every function and class the package declares
+ * keeps its source name: `fn.name`, `constructor.name`, and stack frames (`at requireText`,
+ * `at InFlight.failed`). esbuild's minifyIdentifiers would rename those too, and its keepNames
+ * puts them back with a call per function that a consumer's bundle then carries (+0.5 KB
+ * gzipped on the core). A script's top-level names are globals, which esbuild never renames:
+ * so the bundle is minified as a script, a CommonJS one whole, an ES module one without its
+ * import and export statements, which go back around it (imports first, as they are hoisted).
+ */
+async function minifyLocals(file, format) {
+  const code = readFileSync(file, "utf8");
+  let imports = "";
+  let exports = "";
+  let body = code;
+  if (format === "esm") {
+    const source = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+    const statements = [];
+    for (const statement of source.statements) {
+      const text = code.slice(statement.getStart(source), statement.end);
+      if (ts.isImportDeclaration(statement)) imports += `${text.replace(/;$/, "")};`;
+      else if (ts.isExportDeclaration(statement)) exports += `${text.replace(/;$/, "")};`;
+      else if (ts.getModifiers?.(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+        throw new Error(`${file}: an export esbuild does not write: ${text.slice(0, 80)}`);
+      else statements.push(text);
+    }
+    // A module's code is strict: minify it as strict code too.
+    body = `"use strict";${statements.join(";\n")}`;
+  }
+  const { code: minified } = await transform(body, {
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: true,
+    target: "node20",
+    logLevel: "warning",
+  });
+  if (format === "esm" && !minified.startsWith('"use strict";'))
+    throw new Error(`${file}: the minified module lost its "use strict"`);
+  const out = format === "esm" ? minified.slice('"use strict";'.length) : minified;
+  writeFileSync(file, imports + out.trimEnd() + exports);
+}
+
+/**
+ * Deletes the declarations in `folder` that nothing of the package reaches: from the exports of
+ * each declaration file package.json names (exports, types, typesVersions), every name their
+ * declarations and doc comments use, followed through imports and re-exports, is kept, whole
+ * statement and doc comment; the rest (the helpers modules export to each other: checkOptions,
+ * send, withRetries, the record rules...) goes, with the imports and re-exports only it used.
+ * A file left with no import or export stays a module (`export {};`); pruneDeclarations then
+ * deletes the files nothing imports any more.
+ */
+function shakeDeclarations(packageDir, folder) {
+  const pkg = readFileSync(join(packageDir, "package.json"), "utf8");
+  const entries = [...new Set(pkg.match(/"\.\/[^"]+\.d\.ts"/g))]
+    .map((quoted) => join(packageDir, quoted.slice(1, -1)))
+    .filter((file) => existsSync(file));
+  const program = ts.createProgram(entries, {
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: [],
+  });
+  const checker = program.getTypeChecker();
+  const ours = (node) => node.getSourceFile().fileName.startsWith(`${folder}/`);
+  const statementOf = (node) => {
+    while (!ts.isSourceFile(node.parent)) node = node.parent;
+    return node;
+  };
+  const kept = new Set(); // top-level statements
+  const used = new Set(); // alias symbols (imports, re-exports) that kept text names
+  const queue = [];
+  const keep = (statement) => {
+    if (kept.has(statement)) return;
+    kept.add(statement);
+    queue.push(statement);
+  };
+  const reach = (symbol) => {
+    let at = symbol;
+    for (let hops = 0; at.flags & ts.SymbolFlags.Alias && hops < 100; hops++) {
+      used.add(at);
+      for (const d of at.declarations ?? []) if (ours(d)) keep(statementOf(d));
+      at = checker.getImmediateAliasedSymbol(at) ?? at;
+      if (used.has(at)) break;
+    }
+    for (const d of at.declarations ?? []) if (!ts.isSourceFile(d) && ours(d)) keep(statementOf(d));
+  };
+  const visit = (node) => {
+    if (ts.isIdentifier(node)) {
+      const symbol = checker.getSymbolAtLocation(node);
+      if (symbol) reach(symbol);
+    }
+    // {@link X} in a doc comment: X stays, so the link still leads somewhere.
+    for (const doc of node.jsDoc ?? []) ts.forEachChild(doc, visit);
+    ts.forEachChild(node, visit);
+  };
+  for (const entry of entries) program.getSourceFile(entry).statements.forEach(keep);
+  while (queue.length > 0) visit(queue.pop());
+
+  const isUsed = (name) => used.has(checker.getSymbolAtLocation(name));
+  for (const source of program.getSourceFiles()) {
+    if (!source.fileName.startsWith(`${folder}/`) || entries.includes(source.fileName)) continue;
+    const text = source.text;
+    const slice = (node) => text.slice(node.getStart(source), node.end);
+    let out = "";
+    let moduleSyntax = false;
+    for (const statement of source.statements) {
+      const whole = text.slice(statement.getFullStart(), statement.end);
+      let piece = kept.has(statement) ? whole : "";
+      if (ts.isImportDeclaration(statement) && statement.importClause) {
+        const clause = statement.importClause;
+        const named = clause.namedBindings;
+        const first = clause.name && isUsed(clause.name) ? [slice(clause.name)] : [];
+        if (named && ts.isNamespaceImport(named)) {
+          piece = first.length > 0 || isUsed(named.name) ? whole : "";
+        } else {
+          const names = (named?.elements ?? []).filter((e) => isUsed(e.name)).map(slice);
+          const all = first.length + names.length;
+          const had = (clause.name ? 1 : 0) + (named?.elements.length ?? 0);
+          piece =
+            all === had
+              ? whole
+              : all === 0
+                ? ""
+                : `\nimport ${clause.isTypeOnly ? "type " : ""}${[...first, ...(names.length > 0 ? [`{ ${names.join(", ")} }`] : [])].join(", ")} from ${slice(statement.moduleSpecifier)};`;
+        }
+      } else if (
+        ts.isExportDeclaration(statement) &&
+        statement.exportClause &&
+        ts.isNamedExports(statement.exportClause)
+      ) {
+        const all = statement.exportClause.elements;
+        const names = all.filter((e) => isUsed(e.name)).map(slice);
+        const from = statement.moduleSpecifier ? ` from ${slice(statement.moduleSpecifier)}` : "";
+        piece =
+          all.length === 0 || names.length === all.length
+            ? whole
+            : names.length === 0
+              ? ""
+              : `\nexport ${statement.isTypeOnly ? "type " : ""}{ ${names.join(", ")} }${from};`;
+      } else if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) {
+        piece = whole;
+      }
+      if (piece === "") continue;
+      out += piece;
+      moduleSyntax ||=
+        ts.isImportDeclaration(statement) ||
+        ts.isExportDeclaration(statement) ||
+        ts.isExportAssignment(statement) ||
+        (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    }
+    writeFileSync(
+      source.fileName,
+      `${out.replace(/^\s+/, "")}${moduleSyntax ? "" : "\nexport {};"}\n`,
+    );
+  }
 }
 
 /**
@@ -137,6 +383,24 @@ function pruneDeclarations(packageDir, folder) {
   walk(folder);
 }
 
+/**
+ * Indents the declaration files under `folder` with a tab per level where tsc writes four spaces
+ * (an eighth of their bytes). Only the indentation at the start of a line changes: doc comments
+ * read the same (an editor drops what precedes a comment line's `*`), and so does everything
+ * after it.
+ */
+function indentWithTabs(folder) {
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".d.ts")) continue;
+    const file = join(entry.parentPath, entry.name);
+    const text = readFileSync(file, "utf8");
+    writeFileSync(
+      file,
+      text.replace(/^(?: {4})+/gm, (spaces) => "\t".repeat(spaces.length / 4)),
+    );
+  }
+}
+
 /** The relative imports of a declaration file (as .d.ts paths) and whether it names a package. */
 function declarationImports(file) {
   // Doc comments' examples import packages too: only code counts.
@@ -156,7 +420,8 @@ function declarationImports(file) {
  * CommonJS one; the reverse is an error under node16), so the text and its doc comments ship
  * once. Not when it reaches another package's types (openapi-fetch's `Client`, through
  * client.d.ts): that package may declare each format apart (openapi-fetch has index.d.mts and
- * index.d.cts), and an ES module consumer's `Client` must be the one it imports itself.
+ * index.d.cts), and an ES module consumer's `Client` must be the one it imports itself (sharing
+ * it breaks `const raw: Client<paths> = douyin.raw` there, under exactOptionalPropertyTypes).
  */
 function shareDeclarations(esm, cjs) {
   const files = [];
@@ -185,6 +450,39 @@ function shareDeclarations(esm, cjs) {
     const target = relative(dirname(file), twin).replace(/\.d\.ts$/, ".js");
     writeFileSync(file, `export * from "${target}";\n`);
   }
+  // A per-format declaration takes the shared ones from dist/cjs itself, not through a stub. One
+  // that only re-exports (index.d.ts) re-exports its CommonJS twin whole and names apart only
+  // the modules that are per-format: a name a module exports itself hides the same name of an
+  // `export *`, so `DouyinOAuth` is the ES module one, and the rest is written once.
+  for (const file of own) {
+    const twinOf = (specifier) => {
+      const dep = join(dirname(file), specifier.replace(/\.js$/, ".d.ts"));
+      const twin = join(cjs, relative(esm, dep));
+      return specifier.startsWith(".") && !own.has(dep) && existsSync(twin) ? twin : undefined;
+    };
+    const from = (twin) => relative(dirname(file), twin).replace(/\.d\.ts$/, ".js");
+    const text = readFileSync(file, "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const twin = join(cjs, relative(esm, file));
+    const reexports = source.statements.every(
+      (s) => ts.isExportDeclaration(s) && s.moduleSpecifier && !s.exportClause?.name,
+    );
+    if (existsSync(twin) && reexports && source.statements.length > 0) {
+      const own = source.statements
+        .filter((s) => !twinOf(s.moduleSpecifier.text))
+        .map((s) => text.slice(s.getStart(source), s.end));
+      const doc = text.slice(0, source.statements[0].getStart(source));
+      writeFileSync(file, `${doc}export * from "${from(twin)}";\n${own.join("\n")}\n`);
+      continue;
+    }
+    writeFileSync(
+      file,
+      text.replace(/((?:from|import\()\s*")(\.\.?\/[^"]+)"/g, (whole, before, specifier) => {
+        const shared = twinOf(specifier);
+        return shared ? `${before}${from(shared)}"` : whole;
+      }),
+    );
+  }
 }
 
 rmSync(dist, { recursive: true, force: true });
@@ -197,19 +495,31 @@ declarations("tsconfig.build-cjs.json", join(dist, "cjs"));
 // ../spec.js as in the source.
 declarations("tsconfig.build-emulator.json", join(emulatorDist, "types"));
 shareDeclarations(join(dist, "esm"), join(dist, "cjs"));
+// package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.
+writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+shakeDeclarations(root, dist);
 // Then only the declarations an entry of package.json reaches ship (the node entry's, for one:
 // every condition of "." declares its types with index.d.ts, the same API).
 pruneDeclarations(root, dist);
+indentWithTabs(dist);
 pruneDeclarations(join(root, "packages/emulator"), emulatorDist);
 await Promise.all([
-  bundle("src/index.ts", "esm/index.js", "esm"),
-  bundle("src/index.ts", "cjs/index.js", "cjs"),
+  bundle("src/index.ts", "esm/index.js", "esm", [lends("index.js")]),
+  bundle("src/index.ts", "cjs/index.js", "cjs", [lends("index.js")]),
   bundle("src/index.node.ts", "esm/index.node.js", "esm", [siblingEntries]),
   bundle("src/index.node.ts", "cjs/index.node.js", "cjs", [siblingEntries]),
-  bundle("src/node/index.ts", "esm/node/index.js", "esm"),
-  bundle("src/node/index.ts", "cjs/node/index.js", "cjs"),
-  bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [sharedErrors]),
-  bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [sharedErrors]),
+  bundle("src/node/index.ts", "esm/node/index.js", "esm", [borrows]),
+  bundle("src/node/index.ts", "cjs/node/index.js", "cjs", [borrows]),
+  bundle("src/tokens/index.ts", "esm/tokens/index.js", "esm", [
+    sharedErrors,
+    borrows,
+    lends("tokens/index.js"),
+  ]),
+  bundle("src/tokens/index.ts", "cjs/tokens/index.js", "cjs", [
+    sharedErrors,
+    borrows,
+    lends("tokens/index.js"),
+  ]),
   bundle("src/redis/index.ts", "esm/redis/index.js", "esm"),
   bundle("src/redis/index.ts", "cjs/redis/index.js", "cjs"),
   // Node-only, ES modules only (it finds its docs through import.meta.url); Node 20.19+ can
@@ -220,11 +530,10 @@ await Promise.all([
   bundle("src/integrations/better-auth.ts", "esm/integrations/better-auth.js", "esm", [
     coreEntry,
     sharedErrors,
+    borrows,
   ]),
-  bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry]),
+  bundle("src/integrations/authjs.ts", "esm/integrations/authjs.js", "esm", [coreEntry, borrows]),
 ]);
-// package.json says "type": "module"; this marker makes Node and TypeScript read dist/cjs as CommonJS.
-writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 chmodSync(join(emulatorDist, "cli.js"), 0o755);
 
 run(process.execPath, [join(root, "scripts/generate.mjs"), "--docs-only"]);

@@ -180,13 +180,61 @@ const documented = (source) =>
     source,
   );
 
+/**
+ * openapi-typescript writes a schema's description as a `@description` tag; written as the doc
+ * comment's own text instead, it is what an editor shows first on hover, and 13 bytes shorter
+ * each time (the package ships these comments). A comment that opens with something else (an
+ * operation's summary, `Format: uri`) keeps its tag, so its parts stay apart.
+ */
+function plainDescriptions(source) {
+  const lines = source.split("\n");
+  let inDescription = false;
+  for (const [i, line] of lines.entries()) {
+    const opening = /^(\s*)\/\*\* @description (.*) \*\/$/.exec(line);
+    const first = /^(\s*)\* @description (.*)$/.exec(line);
+    if (opening) lines[i] = `${opening[1]}/** ${opening[2]} */`;
+    else if (first && /^\s*\/\*\*$/.test(lines[i - 1])) {
+      lines[i] = `${first[1]}* ${first[2]}`;
+      inDescription = true;
+    } else if (inDescription) {
+      // The tag's further lines sit four spaces in; a blank line stays as it is.
+      const more = /^(\s*)\*(?: {5}(.*))?$/.exec(line);
+      if (more) lines[i] = more[2] === undefined ? line : `${more[1]}* ${more[2]}`;
+      else inDescription = false;
+    }
+  }
+  return lines.join("\n");
+}
+
+/**
+ * openapi-typescript gives each path of `paths` a `parameters` of four `never`s and a `never` for
+ * each method the path lacks (`put?: never`, ...): nothing reads them (openapi-fetch picks a
+ * path's methods, then the operation's own parameters, which stay), and the package ships them.
+ */
+function withoutNeverPathMembers(source) {
+  const start = source.indexOf("\nexport interface paths {\n");
+  const end = source.indexOf("\n}\n", start);
+  if (start < 0 || end < 0)
+    throw new Error(`${specName}: no paths interface in the generated types`);
+  const body = source
+    .slice(start, end)
+    .replace(/\n {4}parameters: \{\n(?: {6}[a-z]+\?: never;\n)+ {4}\};/g, "")
+    .replace(/\n {4}[a-z]+\?: never;/g, "");
+  return source.slice(0, start) + body + source.slice(end);
+}
+
 /** Every file of src/generated/, as the spec produces it: name → content. */
 async function generatedFiles() {
   const spec = parseYaml(await readFile(specPath, "utf8"));
   const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false });
   const types = documented(`${HEADER}\n${astToString(ast)}`);
   const files = new Map();
-  files.set("douyin-oauth.ts", await format(types, join(generatedDir, "douyin-oauth.ts")));
+  files.set(
+    "douyin-oauth.ts",
+    withoutNeverPathMembers(
+      plainDescriptions(await format(types, join(generatedDir, "douyin-oauth.ts"))),
+    ),
+  );
   files.set(
     "constants.ts",
     await format(constantsSource(spec), join(generatedDir, "constants.ts")),

@@ -4,16 +4,9 @@
 // in options.ts. clientSecret lives in this closure only, never on an object it hands on.
 // `raw` alone goes through openapi-fetch.
 import { createClient, type Client } from "./openapi-fetch.js";
-import type { TokenData, UserInfo } from "./answer.js";
-import {
-  authorizeUrl,
-  authorizeV2Url,
-  connectUrl,
-  type AuthorizeUrlOptions,
-  type AuthorizeV2UrlOptions,
-  type ConnectUrlOptions,
-} from "./authorize-urls.js";
-import { parseCallback, type CallbackResult } from "./callback.js";
+import { authorizeUrl, authorizeV2Url, connectUrl } from "./authorize-urls.js";
+import { parseCallback } from "./callback.js";
+import type { DouyinOAuthCalls } from "./client-calls.js";
 import type { TokenOperation } from "./errors.js";
 import { checkOptions, type DouyinOAuthOptions } from "./options.js";
 import { exchange, type Encoding } from "./request.js";
@@ -24,49 +17,12 @@ import { requireObject, requireText } from "./validate.js";
 export type { DouyinOAuthOptions } from "./options.js";
 
 /** A Douyin OAuth client: what {@link createDouyinOAuth} returns. Stateless; share one per app. */
-export interface DouyinOAuth {
-  readonly clientKey: string;
-  /** The base URL requests and page URLs use. */
-  readonly baseUrl: string;
+export interface DouyinOAuth extends DouyinOAuthCalls {
   /**
    * An openapi-fetch client for the spec's paths, base URL and `fetch` set, for calls of your own
    * (`raw.use()` adds middleware to those). The token methods do not go through it.
    */
   readonly raw: Client<paths>;
-  /** The Douyin consent page (`/platform/oauth/connect/`). */
-  connectUrl(options: ConnectUrlOptions): URL;
-  /** The Toutiao consent page (`/oauth/authorize/`). */
-  authorizeUrl(options: AuthorizeUrlOptions): URL;
-  /** Douyin silent authorization, scope `login_id` (`/oauth/authorize/v2/`). */
-  authorizeV2Url(options: AuthorizeV2UrlOptions): URL;
-  /** Checks the callback's state, then the platform's error_code, and returns its code and scopes. */
-  parseCallback(url: string | URL, expected: { state: string }): CallbackResult;
-  /**
-   * Swaps the callback's one-time `code` for the user's tokens. Never retried: a code works once.
-   * @example const { access_token, open_id, expires_in } = await douyin.accessToken({ code });
-   */
-  accessToken(input: { code: string }, call?: CallOptions): Promise<TokenData<"accessToken">>;
-  /** An app-level client token (2 hours; fetching one invalidates all but the latest two). */
-  clientToken(call?: CallOptions): Promise<TokenData<"clientToken">>;
-  /** The app's stable client token: the same token while it is valid (POST, JSON body). */
-  stableClientToken(call?: CallOptions): Promise<TokenData<"stableClientToken">>;
-  /** A fresh access token (15 days); the refresh token's expiry stays as it was. */
-  refreshToken(
-    input: { refreshToken: string },
-    call?: CallOptions,
-  ): Promise<TokenData<"refreshToken">>;
-  /** A new refresh token (30 days), at most 5 times; it rotates, so it is never retried. */
-  renewRefreshToken(
-    input: { refreshToken: string },
-    call?: CallOptions,
-  ): Promise<TokenData<"renewRefreshToken">>;
-  /**
-   * Who signed in: `open_id`, `union_id`, `nickname`, `avatar` (promised), and whatever else the
-   * platform sent (`"<nil>"` placeholders left out). POST `/oauth/userinfo/`, the token in the
-   * `access-token` header. Retried like refreshToken: it only reads.
-   * @example const { nickname, avatar } = await douyin.userInfo({ accessToken, openId: open_id });
-   */
-  userInfo(input: { accessToken: string; openId: string }, call?: CallOptions): Promise<UserInfo>;
 }
 
 /**

@@ -9,6 +9,7 @@
  * const url = douyin.connectUrl({ scope: ["user_info"], redirectUri: "https://app.example/cb", state });
  */
 export { createDouyinOAuth, type DouyinOAuth, type DouyinOAuthOptions } from "./client.js";
+export type { DouyinOAuthCalls } from "./client-calls.js";
 export type { TokenData, UserInfo } from "./answer.js";
 export {
   customScope,

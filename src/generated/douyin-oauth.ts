@@ -6,12 +6,6 @@
 /** Every path of the spec, with its operations' parameters and answers (openapi-fetch's input). */
 export interface paths {
   "/oauth/access_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 获取access_token / Exchange an authorization code for the user's tokens
      * @description 获取access_token。
@@ -21,7 +15,6 @@ export interface paths {
      *     about 10 minutes; never retry this call blindly.
      */
     get: operations["accessToken"];
-    put?: never;
     /**
      * 获取access_token (POST) / Exchange a code, parameters in a form body
      * @description The platform's current form of `accessToken` (beyond the seed): the same parameters in an
@@ -29,19 +22,8 @@ export interface paths {
      *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
      */
     post: operations["accessTokenByForm"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/client_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 生成client_token / Get an application-level client token
      * @description 生成client_token。
@@ -51,26 +33,14 @@ export interface paths {
      *     grace), and more than 500 calls in 5 minutes are refused: share one token per app.
      */
     get: operations["clientToken"];
-    put?: never;
     /**
      * 生成client_token (POST) / Get a client token, parameters in a JSON body
      * @description The platform's current form of `clientToken` (beyond the seed): the same parameters in a
      *     JSON body, so the secret stays out of URLs and logs. Same answers as the GET form.
      */
     post: operations["clientTokenByJson"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/refresh_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 刷新access_token / Refresh the user's access token
      * @description 刷新access_token。
@@ -80,7 +50,6 @@ export interface paths {
      *     Takes no `client_secret`.
      */
     get: operations["refreshToken"];
-    put?: never;
     /**
      * 刷新access_token (POST) / Refresh, parameters in a form body
      * @description The platform's current form of `refreshToken` (beyond the seed): the same parameters in an
@@ -88,19 +57,8 @@ export interface paths {
      *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
      */
     post: operations["refreshTokenByForm"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/renew_refresh_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 刷新refresh_token / Renew the user's refresh token
      * @description 刷新refresh_token。
@@ -111,7 +69,6 @@ export interface paths {
      *     the refresh token, so never retry it blindly.
      */
     get: operations["renewRefreshToken"];
-    put?: never;
     /**
      * 刷新refresh_token (POST) / Renew, parameters in a form body
      * @description The platform's current form of `renewRefreshToken` (beyond the seed): the same parameters in an
@@ -119,21 +76,8 @@ export interface paths {
      *     proxy and server logs (RFC 6749 section 2.3.1). Same answers as the GET form.
      */
     post: operations["renewRefreshTokenByForm"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/stable_client_token/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
     /**
      * 生成稳定的client_token / Get the app's stable client token
      * @description 生成稳定的client_token (beyond the seed; docs page
@@ -144,21 +88,8 @@ export interface paths {
      *     JSON body. The answer is taken to have `clientToken`'s shape.
      */
     post: operations["stableClientToken"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/userinfo/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
     /**
      * 获取用户公开信息 / Who signed in (nickname, avatar, open_id, union_id)
      * @description 获取用户公开信息 (beyond the seed; scope `user_info`).
@@ -177,19 +108,8 @@ export interface paths {
      *     literal string `"<nil>"` where there is no value (seen in `e_account_role`).
      */
     post: operations["userInfo"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/platform/oauth/connect/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 抖音获取授权码(code) / Douyin consent page (authorization code)
      * @description 抖音获取授权码(code)。
@@ -205,21 +125,8 @@ export interface paths {
      *     emulator.
      */
     get: operations["connect"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/authorize/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 头条获取授权码(code) / Toutiao consent page (authorization code)
      * @description 头条获取授权码(code)。
@@ -229,21 +136,8 @@ export interface paths {
      *     parameters produce the JSON error envelope instead of the page.
      */
     get: operations["authorize"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
   "/oauth/authorize/v2/": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
      * 抖音静默获取授权码(code) / Douyin silent authorization (scope login_id)
      * @description 抖音静默获取授权码(code)。
@@ -255,13 +149,6 @@ export interface paths {
      *     the Douyin app's web view), so clients let its base URL be configured.
      */
     get: operations["authorizeV2"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
 }
 export type webhooks = Record<string, never>;
@@ -269,21 +156,21 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     /**
-     * @description An integer that the platform sends either as a JSON number or as a numeric string
-     *     (`86400` or `"86400"`). Clients should hand users numbers.
+     * An integer that the platform sends either as a JSON number or as a numeric string
+     * (`86400` or `"86400"`). Clients should hand users numbers.
      */
     NumberOrNumericString: number | string;
     /**
-     * @description Scopes joined by commas, e.g. `user_info,video.list`: one known scope (`KnownScope`),
-     *     or several, or scopes the package does not know by name.
+     * Scopes joined by commas, e.g. `user_info,video.list`: one known scope (`KnownScope`),
+     * or several, or scopes the package does not know by name.
      * @example user_info,video.list
      */
     ScopeList: components["schemas"]["KnownScope"] | string;
     /**
-     * @description One scope this package knows by name, for typed scope lists (a misspelled name is a
-     *     type error): `user_info` (nickname and avatar), `mobile` and `mobile_alert` (the phone
-     *     number), `video.list`, `video.data`, `login_id` (silent authorization). Not a closed
-     *     list: the platform has more scopes and adds new ones, which clients take explicitly.
+     * One scope this package knows by name, for typed scope lists (a misspelled name is a
+     * type error): `user_info` (nickname and avatar), `mobile` and `mobile_alert` (the phone
+     * number), `video.list`, `video.data`, `login_id` (silent authorization). Not a closed
+     * list: the platform has more scopes and adds new ones, which clients take explicitly.
      * @enum {string}
      */
     KnownScope: "user_info" | "mobile" | "mobile_alert" | "video.list" | "video.data" | "login_id";
@@ -294,56 +181,56 @@ export interface components {
      */
     RedirectUri: string;
     /**
-     * @description `error_code` of a successful answer: 0, sent as a number or as `"0"`.
+     * `error_code` of a successful answer: 0, sent as a number or as `"0"`.
      * @enum {unknown}
      */
     SuccessCode: 0 | "0";
-    /** @description Diagnostics that accompany errors (and sometimes successes). */
+    /** Diagnostics that accompany errors (and sometimes successes). */
     Extra: {
-      /** @description Request id; quote it to platform support. */
+      /** Request id; quote it to platform support. */
       logid?: string;
-      /** @description Server time in milliseconds since the epoch. */
+      /** Server time in milliseconds since the epoch. */
       now?: components["schemas"]["NumberOrNumericString"];
     };
-    /** @description `success` or `error`; the platform has been seen sending `<nil>`. */
+    /** `success` or `error`; the platform has been seen sending `<nil>`. */
     Message: string;
-    /** @description The `data` object of a failed call. */
+    /** The `data` object of a failed call. */
     ErrorData: {
       /**
-       * @description Non-zero error code (10002 parameter error, 10003 unknown client_key, 10004 permission
-       *     denied, 10005 missing parameter, 10006 illegal redirect_uri, 10007 code expired,
-       *     10008 access_token invalid, 10010 refresh_token expired, 10013 wrong client_key or
-       *     secret, 10020 renew or rate limit, 2100005, 2190002, 2190008; the list is open).
+       * Non-zero error code (10002 parameter error, 10003 unknown client_key, 10004 permission
+       * denied, 10005 missing parameter, 10006 illegal redirect_uri, 10007 code expired,
+       * 10008 access_token invalid, 10010 refresh_token expired, 10013 wrong client_key or
+       * secret, 10020 renew or rate limit, 2100005, 2190002, 2190008; the list is open).
        */
       error_code: components["schemas"]["NumberOrNumericString"];
-      /** @description Why the call failed (often in Chinese). */
+      /** Why the call failed (often in Chinese). */
       description?: string;
-      /** @description Request id, when the platform puts it in `data`. */
+      /** Request id, when the platform puts it in `data`. */
       log_id?: string;
     };
-    /** @description The one error envelope of every operation (HTTP 200, non-zero `error_code`). */
+    /** The one error envelope of every operation (HTTP 200, non-zero `error_code`). */
     ErrorAnswer: {
       data: components["schemas"]["ErrorData"];
       extra?: components["schemas"]["Extra"];
       message?: components["schemas"]["Message"];
     };
-    /** @description The `data` object of a successful `accessToken` call. */
+    /** The `data` object of a successful `accessToken` call. */
     AccessTokenData: {
-      /** @description The user's access token (15 days; seen with prefix `act.`). */
+      /** The user's access token (15 days; seen with prefix `act.`). */
       access_token: string;
       description?: string;
       error_code: components["schemas"]["SuccessCode"];
-      /** @description Seconds until the access token expires (1296000 = 15 days). */
+      /** Seconds until the access token expires (1296000 = 15 days). */
       expires_in: components["schemas"]["NumberOrNumericString"];
-      /** @description The user's id within this app. */
+      /** The user's id within this app. */
       open_id: string;
-      /** @description Refresh token (30 days; seen with prefix `rft.`). */
+      /** Refresh token (30 days; seen with prefix `rft.`). */
       refresh_token: string;
-      /** @description Seconds until the refresh token expires (2592000 = 30 days). */
+      /** Seconds until the refresh token expires (2592000 = 30 days). */
       refresh_expires_in: components["schemas"]["NumberOrNumericString"];
-      /** @description The scopes the user granted, joined by commas. */
+      /** The scopes the user granted, joined by commas. */
       scope: string;
-      /** @description The user's id across the developer's apps (only with certain scopes). */
+      /** The user's id across the developer's apps (only with certain scopes). */
       unionid?: string;
       log_id?: string;
       captcha?: string;
@@ -354,16 +241,16 @@ export interface components {
       extra?: components["schemas"]["Extra"];
       message?: components["schemas"]["Message"];
     };
-    /** @description What `/oauth/access_token/` answers, success or error (both HTTP 200). */
+    /** What `/oauth/access_token/` answers, success or error (both HTTP 200). */
     AccessTokenAnswer:
       components["schemas"]["AccessTokenSuccess"] | components["schemas"]["ErrorAnswer"];
-    /** @description The `data` object of a successful `clientToken` call. */
+    /** The `data` object of a successful `clientToken` call. */
     ClientTokenData: {
-      /** @description The client token (2 hours; seen with prefix `clt.`). */
+      /** The client token (2 hours; seen with prefix `clt.`). */
       access_token: string;
       description?: string;
       error_code: components["schemas"]["SuccessCode"];
-      /** @description Seconds until the client token expires (7200 = 2 hours). */
+      /** Seconds until the client token expires (7200 = 2 hours). */
       expires_in: components["schemas"]["NumberOrNumericString"];
       log_id?: string;
     };
@@ -372,21 +259,21 @@ export interface components {
       extra?: components["schemas"]["Extra"];
       message?: components["schemas"]["Message"];
     };
-    /** @description What `/oauth/client_token/` answers, success or error (both HTTP 200). */
+    /** What `/oauth/client_token/` answers, success or error (both HTTP 200). */
     ClientTokenAnswer:
       components["schemas"]["ClientTokenSuccess"] | components["schemas"]["ErrorAnswer"];
-    /** @description The `data` object of a successful `refreshToken` call. */
+    /** The `data` object of a successful `refreshToken` call. */
     RefreshTokenData: {
-      /** @description A fresh access token (15 days). */
+      /** A fresh access token (15 days). */
       access_token: string;
       description?: string;
       error_code: components["schemas"]["SuccessCode"];
-      /** @description Seconds until the access token expires. */
+      /** Seconds until the access token expires. */
       expires_in: components["schemas"]["NumberOrNumericString"];
       open_id: string;
-      /** @description The refresh token, its expiry unchanged. */
+      /** The refresh token, its expiry unchanged. */
       refresh_token: string;
-      /** @description Seconds until the refresh token expires. */
+      /** Seconds until the refresh token expires. */
       refresh_expires_in: components["schemas"]["NumberOrNumericString"];
       scope: string;
       log_id?: string;
@@ -396,16 +283,16 @@ export interface components {
       extra?: components["schemas"]["Extra"];
       message?: components["schemas"]["Message"];
     };
-    /** @description What `/oauth/refresh_token/` answers, success or error (both HTTP 200). */
+    /** What `/oauth/refresh_token/` answers, success or error (both HTTP 200). */
     RefreshTokenAnswer:
       components["schemas"]["RefreshTokenSuccess"] | components["schemas"]["ErrorAnswer"];
-    /** @description The `data` object of a successful `renewRefreshToken` call. */
+    /** The `data` object of a successful `renewRefreshToken` call. */
     RenewRefreshTokenData: {
       description?: string;
       error_code: components["schemas"]["SuccessCode"];
-      /** @description Seconds until the new refresh token expires (2592000 = 30 days). */
+      /** Seconds until the new refresh token expires (2592000 = 30 days). */
       expires_in: components["schemas"]["NumberOrNumericString"];
-      /** @description The new refresh token; use it from now on. */
+      /** The new refresh token; use it from now on. */
       refresh_token: string;
       log_id?: string;
     };
@@ -414,10 +301,10 @@ export interface components {
       extra?: components["schemas"]["Extra"];
       message?: components["schemas"]["Message"];
     };
-    /** @description What `/oauth/renew_refresh_token/` answers, success or error (both HTTP 200). */
+    /** What `/oauth/renew_refresh_token/` answers, success or error (both HTTP 200). */
     RenewRefreshTokenAnswer:
       components["schemas"]["RenewRefreshTokenSuccess"] | components["schemas"]["ErrorAnswer"];
-    /** @description The body of `accessTokenByForm`. */
+    /** The body of `accessTokenByForm`. */
     AccessTokenRequest: {
       client_key: string;
       client_secret: string;
@@ -425,64 +312,64 @@ export interface components {
       /** @enum {string} */
       grant_type: "authorization_code";
     };
-    /** @description The body of `clientTokenByJson` and `stableClientToken`. */
+    /** The body of `clientTokenByJson` and `stableClientToken`. */
     ClientTokenRequest: {
       client_key: string;
       client_secret: string;
       /** @enum {string} */
       grant_type: "client_credential";
     };
-    /** @description The body of `refreshTokenByForm`. */
+    /** The body of `refreshTokenByForm`. */
     RefreshTokenRequest: {
       client_key: string;
       refresh_token: string;
       /** @enum {string} */
       grant_type: "refresh_token";
     };
-    /** @description The body of `renewRefreshTokenByForm`. */
+    /** The body of `renewRefreshTokenByForm`. */
     RenewRefreshTokenRequest: {
       client_key: string;
       refresh_token: string;
     };
-    /** @description What `/oauth/stable_client_token/` answers, success or error (both HTTP 200). */
+    /** What `/oauth/stable_client_token/` answers, success or error (both HTTP 200). */
     StableClientTokenAnswer:
       components["schemas"]["ClientTokenSuccess"] | components["schemas"]["ErrorAnswer"];
-    /** @description The JSON body of `userInfo` (the access token rides in the `access-token` header). */
+    /** The JSON body of `userInfo` (the access token rides in the `access-token` header). */
     UserInfoRequest: {
-      /** @description 通过/oauth/access_token/获取，用户唯一标志 / The user's `open_id`, from `/oauth/access_token/`. */
+      /** 通过/oauth/access_token/获取，用户唯一标志 / The user's `open_id`, from `/oauth/access_token/`. */
       open_id: string;
     };
     /**
-     * @description The `data` object of a successful `userInfo` call. Only `open_id`, `union_id`, `nickname`
-     *     and `avatar` are promised; a field the platform fills with the literal string `"<nil>"`
-     *     has no value.
+     * The `data` object of a successful `userInfo` call. Only `open_id`, `union_id`, `nickname`
+     * and `avatar` are promised; a field the platform fills with the literal string `"<nil>"`
+     * has no value.
      */
     UserInfoData: {
       error_code: components["schemas"]["SuccessCode"];
       description?: string;
-      /** @description The user's id within this app. */
+      /** The user's id within this app. */
       open_id: string;
-      /** @description The user's id across the developer's apps on the same open platform account. */
+      /** The user's id across the developer's apps on the same open platform account. */
       union_id: string;
-      /** @description The user's Douyin nickname. */
+      /** The user's Douyin nickname. */
       nickname: string;
-      /** @description URL of the user's avatar. */
+      /** URL of the user's avatar. */
       avatar: string;
-      /** @description URL of a larger avatar. */
+      /** URL of a larger avatar. */
       avatar_larger?: string;
       city?: string;
       province?: string;
       country?: string;
-      /** @description 0 unknown, 1 male, 2 female (older pages; often absent). */
+      /** 0 unknown, 1 male, 2 female (older pages; often absent). */
       gender?: components["schemas"]["NumberOrNumericString"];
       /**
-       * @description Enterprise account role (`EAccountM`, `EAccountS`, `EAccountK`); the platform's sample
-       *     sends `"<nil>"` for an ordinary account.
+       * Enterprise account role (`EAccountM`, `EAccountS`, `EAccountK`); the platform's sample
+       * sends `"<nil>"` for an ordinary account.
        */
       e_account_role?: string;
       /**
-       * @description The user's mobile number when they granted `mobile_alert`: base64 of AES-256-CBC with
-       *     PKCS#7 padding, key = the app's client_secret, IV = its first 16 bytes.
+       * The user's mobile number when they granted `mobile_alert`: base64 of AES-256-CBC with
+       * PKCS#7 padding, key = the app's client_secret, IV = its first 16 bytes.
        */
       encrypt_mobile?: string;
       log_id?: string;
@@ -492,25 +379,25 @@ export interface components {
       extra?: components["schemas"]["Extra"];
       message?: components["schemas"]["Message"];
     };
-    /** @description What `/oauth/userinfo/` answers, success or error (both HTTP 200). */
+    /** What `/oauth/userinfo/` answers, success or error (both HTTP 200). */
     UserInfoAnswer: components["schemas"]["UserInfoSuccess"] | components["schemas"]["ErrorAnswer"];
     /**
-     * @description The query parameters the browser brings back to `redirect_uri` after an authorization
-     *     page. Unknown extra parameters (e.g. `recommend=1`) may ride along.
+     * The query parameters the browser brings back to `redirect_uri` after an authorization
+     * page. Unknown extra parameters (e.g. `recommend=1`) may ride along.
      */
     AuthorizationCallback: {
-      /** @description One-time authorization code (about 10 minutes) for `/oauth/access_token/`. */
+      /** One-time authorization code (about 10 minutes) for `/oauth/access_token/`. */
       code: string;
-      /** @description The `state` sent, unchanged (seen empty when none was sent). */
+      /** The `state` sent, unchanged (seen empty when none was sent). */
       state?: string;
-      /** @description The scopes granted, joined by commas (may be absent). */
+      /** The scopes granted, joined by commas (may be absent). */
       scopes?: string;
     };
   };
   responses: {
     /**
-     * @description The consent page (HTML) when the parameters are valid, or the platform's JSON error
-     *     envelope (still HTTP 200) when they are not.
+     * The consent page (HTML) when the parameters are valid, or the platform's JSON error
+     * envelope (still HTTP 200) when they are not.
      */
     AuthorizationPage: {
       headers: {
@@ -523,8 +410,8 @@ export interface components {
       };
     };
     /**
-     * @description After the user's decision (at once for silent authorization) the browser is sent to
-     *     `redirect_uri` carrying `code`, `state` and `scopes` in the query string.
+     * After the user's decision (at once for silent authorization) the browser is sent to
+     * `redirect_uri` carrying `code`, `state` and `scopes` in the query string.
      */
     AuthorizationRedirect: {
       headers: {
@@ -535,42 +422,42 @@ export interface components {
     };
   };
   parameters: {
-    /** @description 应用唯一标识 / The application's unique key. */
+    /** 应用唯一标识 / The application's unique key. */
     ClientKey: string;
     /**
-     * @description 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
-     *     proxy and server logs: keep such logs private.
+     * 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
+     * proxy and server logs: keep such logs private.
      */
     ClientSecret: string;
     /**
-     * @description 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
-     *     `/oauth/access_token/`.
+     * 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
+     * `/oauth/access_token/`.
      */
     RefreshToken: string;
-    /** @description 填写code / Always `code`. */
+    /** 填写code / Always `code`. */
     ResponseType: "code";
     /**
-     * @description 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
-     *     (`user_info,video.list`).
+     * 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
+     * (`user_info,video.list`).
      */
     Scope: components["schemas"]["ScopeList"];
     /**
-     * @description 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
-     *     Where the browser goes after authorization; must start with http:// or https://, and its
-     *     domain must be the one registered for the app.
+     * 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
+     * Where the browser goes after authorization; must start with http:// or https://, and its
+     * domain must be the one registered for the app.
      */
     RedirectUri: components["schemas"]["RedirectUri"];
     /**
-     * @description 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
-     *     unguessable one and compare it there (CSRF protection).
+     * 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
+     * unguessable one and compare it there (CSRF protection).
      */
     State: string;
   };
   requestBodies: never;
   headers: {
     /**
-     * @description `redirect_uri` with the query parameters of `AuthorizationCallback` added
-     *     (`code`, `state`, `scopes`; other parameters such as `recommend=1` may ride along).
+     * `redirect_uri` with the query parameters of `AuthorizationCallback` added
+     * (`code`, `state`, `scopes`; other parameters such as `recommend=1` may ride along).
      * @example https://example.com/callback?code=ffab5ec26cd958eaYnBEbE8NBrXiKodBxkf6&state=d3f1a9&scopes=user_info,video.list
      */
     Location: string;
@@ -583,16 +470,16 @@ export interface operations {
   accessToken: {
     parameters: {
       query: {
-        /** @description 应用唯一标识 / The application's unique key. */
+        /** 应用唯一标识 / The application's unique key. */
         client_key: components["parameters"]["ClientKey"];
         /**
-         * @description 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
-         *     proxy and server logs: keep such logs private.
+         * 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
+         * proxy and server logs: keep such logs private.
          */
         client_secret: components["parameters"]["ClientSecret"];
-        /** @description 授权码 / The authorization code received on the redirect callback. */
+        /** 授权码 / The authorization code received on the redirect callback. */
         code: string;
-        /** @description 写死"authorization_code"即可 / Always `authorization_code`. */
+        /** 写死"authorization_code"即可 / Always `authorization_code`. */
         grant_type: "authorization_code";
       };
       header?: never;
@@ -601,7 +488,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -625,7 +512,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -639,14 +526,14 @@ export interface operations {
   clientToken: {
     parameters: {
       query: {
-        /** @description 应用唯一标识 / The application's unique key. */
+        /** 应用唯一标识 / The application's unique key. */
         client_key: components["parameters"]["ClientKey"];
         /**
-         * @description 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
-         *     proxy and server logs: keep such logs private.
+         * 应用唯一标识对应的密钥 / The secret paired with `client_key`. A query string reaches
+         * proxy and server logs: keep such logs private.
          */
         client_secret: components["parameters"]["ClientSecret"];
-        /** @description 传client_credential / Always `client_credential`. */
+        /** 传client_credential / Always `client_credential`. */
         grant_type: "client_credential";
       };
       header?: never;
@@ -655,7 +542,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -679,7 +566,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -693,14 +580,14 @@ export interface operations {
   refreshToken: {
     parameters: {
       query: {
-        /** @description 应用唯一标识 / The application's unique key. */
+        /** 应用唯一标识 / The application's unique key. */
         client_key: components["parameters"]["ClientKey"];
         /**
-         * @description 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
-         *     `/oauth/access_token/`.
+         * 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
+         * `/oauth/access_token/`.
          */
         refresh_token: components["parameters"]["RefreshToken"];
-        /** @description 填refresh_token / Always `refresh_token`. */
+        /** 填refresh_token / Always `refresh_token`. */
         grant_type: "refresh_token";
       };
       header?: never;
@@ -709,7 +596,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -733,7 +620,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -747,11 +634,11 @@ export interface operations {
   renewRefreshToken: {
     parameters: {
       query: {
-        /** @description 应用唯一标识 / The application's unique key. */
+        /** 应用唯一标识 / The application's unique key. */
         client_key: components["parameters"]["ClientKey"];
         /**
-         * @description 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
-         *     `/oauth/access_token/`.
+         * 填写通过access_token获取到的refresh_token参数 / The `refresh_token` obtained from
+         * `/oauth/access_token/`.
          */
         refresh_token: components["parameters"]["RefreshToken"];
       };
@@ -761,7 +648,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -785,7 +672,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -809,7 +696,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -825,8 +712,8 @@ export interface operations {
       query?: never;
       header: {
         /**
-         * @description 调用/oauth/access_token/生成的token，此token需要用户授权 / The user's access token
-         *     from `/oauth/access_token/` (scope `user_info`).
+         * 调用/oauth/access_token/生成的token，此token需要用户授权 / The user's access token
+         * from `/oauth/access_token/` (scope `user_info`).
          */
         "access-token": string;
       };
@@ -839,7 +726,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
+      /** Success (`error_code` 0) or a platform error (non-zero `error_code`), both with HTTP 200. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -853,31 +740,31 @@ export interface operations {
   connect: {
     parameters: {
       query: {
-        /** @description 应用唯一标识 / The application's unique key. */
+        /** 应用唯一标识 / The application's unique key. */
         client_key: components["parameters"]["ClientKey"];
-        /** @description 填写code / Always `code`. */
+        /** 填写code / Always `code`. */
         response_type: components["parameters"]["ResponseType"];
         /**
-         * @description 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
-         *     (`user_info,video.list`).
+         * 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
+         * (`user_info,video.list`).
          */
         scope: components["parameters"]["Scope"];
         /**
-         * @description 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
-         *     Where the browser goes after authorization; must start with http:// or https://, and its
-         *     domain must be the one registered for the app.
+         * 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
+         * Where the browser goes after authorization; must start with http:// or https://, and its
+         * domain must be the one registered for the app.
          */
         redirect_uri: components["parameters"]["RedirectUri"];
         /**
-         * @description 应用授权可选作用域,多个授权作用域以英文逗号（,）分隔，每一个授权作用域后需要加上一个是否默认勾选的参数，1为默认勾选，0为默认不勾选 /
-         *     Optional scopes the user may untick: pairs `scope,flag` joined by commas, flag `1` =
-         *     pre-ticked, `0` = not ticked, e.g. `mobile,1,video.list,0`. Spelled in camelCase on
-         *     the wire.
+         * 应用授权可选作用域,多个授权作用域以英文逗号（,）分隔，每一个授权作用域后需要加上一个是否默认勾选的参数，1为默认勾选，0为默认不勾选 /
+         * Optional scopes the user may untick: pairs `scope,flag` joined by commas, flag `1` =
+         * pre-ticked, `0` = not ticked, e.g. `mobile,1,video.list,0`. Spelled in camelCase on
+         * the wire.
          */
         optionalScope?: string;
         /**
-         * @description 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
-         *     unguessable one and compare it there (CSRF protection).
+         * 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
+         * unguessable one and compare it there (CSRF protection).
          */
         state?: components["parameters"]["State"];
       };
@@ -894,24 +781,24 @@ export interface operations {
   authorize: {
     parameters: {
       query: {
-        /** @description 应用唯一标识 / The application's unique key. */
+        /** 应用唯一标识 / The application's unique key. */
         client_key: components["parameters"]["ClientKey"];
-        /** @description 填写code / Always `code`. */
+        /** 填写code / Always `code`. */
         response_type: components["parameters"]["ResponseType"];
         /**
-         * @description 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
-         *     (`user_info,video.list`).
+         * 应用授权作用域,多个授权作用域以英文逗号（,）分隔 / The scopes requested, joined by commas
+         * (`user_info,video.list`).
          */
         scope: components["parameters"]["Scope"];
         /**
-         * @description 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
-         *     Where the browser goes after authorization; must start with http:// or https://, and its
-         *     domain must be the one registered for the app.
+         * 授权成功后的回调地址，必须以http/https开头。域名必须对应申请应用时填写的域名，如不清楚请联系应用申请人。 /
+         * Where the browser goes after authorization; must start with http:// or https://, and its
+         * domain must be the one registered for the app.
          */
         redirect_uri: components["parameters"]["RedirectUri"];
         /**
-         * @description 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
-         *     unguessable one and compare it there (CSRF protection).
+         * 用于保持请求和回调的状态 / Opaque value returned unchanged on the callback; use an
+         * unguessable one and compare it there (CSRF protection).
          */
         state?: components["parameters"]["State"];
       };
@@ -928,22 +815,22 @@ export interface operations {
   authorizeV2: {
     parameters: {
       query: {
-        /** @description 应用唯一标识 / The application's unique key. */
+        /** 应用唯一标识 / The application's unique key. */
         client_key: components["parameters"]["ClientKey"];
-        /** @description 填写code / Always `code`. */
+        /** 填写code / Always `code`. */
         response_type: components["parameters"]["ResponseType"];
-        /** @description 填login_id / Always `login_id`. */
+        /** 填login_id / Always `login_id`. */
         scope: "login_id";
         /**
-         * @description 授权成功后的回调地址，必须以http/https开头。域名要跟申请应用时填写的授权回调域一致。用于调用https://open.douyin.com/oauth/access_token/换token。 /
-         *     Where the browser goes after authorization; must start with http:// or https:// and
-         *     its domain must match the app's registered callback domain. The `code` it receives is
-         *     exchanged at `/oauth/access_token/`.
+         * 授权成功后的回调地址，必须以http/https开头。域名要跟申请应用时填写的授权回调域一致。用于调用https://open.douyin.com/oauth/access_token/换token。 /
+         * Where the browser goes after authorization; must start with http:// or https:// and
+         * its domain must match the app's registered callback domain. The `code` it receives is
+         * exchanged at `/oauth/access_token/`.
          */
         redirect_uri: components["schemas"]["RedirectUri"];
         /**
-         * @description 用于保持请求和回调状态，授权请求后会原样返回给接入方,如果是App则不用传该参数 /
-         *     Returned unchanged on the callback to tie it to the request; apps may omit it.
+         * 用于保持请求和回调状态，授权请求后会原样返回给接入方,如果是App则不用传该参数 /
+         * Returned unchanged on the callback to tie it to the request; apps may omit it.
          */
         state?: string;
       };

@@ -1,6 +1,6 @@
 // The app's client token, cached: one fetch at a time in this process, one per expiry window in
 // a fleet sharing a store, refreshed ahead of expiry, never handed out past it.
-import type { DouyinOAuth } from "../client.js";
+import type { DouyinOAuthCalls } from "../client-calls.js";
 import { DouyinStoreError, DouyinTransportError } from "../errors.js";
 import { requirePositiveMs } from "../validate.js";
 import { createCoordinator, type CoordinationOptions, type Stored } from "./coordinate.js";
@@ -98,7 +98,7 @@ function parseRecord(value: unknown): ClientTokenRecord | undefined {
  * const token = await tokens.get();
  */
 export function createClientTokenProvider(
-  douyin: DouyinOAuth,
+  douyin: DouyinOAuthCalls,
   options: ClientTokenProviderOptions = {},
 ): ClientTokenProvider {
   const source = options.source ?? "stable_client_token";

@@ -3,7 +3,7 @@
 // came first, the grant is read again and the decision made again, never merged. A transition
 // applies only to the grant holding the refresh token that was presented to the platform.
 import type { TokenData } from "../answer.js";
-import type { DouyinOAuth } from "../client.js";
+import type { DouyinOAuthCalls } from "../client-calls.js";
 import {
   DouyinOAuthError,
   DouyinReauthorizeError,
@@ -64,7 +64,7 @@ const refusedWith = (error: unknown, code: number): error is DouyinOAuthError =>
   error instanceof DouyinOAuthError && error.errorCode === code;
 
 export interface GrantKeeperDeps {
-  douyin: DouyinOAuth;
+  douyin: DouyinOAuthCalls;
   shared: Coordinator;
   rules: UserTokenRules;
   keyOf: (openId: string) => string;
@@ -76,7 +76,7 @@ export interface GrantKeeperDeps {
 }
 
 export class GrantKeeper {
-  private readonly douyin: DouyinOAuth;
+  private readonly douyin: DouyinOAuthCalls;
   private readonly shared: Coordinator;
   private readonly rules: UserTokenRules;
   private readonly keyOf: (openId: string) => string;

@@ -6,7 +6,7 @@
 // grant's states are in grant.ts, its store and platform calls in user-grant.ts, what this
 // process remembers in user-memory.ts, the record's rules in user-record.ts.
 import type { TokenData } from "../answer.js";
-import type { DouyinOAuth } from "../client.js";
+import type { DouyinOAuthCalls } from "../client-calls.js";
 import { DouyinReauthorizeError, DouyinStoreError } from "../errors.js";
 import { requirePositiveMs, requireText } from "../validate.js";
 import {
@@ -112,7 +112,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * catch (e) { if (e instanceof DouyinReauthorizeError) return redirect(loginUrl); throw e; }
  */
 export function createUserTokenManager(
-  douyin: DouyinOAuth,
+  douyin: DouyinOAuthCalls,
   options: UserTokenManagerOptions = {},
 ): UserTokenManager {
   const refreshBefore = options.refreshBeforeExpiryMs ?? DAY;
@@ -162,7 +162,7 @@ class UserTokens {
   private closed = false;
 
   constructor(
-    private readonly douyin: DouyinOAuth,
+    private readonly douyin: DouyinOAuthCalls,
     private readonly shared: Coordinator,
     private readonly rules: UserTokenRules,
     private readonly limits: {

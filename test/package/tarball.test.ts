@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import {
@@ -587,6 +588,79 @@ console.log(JSON.stringify(misnamed), / at createDouyinOAuth /.test(stack));`;
     expect(ran.stderr).toBe("");
     expect(ran.stdout.trim()).toBe("https://open-api.ixigua.com 43 function");
   });
+
+  it(
+    "the shipped declarations keep the doc text an editor shows: every export of every entry, and the client's members, from an ES module and from CommonJS (issue 24: shaken, shared, tab-indented)",
+    WHOLE_PACKAGE,
+    () => {
+      const folder = join(consumer, "hover");
+      mkdirSync(folder, { recursive: true });
+      const entries = [
+        "douyin-oauth",
+        "douyin-oauth/tokens",
+        "douyin-oauth/redis",
+        "douyin-oauth/node",
+      ];
+      const esmOnly = ["douyin-oauth/better-auth", "douyin-oauth/authjs"];
+      const files = {
+        "esm.mts": [...entries, ...esmOnly],
+        "cjs.cts": entries,
+      };
+      for (const [file, specifiers] of Object.entries(files)) {
+        const imports = specifiers.map((s, i) => `import * as m${i} from "${s}";`).join("\n");
+        writeFileSync(join(folder, file), `${imports}\nexport {};\n`);
+      }
+      const program = ts.createProgram(
+        Object.keys(files).map((file) => join(folder, file)),
+        {
+          module: ts.ModuleKind.Node16,
+          moduleResolution: ts.ModuleResolutionKind.Node16,
+          strict: true,
+          skipLibCheck: true,
+          noEmit: true,
+        },
+      );
+      const checker = program.getTypeChecker();
+      const doc = (symbol: ts.Symbol) =>
+        ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() ||
+        symbol.getJsDocTags(checker).length > 0;
+      const undocumented: string[] = [];
+      const members: Record<string, string> = {};
+      let exports = 0;
+      for (const file of Object.keys(files)) {
+        const source = program.getSourceFile(join(folder, file))!;
+        for (const statement of source.statements) {
+          if (!ts.isImportDeclaration(statement)) continue;
+          const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+          const module = checker.getSymbolAtLocation(statement.moduleSpecifier);
+          expect(module, `${file}: ${specifier}`).toBeDefined();
+          for (const symbol of checker.getExportsOfModule(module!)) {
+            exports++;
+            const target =
+              symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+            if (!doc(target)) undocumented.push(`${file}: ${specifier} ${symbol.name}`);
+            if (specifier === "douyin-oauth" && symbol.name === "DouyinOAuth") {
+              const client = checker.getDeclaredTypeOfSymbol(target);
+              for (const name of ["raw", "refreshToken", "userInfo", "connectUrl"]) {
+                const member = client.getProperty(name);
+                members[`${file} ${name}`] = member
+                  ? ts.displayPartsToString(member.getDocumentationComment(checker))
+                  : "(missing)";
+              }
+            }
+          }
+        }
+      }
+      expect(exports).toBeGreaterThan(150);
+      expect(undocumented).toEqual([]);
+      for (const file of Object.keys(files)) {
+        expect(members[`${file} raw`]).toMatch(/^An openapi-fetch client for the spec's paths/);
+        expect(members[`${file} refreshToken`]).toMatch(/^A fresh access token \(15 days\)/);
+        expect(members[`${file} userInfo`]).toMatch(/^Who signed in/);
+        expect(members[`${file} connectUrl`]).toMatch(/^The Douyin consent page/);
+      }
+    },
+  );
 
   it("type-checks a consumer in ESM and CJS, and refuses a wrong use", WHOLE_PACKAGE, () => {
     const use = (importLine: string) => `${importLine}
