@@ -37,7 +37,7 @@ describe("size budgets", () => {
     expect(inputs.filter((f) => /emulator|node:|dist\/esm\/node\//.test(f))).toEqual([]);
   });
 
-  it("the packed client, unpacked, is under 250,000 B with its README aside (issue 24), 260 KB with it, in 52 files", () => {
+  it("the packed client, unpacked, is under 250,000 B with its README aside (issue 24), 262 KB with it, in 52 files", () => {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
         cwd: root,
@@ -55,10 +55,11 @@ describe("size budgets", () => {
     // formats (-13.7 KB), tab-indented declarations (-10.0 KB), code taken from the core's or
     // tokens' bundle instead of copied (-8.4 KB), the generated types' never-members and
     // @description tags (-3.3 KB), a flatter "." export (-1.1 KB): 259,462 B in 52 files.
-    // The issue's 250 KB holds with the 11.6 KB README aside (247,864 B); with it, the 9.5 KB
+    // The background renewal of issue 23 added 1.9 KB (two formats): 261,332 B.
+    // The issue's 250 KB holds with the 11.6 KB README aside (249,734 B); with it, the 11.3 KB
     // left would have to come out of the doc text an editor shows or out of the README.
     expect(info.unpackedSize - readme).toBeLessThan(250_000);
-    expect(info.unpackedSize).toBeLessThanOrEqual(260_000);
+    expect(info.unpackedSize).toBeLessThanOrEqual(262_000);
     // The bundles (ESM and CJS), the CommonJS declarations (one per source module an entry
     // reaches), the ES module entries' declarations (client.d.ts, which names openapi-fetch, and
     // the integrations'), package.json, README and LICENSE.
