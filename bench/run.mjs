@@ -2,42 +2,22 @@
 // npm run bench: per-call overhead on every runtime present (and against ByteDance's Node SDK on
 // Node), cold start, sizes, codegen time. Prints the tables and writes build/bench.json.
 // `--quick` runs fewer rounds (a smoke run, not numbers to quote).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installConsumer } from "../scripts/test-runtimes.mjs";
 import { printClientJs } from "./client-js.mjs";
+import { coldStart, coldStartLine } from "./cold-start.mjs";
 import { printHeapSlope } from "./heap-slope.mjs";
 import { clientJsAndHeapBench, perRuntimeBench, sdkBench, startFloorServer } from "./per-call.mjs";
 import { bundleSize } from "./sizes.mjs";
 import { tokensBench } from "./tokens.mjs";
-import { fmt, median, rotate } from "./stats.mjs";
+import { fmt, median } from "./stats.mjs";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const quick = process.argv.includes("--quick");
-
-/** Median ms for a fresh node to start (and import `specifier`), alternated with bare node. */
-function coldStart(runs) {
-  const variants = {
-    "bare node": ["-e", ""],
-    "bare node (ESM)": ["--input-type=module", "-e", ""],
-    "import openapi-fetch": ["--input-type=module", "-e", 'await import("openapi-fetch")'],
-    "import douyin-oauth": ["--input-type=module", "-e", 'await import("douyin-oauth")'],
-  };
-  const names = Object.keys(variants);
-  const times = Object.fromEntries(names.map((n) => [n, []]));
-  for (let round = 0; round < runs; round++) {
-    for (const name of rotate(names, round)) {
-      const t = performance.now();
-      const ran = spawnSync(process.execPath, variants[name], { cwd: root });
-      if (ran.status !== 0) throw new Error(`${name} failed: ${ran.stderr}`);
-      times[name].push(performance.now() - t);
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, median(times[n])]));
-}
 
 function dirSize(dir) {
   let bytes = 0;
@@ -199,14 +179,7 @@ for (const result of sdk.tables ?? []) {
   console.log(`\n${result.runtime}${result.error ? `: failed, ${result.error}` : ""}`);
   if (result.sequential) table(result, ["@open-dy/open_api_sdk 1.1.0", "… node:https keep-alive"]);
 }
-const bare = cold["bare node"];
-const esm = cold["bare node (ESM)"];
-console.log(
-  `\ncold start (median of spawns): bare node ${fmt(bare)} ms (${fmt(esm)} ms with the ESM loader); ` +
-    `import douyin-oauth +${fmt(cold["import douyin-oauth"] - bare)} ms over bare ` +
-    `(+${fmt(cold["import douyin-oauth"] - esm)} ms over the ESM loader); ` +
-    `openapi-fetch alone +${fmt(cold["import openapi-fetch"] - bare)} ms; ratio ${fmt(cold["import douyin-oauth"] / bare, 2)}`,
-);
+console.log(`\n${coldStartLine(cold)}`);
 console.log(
   `core bundle: ${sizes.core.minified} B minified, ${sizes.core.gzipped} B gzipped (openapi-fetch alone: ${sizes.openapiFetchAlone.gzipped} B gzipped)`,
 );
