@@ -124,6 +124,20 @@ export async function conform(lib, tokens, { emulatorUrl, user }) {
     const second = await douyin.stableClientToken();
     expect(first.access_token === second.access_token, "the same token while valid");
   });
+  await check("douyin.raw (openapi-fetch, its middleware)", async () => {
+    const raw = douyin.raw;
+    expect(douyin.raw === raw, "the same client on every read");
+    const seen = [];
+    raw.use({
+      onRequest: ({ request }) => (seen.push(new URL(request.url).pathname), request),
+    });
+    const { data, response } = await raw.POST("/oauth/client_token/", {
+      body: { client_key: KEY, client_secret: SECRET, grant_type: "client_credential" },
+    });
+    expect(response.status === 200, `HTTP ${response.status}`);
+    expect(typeof data?.data?.access_token === "string", "access_token");
+    expect(seen.join() === "/oauth/client_token/", `middleware saw ${seen.join()}`);
+  });
   await check("a platform error is a DouyinOAuthError", async () => {
     const error = await rejection(douyin.accessToken({ code: "no-such-code" }), "a bad code");
     expect(error instanceof lib.DouyinOAuthError, `${error?.name}, not DouyinOAuthError`);
