@@ -255,12 +255,14 @@ class UserTokens {
         this.report(error);
         return error instanceof DouyinStoreError ? ("store" as const) : ("failed" as const);
       });
-      // Renewed, refused by the platform (its own pause applies), over, or signed out.
-      if (outcome !== "store" && outcome !== "skipped") return;
       if (outcome === "skipped") {
+        // Not due any more, held by a mark, or a lock busy: again only while the store still
+        // holds the refresh token that wanted renewing.
         const current = await this.grants.read(openId).catch(() => undefined);
-        const now = current?.value.state === "live" ? current.value.record : undefined;
-        if (now?.refreshToken !== record.refreshToken) return; // renewed by another, or gone
+        const kept = current?.value.state === "live" ? current.value.record : undefined;
+        if (kept?.refreshToken !== record.refreshToken) return; // renewed by another, or gone
+      } else if (outcome !== "store") {
+        return; // renewed, refused by the platform (its own pause applies), over, signed out
       }
       this.renewLater(openId, record, attempt + 1);
     };

@@ -3,6 +3,7 @@
 // the framework's session holds. Each test's afterAll closes it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Page } from "playwright-core";
 import { createDouyinOAuth } from "../../src/index.js";
 import type { Emulator } from "../../src/emulator/index.js";
 
@@ -73,7 +74,22 @@ export async function sendWebResponse(response: Response, res: ServerResponse): 
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** `text` safe inside the pages' HTML. */
+export const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Signs out through Auth.js' own page (the app's `#logout` link, then its button), waits for
+ * the sign-out's redirect to land (a goto while it is in flight aborts it, and the page reports
+ * that request as failed: one CI run under load did), then shows /me signed out.
+ */
+export async function signOutOfAuthjs(page: Page, appUrl: string): Promise<void> {
+  await page.click("#logout");
+  await page.waitForURL(`${appUrl}/auth/signout`);
+  await page.click("#submitButton");
+  await page.waitForURL((url) => url.pathname !== "/auth/signout");
+  await page.goto(`${appUrl}/me`);
+  await page.waitForSelector("#signed-out");
+}
 
 /** What /me shows: the signed-in user as the framework's session holds them, or nobody. */
 export interface SignedIn {

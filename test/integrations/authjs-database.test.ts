@@ -18,11 +18,13 @@ import { MemoryTokenStore } from "../../src/tokens/index.js";
 import { launchBrowser, screenshot, watchPage, type Browser } from "../support/browser.js";
 import { sqliteQuery } from "../support/sqlite-cli.js";
 import {
+  escape,
   html,
   page as htmlPage,
   sendWebResponse,
   startAppServer,
   toWebRequest,
+  signOutOfAuthjs,
   type AppServer,
 } from "./app-server.js";
 import { sqliteAdapter } from "./authjs-sqlite-adapter.js";
@@ -40,8 +42,6 @@ let file: string;
 const logged: string[] = [];
 /** When set, requests go to Auth.js with its own debug logger instead of the block's. */
 let ownLogger = false;
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 beforeAll(async () => {
   for (const level of ["log", "debug"] as const) {
@@ -211,12 +211,7 @@ describe("Auth.js database sessions + douyinDatabaseSession: a user over six mon
       await screenshot(page, "authjs-database-signed-in-again");
 
       // Sign-out (Auth.js' own page) deletes the session row and ends the grant.
-      await page.click("#logout");
-      await page.waitForURL(`${app.url}/auth/signout`);
-      await page.click("#submitButton");
-      await page.waitForURL((url) => url.pathname !== "/auth/signout");
-      await page.goto(`${app.url}/me`);
-      await page.waitForSelector("#signed-out");
+      await signOutOfAuthjs(page, app.url);
       expect(await mod.users.get(openId)).toBeUndefined();
       expect(await mod.douyinToken({ user: { id: session.user.id } })).toBeUndefined();
       expect(await sqliteQuery(file, "SELECT * FROM sessions")).toEqual([]);

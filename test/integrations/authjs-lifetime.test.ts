@@ -10,6 +10,7 @@ import { createDouyinOAuth } from "../../src/index.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import { launchBrowser, watchPage, type Browser } from "../support/browser.js";
 import {
+  escape,
   html,
   page as htmlPage,
   sendWebResponse,
@@ -24,8 +25,6 @@ let shared: SharedClock;
 let emu: Emulator;
 let app: AppServer;
 let browser: Browser;
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 beforeAll(async () => {
   shared = await startSharedClock();

@@ -15,6 +15,7 @@ import {
   sendWebResponse,
   startAppServer,
   toWebRequest,
+  signOutOfAuthjs,
   type AppServer,
 } from "./app-server.js";
 import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
@@ -100,14 +101,7 @@ describe("Auth.js + douyin-oauth/authjs in Chromium", { timeout: 90_000 }, () =>
       .toBeGreaterThan(0);
     await screenshot(page, "authjs-signed-in");
 
-    await page.click("#logout");
-    await page.waitForURL(`${app.url}/auth/signout`);
-    await page.click("#submitButton");
-    // Let the sign-out's own redirect land first: a goto while it is in flight aborts it, and
-    // the page reports that request as failed (one CI run under load did).
-    await page.waitForURL((url) => url.pathname !== "/auth/signout");
-    await page.goto(`${app.url}/me`);
-    await page.waitForSelector("#signed-out");
+    await signOutOfAuthjs(page, app.url);
     expect(problems).toEqual([]);
   });
 

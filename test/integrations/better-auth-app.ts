@@ -11,10 +11,8 @@ import { fromNodeHeaders, toNodeHandler } from "better-auth/node";
 import { createDouyinOAuth } from "../../src/index.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import { sqliteCliDialect } from "../support/sqlite-cli.js";
-import { html, page, startAppServer, type AppServer } from "./app-server.js";
+import { escape, html, page, startAppServer, type AppServer } from "./app-server.js";
 import { importDocBlock, QUICK_START_CLIENT, setQuickStartEnv } from "./readme-snippet.js";
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const HOME = (notice: string) =>
   page(

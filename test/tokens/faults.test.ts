@@ -193,12 +193,17 @@ describe("a renewal the store stopped is tried again without waiting for the use
     for (let i = 0; i < 200 && !(await done()); i++) await new Promise((r) => setTimeout(r, 50));
   };
   const renewed = (users: UserTokenManager) => async () => (await users.get("u-1"))?.renewals === 1;
-
-  it("the hold's write times out on the window's only call: renewed in the background, served after day 30", async () => {
+  /** A signed-in user on day 26 (inside the renewal window), a 50 ms store bound. */
+  const inWindow = async () => {
     const store = new FaultyStore(emu.now);
     const { users, errors } = managerOn(store, { storeTimeoutMs: 50 });
     await signIn(users);
     emu.advanceTime(26 * DAY);
+    return { store, users, errors };
+  };
+
+  it("the hold's write times out on the window's only call: renewed in the background, served after day 30", async () => {
+    const { store, users, errors } = await inWindow();
     store.faults.set("set", { kind: "slow", ms: 150 }); // lands after its time ran out
     expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true);
     expect(errors).toContainEqual(
@@ -215,10 +220,7 @@ describe("a renewal the store stopped is tried again without waiting for the use
   });
 
   it("the mark's write lands after its time ran out: the renewal holds for its hour, then is made in the background", async () => {
-    const store = new FaultyStore(emu.now);
-    const { users } = managerOn(store, { storeTimeoutMs: 50 });
-    await signIn(users);
-    emu.advanceTime(26 * DAY);
+    const { store, users } = await inWindow();
     store.faults.set("compareAndSet", { kind: "slow", ms: 150 });
     expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true);
     store.faults.clear();
@@ -235,10 +237,7 @@ describe("a renewal the store stopped is tried again without waiting for the use
   });
 
   it("the store stays down: tried again, at most a minute apart, and never once the manager is closed", async () => {
-    const store = new FaultyStore(emu.now);
-    const { users } = managerOn(store, { storeTimeoutMs: 50 });
-    await signIn(users);
-    emu.advanceTime(26 * DAY);
+    const { store, users } = await inWindow();
     store.faults.set("lock", { kind: "reject" });
     expect(emu.isValid(await users.getAccessToken("u-1"))).toBe(true);
     const locks = store.calls.lock;
